@@ -1,0 +1,135 @@
+"""Settings, read once from the environment (and an optional .env), failing with the key's name."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+DEFAULT_API_BASE = "https://api.telegram.org/bot"
+DEFAULT_SOURCES = tuple(
+    f"https://rss.arxiv.org/rss/{category}"
+    for category in ("cs.CL", "cs.AI", "cs.LG", "cs.IR", "cs.CV", "stat.ML")
+)
+_TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or invalid; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db_path: str = "./data/digestbot.sqlite3"
+    bot_token: str | None = field(default=None, repr=False)
+    api_base_url: str = DEFAULT_API_BASE
+    admins: frozenset[int] = frozenset()
+    timezone: str = "Asia/Shanghai"
+    epoch: date = date(2024, 1, 1)
+    topics_file: Path | None = None
+    sources: tuple[str, ...] = DEFAULT_SOURCES
+    openai_base_url: str | None = None
+    openai_api_key: str | None = field(default=None, repr=False)
+    summary_model: str | None = None
+
+    def require_token(self) -> str:
+        """The bot token, for the subcommands that talk to Telegram."""
+        if not self.bot_token:
+            raise ConfigError("TELEGRAM_BOT_TOKEN is not set: the bot cannot talk to Telegram")
+        return self.bot_token
+
+
+def _token(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if not _TOKEN.match(value):
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is malformed: expected digits, a colon and the secret part"
+        )
+    return value
+
+
+def _admins(value: str | None) -> frozenset[int]:
+    ids = set()
+    for part in (value or "").replace(" ", "").split(","):
+        if not part:
+            continue
+        if not re.fullmatch(r"-?\d+", part):
+            raise ConfigError(f"DIGESTBOT_ADMINS: {part!r} is not a Telegram user id")
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"DIGESTBOT_TIMEZONE: {value!r} is not an IANA timezone") from None
+    return value
+
+
+def _epoch(value: str) -> date:
+    try:
+        epoch = date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"DIGESTBOT_EPOCH: {value!r} is not a date (YYYY-MM-DD)") from None
+    if epoch.weekday() != 0:
+        raise ConfigError(f"DIGESTBOT_EPOCH: {value} is a {epoch:%A}, not a Monday")
+    return epoch
+
+
+def _topics_file(value: str | None) -> Path | None:
+    if not value:
+        return None
+    path = Path(value)
+    if not path.is_file():
+        raise ConfigError(f"DIGESTBOT_TOPICS: {value} is not a readable file")
+    return path
+
+
+def _url(name: str, value: str | None) -> str | None:
+    if not value:
+        return None
+    if not re.match(r"^https?://", value):
+        raise ConfigError(f"{name}: {value!r} is not an http(s) URL")
+    return value
+
+
+def _sources(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return DEFAULT_SOURCES
+    urls = tuple(part.strip() for part in re.split(r"[\s,]+", value) if part.strip())
+    for url in urls:
+        _url("DIGESTBOT_SOURCES", url)
+    return urls
+
+
+def load(
+    environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
+) -> Settings:
+    """Settings from the environment; a .env file fills in what the environment lacks."""
+    values: dict[str, str] = {}
+    if env_file is not None and Path(env_file).is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    get = values.get
+    return Settings(
+        db_path=get("DIGESTBOT_DB") or Settings.db_path,
+        bot_token=_token(get("TELEGRAM_BOT_TOKEN")),
+        api_base_url=_url("TELEGRAM_API_BASE_URL", get("TELEGRAM_API_BASE_URL"))
+        or DEFAULT_API_BASE,
+        admins=_admins(get("DIGESTBOT_ADMINS")),
+        timezone=_timezone(get("DIGESTBOT_TIMEZONE") or Settings.timezone),
+        epoch=_epoch(get("DIGESTBOT_EPOCH") or "2024-01-01"),
+        topics_file=_topics_file(get("DIGESTBOT_TOPICS")),
+        sources=_sources(get("DIGESTBOT_SOURCES")),
+        openai_base_url=_url("OPENAI_BASE_URL", get("OPENAI_BASE_URL")),
+        openai_api_key=get("OPENAI_API_KEY") or None,
+        summary_model=get("DIGESTBOT_SUMMARY_MODEL") or None,
+    )

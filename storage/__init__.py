@@ -1,0 +1,1 @@
+"""Storage: SQLite through aiosqlite; SQL in, dataclasses out."""

@@ -1,0 +1,191 @@
+"""The database connection: open, PRAGMAs, SQL functions, migrations, transactions, backup."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+
+from storage.cjk import cjk_bigrams
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
+
+
+class StorageError(Exception):
+    """The database cannot be used as asked; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """The numbered migrations shipped with this version, in order."""
+    found = []
+    for path in sorted(directory.glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if match is None:
+            raise StorageError(f"migration file {path.name} is not named NNNN_name.sql")
+        found.append(Migration(int(match[1]), match[2], path.read_text(encoding="utf-8")))
+    versions = [m.version for m in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise StorageError(f"migrations must be numbered 1, 2, 3 … without gaps, found {versions}")
+    return found
+
+
+def split_statements(sql: str) -> list[str]:
+    """SQL text cut into whole statements (trigger bodies keep their inner semicolons)."""
+    statements, pending = [], ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            if pending.strip():
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip() and not all(
+        ln.strip().startswith("--") or not ln.strip() for ln in pending.splitlines()
+    ):
+        raise StorageError(f"incomplete SQL statement at the end of a migration: {pending[:80]!r}")
+    return statements
+
+
+def utcnow() -> str:
+    """Now, as the ISO 8601 UTC text every timestamp column holds."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Database:
+    """One aiosqlite connection in autocommit mode; writes go through `transaction()`."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
+        """Open (creating its folder) and bring the schema up to date."""
+        path = str(path)
+        if path != ":memory:" and not path.startswith("file:"):
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open database {path}: {exc}") from exc
+        conn.row_factory = sqlite3.Row
+        db = cls(conn, path)
+        try:
+            await db._configure()
+            if migrate:
+                await db.migrate()
+        except BaseException:
+            await conn.close()
+            raise
+        return db
+
+    async def _configure(self) -> None:
+        await self.conn.create_function("cjk_bigrams", 1, cjk_bigrams, deterministic=True)
+        await self.conn.execute("PRAGMA busy_timeout = 5000")
+        await self.conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            await self.conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"{self.path} is not a digestbot database: {exc}") from exc
+        await self.conn.execute("PRAGMA synchronous = NORMAL")
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+    async def __aenter__(self) -> Database:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK when the block raises."""
+        await self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            await self.conn.rollback()
+            raise
+        await self.conn.commit()
+
+    async def fetchall(self, sql: str, params: object = ()) -> list[sqlite3.Row]:
+        async with self.conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchone(self, sql: str, params: object = ()) -> sqlite3.Row | None:
+        async with self.conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def schema_version(self) -> int:
+        row = await self.fetchone(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+        )
+        if row is None:
+            return 0
+        row = await self.fetchone("SELECT max(version) FROM schema_migrations")
+        return row[0] or 0
+
+    async def migrate(self, migrations: list[Migration] | None = None) -> int:
+        """Apply the pending migrations, each with its bookkeeping row in one transaction."""
+        migrations = available_migrations() if migrations is None else migrations
+        known = migrations[-1].version if migrations else 0
+        await self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        current = await self.schema_version()
+        if current > known:
+            raise StorageError(
+                f"database {self.path} has schema version {current}, newer than this "
+                f"digestbot knows ({known}): upgrade digestbot, or restore a backup"
+            )
+        for migration in migrations:
+            if migration.version <= current:
+                continue
+            log.info("applying migration %04d_%s", migration.version, migration.name)
+            try:
+                async with self.transaction() as conn:
+                    for statement in split_statements(migration.sql):
+                        await conn.execute(statement)
+                    await conn.execute(
+                        "INSERT INTO schema_migrations (version, name, applied_at)"
+                        " VALUES (?, ?, ?)",
+                        (migration.version, migration.name, utcnow()),
+                    )
+            except sqlite3.Error as exc:
+                raise StorageError(
+                    f"migration {migration.version:04d}_{migration.name} failed: {exc}"
+                ) from exc
+            current = migration.version
+        return current
+
+    async def backup(self, target: str | Path) -> None:
+        """A consistent copy through SQLite's online backup API, safe while others write."""
+        target = Path(target)
+        if target.exists():
+            raise StorageError(f"backup target {target} exists already; choose a new file")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        dest = sqlite3.connect(partial, check_same_thread=False)
+        try:
+            await self.conn.backup(dest)
+        finally:
+            dest.close()
+        partial.rename(target)

@@ -1,0 +1,117 @@
+"""The plain objects storage takes and returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+SummarySource = Literal["editor", "llm", "abstract"]
+
+# A better source replaces a worse one, never the other way round.
+SOURCE_RANK: dict[str, int] = {"abstract": 1, "llm": 2, "editor": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    arxiv_id: str  # without version
+    version: int  # 0 while known only from an editor's article
+    title: str
+    authors: tuple[str, ...] = ()
+    abstract: str = ""
+    categories: tuple[str, ...] = ()  # primary first
+    submitted: datetime | None = None
+    updated: datetime | None = None
+    announced: datetime | None = None
+    announce_type: str | None = None
+    doi: str | None = None
+    journal_ref: str | None = None
+    comment: str | None = None
+    id: int | None = field(default=None, compare=False)
+
+    @property
+    def versioned_id(self) -> str:
+        return f"{self.arxiv_id}v{self.version}" if self.version else self.arxiv_id
+
+    @property
+    def abs_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.versioned_id}"
+
+    @property
+    def pdf_url(self) -> str:
+        return f"https://arxiv.org/pdf/{self.versioned_id}"
+
+    @property
+    def primary_category(self) -> str | None:
+        return self.categories[0] if self.categories else None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    lang: Lang
+    text: str
+    source: SummarySource
+    model: str | None = None
+    importance: float | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    slug: str
+    name_zh: str
+    name_en: str
+    aliases: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    position: int = 0
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+@dataclass(frozen=True, slots=True)
+class TopicMatch:
+    slug: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: UpsertCounts) -> UpsertCounts:
+        return UpsertCounts(
+            self.new + other.new, self.updated + other.updated, self.unchanged + other.unchanged
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: datetime | None = None
+    status: str | None = None
+    error: str | None = None
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    paper: Paper
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    query: str
+    total: int  # matches counted, at most the search's counting cap
+    hits: tuple[SearchHit, ...]
+    offset: int = 0
+    total_is_capped: bool = False

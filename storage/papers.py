@@ -1,0 +1,184 @@
+"""Papers: insert or move forward to a newer version, never back; look-ups."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from storage.db import Database, utcnow
+from storage.models import Paper, UpsertCounts
+
+_COLUMNS = (
+    "arxiv_id, version, title, authors, abstract, categories, submitted_at, updated_at,"
+    " announced_at, announce_type, doi, journal_ref, comment"
+)
+_CHUNK = 500  # ids per IN (…) look-up, well under SQLite's variable limit
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    counts: UpsertCounts
+    changed: tuple[Paper, ...]  # new or updated papers, with their ids
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _params(paper: Paper) -> tuple:
+    return (
+        paper.arxiv_id,
+        paper.version,
+        paper.title,
+        json.dumps(list(paper.authors), ensure_ascii=False),
+        paper.abstract,
+        json.dumps(list(paper.categories)),
+        _iso(paper.submitted),
+        _iso(paper.updated),
+        _iso(paper.announced),
+        paper.announce_type,
+        paper.doi,
+        paper.journal_ref,
+        paper.comment,
+    )
+
+
+def from_row(row: sqlite3.Row) -> Paper:
+    """A `papers` row as a Paper."""
+    return Paper(
+        id=row["id"],
+        arxiv_id=row["arxiv_id"],
+        version=row["version"],
+        title=row["title"],
+        authors=tuple(json.loads(row["authors"])),
+        abstract=row["abstract"],
+        categories=tuple(json.loads(row["categories"])),
+        submitted=_dt(row["submitted_at"]),
+        updated=_dt(row["updated_at"]),
+        announced=_dt(row["announced_at"]),
+        announce_type=row["announce_type"],
+        doi=row["doi"],
+        journal_ref=row["journal_ref"],
+        comment=row["comment"],
+    )
+
+
+def merge(stored: Paper, incoming: Paper) -> Paper:
+    """What the stored paper becomes: versions move forward only, gaps are filled."""
+    # Facts of the paper rather than of a version: the first submission and announcement
+    # stay as first seen; identifiers and references fill in whenever they arrive.
+    lasting = {
+        "submitted": stored.submitted or incoming.submitted,
+        "announced": stored.announced or incoming.announced,
+        "announce_type": stored.announce_type or incoming.announce_type,
+        "doi": stored.doi or incoming.doi,
+        "journal_ref": stored.journal_ref or incoming.journal_ref,
+    }
+    if incoming.version > stored.version:
+        return replace(incoming, id=stored.id, **lasting)
+    if incoming.version < stored.version:
+        return replace(stored, **lasting)
+    return replace(
+        stored,
+        authors=stored.authors or incoming.authors,
+        abstract=stored.abstract or incoming.abstract,
+        categories=stored.categories or incoming.categories,
+        updated=stored.updated or incoming.updated,
+        comment=stored.comment or incoming.comment,
+        **lasting,
+    )
+
+
+async def get_many(db: Database, arxiv_ids: Sequence[str]) -> dict[str, Paper]:
+    """The stored papers among these ids (without version), by id."""
+    found: dict[str, Paper] = {}
+    for start in range(0, len(arxiv_ids), _CHUNK):
+        chunk = arxiv_ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows = await db.fetchall(f"SELECT * FROM papers WHERE arxiv_id IN ({marks})", chunk)
+        found.update((row["arxiv_id"], from_row(row)) for row in rows)
+    return found
+
+
+async def get(db: Database, arxiv_id: str) -> Paper | None:
+    row = await db.fetchone("SELECT * FROM papers WHERE arxiv_id = ?", (arxiv_id,))
+    return from_row(row) if row else None
+
+
+async def get_by_rowids(db: Database, ids: Sequence[int]) -> dict[int, Paper]:
+    """Papers by their row ids (as search returns them)."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = await db.fetchall(f"SELECT * FROM papers WHERE id IN ({marks})", list(ids))
+    return {row["id"]: from_row(row) for row in rows}
+
+
+async def upsert(db: Database, papers: Iterable[Paper]) -> UpsertResult:
+    """Store papers in one transaction: new ones inserted, known ones merged forward."""
+    latest: dict[str, Paper] = {}
+    for paper in papers:  # a feed may list a paper twice (new in one category, cross in another)
+        seen = latest.get(paper.arxiv_id)
+        latest[paper.arxiv_id] = merge(seen, paper) if seen else paper
+    new = updated = unchanged = 0
+    changed: list[Paper] = []
+    now = utcnow()
+    async with db.transaction() as conn:
+        stored = await get_many(db, list(latest))
+        inserts: list[Paper] = []
+        for arxiv_id, paper in latest.items():
+            before = stored.get(arxiv_id)
+            if before is None:
+                inserts.append(paper)
+                continue
+            after = merge(before, paper)
+            if after == before:
+                unchanged += 1
+                continue
+            await conn.execute(
+                "UPDATE papers SET (" + _COLUMNS + ", changed_at) = "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?",
+                (*_params(after), now, before.id),
+            )
+            updated += 1
+            changed.append(after)
+        if inserts:
+            await conn.executemany(
+                "INSERT INTO papers (" + _COLUMNS + ", created_at, changed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*_params(p), now, now) for p in inserts],
+            )
+            ids = await get_many(db, [p.arxiv_id for p in inserts])
+            changed.extend(ids[p.arxiv_id] for p in inserts)
+            new = len(inserts)
+    return UpsertResult(UpsertCounts(new, updated, unchanged), tuple(changed))
+
+
+async def latest(db: Database, limit: int, offset: int = 0) -> list[Paper]:
+    """The most recently announced papers first."""
+    rows = await db.fetchall(
+        "SELECT * FROM papers ORDER BY coalesce(announced_at, submitted_at, created_at) DESC,"
+        " id DESC LIMIT ? OFFSET ?",
+        (limit, offset),
+    )
+    return [from_row(row) for row in rows]
+
+
+async def count(db: Database) -> int:
+    row = await db.fetchone("SELECT count(*) FROM papers")
+    return row[0]
+
+
+async def missing_metadata(db: Database, limit: int = 1000) -> list[str]:
+    """Ids of papers known only from an editor's article, waiting for arXiv's metadata."""
+    rows = await db.fetchall(
+        "SELECT arxiv_id FROM papers WHERE version = 0 ORDER BY id LIMIT ?", (limit,)
+    )
+    return [row[0] for row in rows]
