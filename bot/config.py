@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 DEFAULT_API_BASE = "https://api.telegram.org/bot"
+DEFAULT_DB = "./data/digestbot.sqlite3"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_EPOCH = date(2024, 1, 1)
 DEFAULT_SOURCES = tuple(
     f"https://rss.arxiv.org/rss/{category}"
     for category in ("cs.CL", "cs.AI", "cs.LG", "cs.IR", "cs.CV", "stat.ML")
@@ -26,12 +29,12 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    db_path: str = "./data/digestbot.sqlite3"
+    db_path: str = DEFAULT_DB
     bot_token: str | None = field(default=None, repr=False)
     api_base_url: str = DEFAULT_API_BASE
     admins: frozenset[int] = frozenset()
-    timezone: str = "Asia/Shanghai"
-    epoch: date = date(2024, 1, 1)
+    timezone: str = DEFAULT_TIMEZONE
+    epoch: date = DEFAULT_EPOCH
     topics_file: Path | None = None
     sources: tuple[str, ...] = DEFAULT_SOURCES
     openai_base_url: str | None = None
@@ -120,13 +123,13 @@ def load(
     values.update(os.environ if environ is None else environ)
     get = values.get
     return Settings(
-        db_path=get("DIGESTBOT_DB") or Settings.db_path,
+        db_path=get("DIGESTBOT_DB") or DEFAULT_DB,
         bot_token=_token(get("TELEGRAM_BOT_TOKEN")),
         api_base_url=_url("TELEGRAM_API_BASE_URL", get("TELEGRAM_API_BASE_URL"))
         or DEFAULT_API_BASE,
         admins=_admins(get("DIGESTBOT_ADMINS")),
-        timezone=_timezone(get("DIGESTBOT_TIMEZONE") or Settings.timezone),
-        epoch=_epoch(get("DIGESTBOT_EPOCH") or "2024-01-01"),
+        timezone=_timezone(get("DIGESTBOT_TIMEZONE") or DEFAULT_TIMEZONE),
+        epoch=_epoch(get("DIGESTBOT_EPOCH") or DEFAULT_EPOCH.isoformat()),
         topics_file=_topics_file(get("DIGESTBOT_TOPICS")),
         sources=_sources(get("DIGESTBOT_SOURCES")),
         openai_base_url=_url("OPENAI_BASE_URL", get("OPENAI_BASE_URL")),
