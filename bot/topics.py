@@ -1,0 +1,201 @@
+"""Topics: the packaged default set, an operator's topic file in its place, and finding the
+topic a heading or a subscriber's word names.
+
+A topic file is TOML (the packaged `bot/data/topics.toml` documents the format in its
+header): an optional `[phrases]` table of named phrase lists, then one `[[topic]]` table per
+topic in display order. `load` validates strictly, and every error names the file, the
+topic and the key, because an operator has to find the mistake from one log line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from bot.topic_matcher import DEFAULT_MIN_SCORE, ConfiguredTopic, TopicMatcher
+from bot.topic_phrases import PhraseError, check_phrase
+from storage.models import Topic
+
+__all__ = ["ConfiguredTopic", "TopicMatcher", "TopicsError", "load", "resolve"]
+
+DEFAULT_FILE = "topics.toml"
+_SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+_CATEGORY = re.compile(r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$")  # cs.CL, q-bio.GN, hep-th
+_PHRASE_LIST_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_TOP_KEYS = {"phrases", "topic"}
+_LIST_KEYS = ("aliases", "keywords", "categories", "requires", "exclude")
+_PHRASE_KEYS = ("keywords", "requires", "exclude")
+_TOPIC_KEYS = {"slug", "name_zh", "name_en", "min_score", *_LIST_KEYS}
+
+
+class TopicsError(Exception):
+    """A topic file that cannot be used; the message names the file, the topic and the key."""
+
+
+def load(path: Path | None = None) -> tuple[Topic, ...]:
+    """The topics of a file, or the packaged defaults when no path is given."""
+    if path is None:
+        source = DEFAULT_FILE
+        text = resources.files("bot").joinpath("data", DEFAULT_FILE).read_text(encoding="utf-8")
+    else:
+        source = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TopicsError(f"{source}: cannot be read: {exc}") from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TopicsError(f"{source}: not valid TOML: {exc}") from None
+    return _topics(source, document)
+
+
+def _topics(source: str, document: dict[str, Any]) -> tuple[Topic, ...]:
+    for key in document:
+        if key not in _TOP_KEYS:
+            raise TopicsError(f"{source}: unknown key {key!r} (expected [phrases] and [[topic]])")
+    phrase_lists = _phrase_lists(source, document.get("phrases", {}))
+    tables = document.get("topic")
+    if not isinstance(tables, list) or not tables:
+        raise TopicsError(f"{source}: no topics: add at least one [[topic]] table")
+    topics: list[ConfiguredTopic] = []
+    for position, table in enumerate(tables):
+        topic = _topic(source, position, table, phrase_lists)
+        if any(t.slug == topic.slug for t in topics):
+            raise TopicsError(f"{source}: topic {topic.slug!r}: 'slug' is used twice")
+        topics.append(topic)
+    _check_names_unique(source, topics)
+    return tuple(topics)
+
+
+def _phrase_lists(source: str, table: object) -> dict[str, tuple[str, ...]]:
+    if not isinstance(table, dict):
+        raise TopicsError(f"{source}: 'phrases' must be a table of phrase lists")
+    lists = {}
+    for name, phrases in table.items():
+        where = f"{source}: phrases: {name!r}"
+        if not _PHRASE_LIST_NAME.match(name):
+            raise TopicsError(f"{where}: a name is lowercase letters, digits and '_'")
+        lists[name] = _strings(where, phrases)
+        for phrase in lists[name]:
+            _check_phrase(where, phrase)
+    return lists
+
+
+def _topic(
+    source: str, position: int, table: object, phrase_lists: dict[str, tuple[str, ...]]
+) -> ConfiguredTopic:
+    if not isinstance(table, dict):
+        raise TopicsError(f"{source}: topic #{position + 1}: must be a [[topic]] table")
+    slug = table.get("slug")
+    name = repr(slug) if isinstance(slug, str) else f"#{position + 1}"
+    where = f"{source}: topic {name}"
+    for key in table:
+        if key not in _TOPIC_KEYS:
+            raise TopicsError(f"{where}: unknown key {key!r}")
+    for key in ("slug", "name_zh", "name_en"):
+        value = table.get(key)
+        if value is None:
+            raise TopicsError(f"{where}: {key!r} is missing")
+        if not isinstance(value, str) or not value.strip():
+            raise TopicsError(f"{where}: {key!r} must be a non-empty string")
+    if not _SLUG.match(slug):
+        raise TopicsError(
+            f"{where}: 'slug' must be lowercase ASCII letters, digits, '-' or '_',"
+            " starting with a letter (at most 32)"
+        )
+    lists = {key: _strings(f"{where}: {key!r}", table.get(key, [])) for key in _LIST_KEYS}
+    for key in _PHRASE_KEYS:
+        lists[key] = _expand(f"{where}: {key!r}", lists[key], phrase_lists)
+    for category in lists["categories"]:
+        if not _CATEGORY.match(category):
+            raise TopicsError(f"{where}: 'categories': {category!r} is not an arXiv category")
+    if not lists["keywords"]:
+        raise TopicsError(f"{where}: 'keywords' is missing or empty: no paper could match")
+    return ConfiguredTopic(
+        slug=slug,
+        name_zh=table["name_zh"].strip(),
+        name_en=table["name_en"].strip(),
+        position=position,
+        min_score=_min_score(where, table.get("min_score", DEFAULT_MIN_SCORE)),
+        **lists,
+    )
+
+
+def _strings(where: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TopicsError(f"{where} must be a list of strings")
+    if any(not v.strip() for v in value):
+        raise TopicsError(f"{where} has an empty string")
+    return tuple(v.strip() for v in value)
+
+
+def _expand(
+    where: str, phrases: tuple[str, ...], phrase_lists: dict[str, tuple[str, ...]]
+) -> tuple[str, ...]:
+    """Phrases with each `@name` replaced by that [phrases] list, duplicates dropped."""
+    expanded: dict[str, None] = {}
+    for phrase in phrases:
+        if phrase.startswith("@"):
+            if phrase[1:] not in phrase_lists:
+                raise TopicsError(f"{where}: {phrase!r} names no list in [phrases]")
+            expanded.update(dict.fromkeys(phrase_lists[phrase[1:]]))
+        else:
+            _check_phrase(where, phrase)
+            expanded[phrase] = None
+    return tuple(expanded)
+
+
+def _check_phrase(where: str, phrase: str) -> None:
+    try:
+        check_phrase(phrase)
+    except PhraseError as exc:
+        raise TopicsError(f"{where}: {phrase!r} {exc}") from None
+
+
+def _min_score(where: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise TopicsError(f"{where}: 'min_score' must be a positive number")
+    return float(value)
+
+
+def _check_names_unique(source: str, topics: Sequence[Topic]) -> None:
+    """Refuse a name or alias two topics share: a heading would not know its topic."""
+    owners: dict[str, str] = {}
+    for topic in topics:
+        for name in _names(topic):
+            owner = owners.setdefault(name, topic.slug)
+            if owner != topic.slug:
+                raise TopicsError(
+                    f"{source}: topic {topic.slug!r}: 'aliases': {name!r} already names"
+                    f" topic {owner!r}"
+                )
+
+
+def resolve(topics: Sequence[Topic], word: str) -> Topic | None:
+    """The topic a slug, name or alias names, in either language; None when none does."""
+    key = heading_key(word)
+    if not key:
+        return None
+    for topic in topics:
+        if key in _names(topic):
+            return topic
+    return None
+
+
+def heading_key(text: str) -> str:
+    """Text reduced to what tells headings apart: case, spacing and punctuation dropped."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("&", " and ")
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+@lru_cache(maxsize=1024)
+def _names(topic: Topic) -> frozenset[str]:
+    names = (topic.slug, topic.name_zh, topic.name_en, *topic.aliases)
+    return frozenset(key for key in map(heading_key, names) if key)
