@@ -1,0 +1,280 @@
+"""Ingesting arXiv feeds, saved answers and API queries into storage, with topics assigned.
+
+Each feed is parsed whole before anything is stored, and stored in one transaction, so a
+bad feed changes nothing; its problem is logged in one line, reported, and the next feed
+goes on. Feed validators (ETag, Last-Modified) are remembered only once a feed is stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Protocol
+
+from bot.ingest import arxiv_api
+from bot.ingest.detect import parse_document
+from bot.ingest.document import FeedProblem, ParsedFeed
+from bot.ingest.fetch import Fetcher
+from storage import feeds, papers, topics
+from storage.db import Database
+from storage.models import Paper, TopicMatch, UpsertCounts
+
+log = logging.getLogger("bot.ingest")
+
+
+class Matcher(Protocol):
+    def match(self, paper: Paper) -> Sequence[TopicMatch]: ...
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What a run did: papers new, updated and unchanged, and one error line per failed feed."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+    problems: list[FeedProblem] = field(default_factory=list, repr=False)
+    not_modified: int = 0
+
+    def add(self, counts: UpsertCounts) -> None:
+        self.new += counts.new
+        self.updated += counts.updated
+        self.unchanged += counts.unchanged
+
+    def fail(self, problem: FeedProblem) -> None:
+        self.problems.append(problem)
+        self.errors.append(str(problem))
+
+    def as_json(self) -> dict[str, object]:
+        """The `ingest --json` object."""
+        return {
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": list(self.errors),
+        }
+
+
+async def store(db: Database, feed: ParsedFeed, matcher: Matcher | None = None) -> UpsertCounts:
+    """A parsed feed's papers stored at once, and the topics of those new or changed."""
+    if matcher is None:
+        return (await papers.upsert(db, feed.papers)).counts
+    # Matching is pure Python and storing mostly SQLite's C code: they overlap in two threads.
+    matching = asyncio.ensure_future(asyncio.to_thread(match_all, feed.papers, matcher))
+    try:
+        result = await papers.upsert(db, feed.papers)
+    finally:
+        found = await matching
+    if result.changed:
+        await topics.assign(db, topic_assignments(result.changed, found, matcher), source="rules")
+    return result.counts
+
+
+_MatchedText = tuple[str, str, tuple[str, ...]]
+_Found = dict[str, tuple[_MatchedText, Sequence[TopicMatch]]]
+
+
+def match_all(candidates: Sequence[Paper], matcher: Matcher) -> _Found:
+    """Each paper's topics by arXiv id, with the text they were matched on."""
+    return {paper.arxiv_id: (_matched_text(paper), matcher.match(paper)) for paper in candidates}
+
+
+def _matched_text(paper: Paper) -> _MatchedText:
+    return paper.title, paper.abstract, paper.categories
+
+
+def topic_assignments(
+    changed: Sequence[Paper], found: _Found, matcher: Matcher
+) -> list[tuple[int, Sequence[TopicMatch]]]:
+    """Each stored paper with its topics; matched again if storing changed what matching reads."""
+    assignments = []
+    for paper in changed:
+        text, matches = found.get(paper.arxiv_id, (None, ()))
+        if text != _matched_text(paper):
+            matches = matcher.match(paper)
+        assignments.append((paper.id, matches))
+    return assignments
+
+
+async def _parse(data: bytes, source: str, status: int = 200) -> ParsedFeed:
+    # In a worker thread, so that a feed of thousands of papers does not stall the bot.
+    return await asyncio.to_thread(parse_document, data, source, status)
+
+
+async def _fail(db: Database, problem: FeedProblem, report: IngestReport, url: str | None) -> None:
+    log.warning("feed not ingested: %s", problem)
+    report.fail(problem)
+    if url is not None:
+        await feeds.record(db, url, status="error", error=str(problem))
+
+
+@asynccontextmanager
+async def _fetcher_for(fetcher: Fetcher | None) -> AsyncIterator[Fetcher]:
+    if fetcher is not None:
+        yield fetcher
+        return
+    async with Fetcher() as own:
+        yield own
+
+
+async def _ingest_url(
+    db: Database,
+    url: str,
+    fetcher: Fetcher,
+    matcher: Matcher | None,
+    report: IngestReport,
+    *,
+    conditional: bool = True,
+) -> ParsedFeed | None:
+    """One URL fetched, parsed and stored; the parsed feed, or None when nothing was stored."""
+    state = await feeds.get(db, url) if conditional else None
+    try:
+        fetched = await fetcher.get(
+            url,
+            etag=state.etag if state else None,
+            last_modified=state.last_modified if state else None,
+        )
+        if fetched.not_modified:
+            report.not_modified += 1
+            await feeds.record(db, url, status="not-modified")
+            return None
+        feed = await _parse(fetched.body, url, fetched.status)
+    except FeedProblem as problem:
+        await _fail(db, problem, report, url)
+        return None
+    counts = await store(db, feed, matcher)
+    report.add(counts)
+    await feeds.record(
+        db,
+        url,
+        status="ok",
+        counts=counts,
+        etag=fetched.etag if conditional else None,
+        last_modified=fetched.last_modified if conditional else None,
+    )
+    return feed
+
+
+async def _ingest_path(
+    db: Database, path: Path, matcher: Matcher | None, report: IngestReport
+) -> None:
+    try:
+        data = await asyncio.to_thread(path.read_bytes)
+    except OSError as exc:
+        problem = FeedProblem("unreadable", str(path), exc.strerror or str(exc))
+        await _fail(db, problem, report, None)
+        return
+    try:
+        feed = await _parse(data, str(path))
+    except FeedProblem as problem:
+        await _fail(db, problem, report, None)
+        return
+    report.add(await store(db, feed, matcher))
+
+
+async def ingest_url(
+    db: Database, url: str, *, fetcher: Fetcher | None = None, matcher: Matcher | None = None
+) -> IngestReport:
+    """A feed URL (RSS or API) fetched with a conditional GET and stored."""
+    report = IngestReport()
+    async with _fetcher_for(fetcher) as active:
+        await _ingest_url(db, url, active, matcher, report)
+    return report
+
+
+async def ingest_bytes(
+    db: Database, data: bytes, source: str, *, matcher: Matcher | None = None
+) -> IngestReport:
+    """A document already in memory (read from standard input, say); `source` names it."""
+    report = IngestReport()
+    try:
+        feed = await _parse(data, source)
+    except FeedProblem as problem:
+        await _fail(db, problem, report, None)
+        return report
+    report.add(await store(db, feed, matcher))
+    return report
+
+
+async def ingest_file(
+    db: Database, path: str | Path, *, matcher: Matcher | None = None
+) -> IngestReport:
+    """A saved RSS feed, API Atom answer or JSON-wrapped API answer, stored."""
+    report = IngestReport()
+    await _ingest_path(db, Path(path), matcher, report)
+    return report
+
+
+def _is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+async def ingest_many(
+    db: Database,
+    sources: Iterable[str | Path],
+    *,
+    fetcher: Fetcher | None = None,
+    matcher: Matcher | None = None,
+) -> IngestReport:
+    """Feed URLs and saved files in turn; a failing one is reported and the rest go on."""
+    report = IngestReport()
+    async with _fetcher_for(fetcher) as active:
+        for source in sources:
+            if isinstance(source, str) and _is_url(source):
+                await _ingest_url(db, source, active, matcher, report)
+            else:
+                await _ingest_path(db, Path(source), matcher, report)
+    return report
+
+
+async def fetch_api_search(
+    db: Database,
+    categories: Sequence[str],
+    first_day: date,
+    last_day: date,
+    *,
+    fetcher: Fetcher | None = None,
+    matcher: Matcher | None = None,
+    page_size: int = arxiv_api.PAGE_SIZE,
+    max_results: int | None = None,
+    base: str = arxiv_api.API_URL,
+) -> IngestReport:
+    """Papers submitted in these categories over these days, page by page from the API."""
+    report = IngestReport()
+    start = 0
+    async with _fetcher_for(fetcher) as active:
+        while max_results is None or start < max_results:
+            size = page_size if max_results is None else min(page_size, max_results - start)
+            url = arxiv_api.search_url(
+                categories, first_day, last_day, start=start, max_results=size, base=base
+            )
+            page = await _ingest_url(db, url, active, matcher, report, conditional=False)
+            if page is None:
+                break  # later pages would shift under a failed one; the next run starts over
+            start += size
+            if start >= (page.total_results or 0):
+                break
+    return report
+
+
+async def complete_metadata(
+    db: Database,
+    arxiv_ids: Sequence[str],
+    *,
+    fetcher: Fetcher | None = None,
+    matcher: Matcher | None = None,
+    batch: int = arxiv_api.ID_BATCH,
+    base: str = arxiv_api.API_URL,
+) -> IngestReport:
+    """These papers' full metadata looked up by id, `batch` ids a request."""
+    report = IngestReport()
+    async with _fetcher_for(fetcher) as active:
+        for url in arxiv_api.id_list_urls(list(arxiv_ids), batch=batch, base=base):
+            await _ingest_url(db, url, active, matcher, report, conditional=False)
+    return report
