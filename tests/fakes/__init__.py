@@ -1,0 +1,1 @@
+"""Fakes of external services that answer over their real interface."""
