@@ -53,8 +53,10 @@ class TokenBucket:
 
     def take(self, now: float) -> float:
         """0 when a token was taken, else the seconds until one is available."""
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
+        # A bucket made after ``now`` was read must not start in debt
+        elapsed = max(0.0, now - self.stamp)
+        self.tokens = min(self.burst, self.tokens + elapsed * self.rate)
+        self.stamp = max(now, self.stamp)
         if self.tokens >= 1:
             self.tokens -= 1
             return 0.0
