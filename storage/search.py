@@ -224,6 +224,8 @@ async def _selective(db: Database, words: tuple[str, ...]) -> tuple[str, ...]:
     if len(words) < 2:
         return words
     corpus, shares = await _shares(db, words)
+    if corpus < SHARE_SAMPLE:  # too few papers to estimate from, and cheap to rank in full
+        return words
     return _affordable(words, shares, corpus)
 
 
@@ -285,3 +287,8 @@ async def ranked_rows(
         log.warning("search query %r rejected by FTS5: %s", text[:80], exc)
         return EMPTY
     return RankedRows(tuple(rows), count, count >= RANK_WINDOW, plan.all_terms)
+
+
+async def check_index(db: Database) -> None:
+    """Raise if the full-text index disagrees with the papers and summaries it indexes."""
+    await db.conn.execute("INSERT INTO paper_fts (paper_fts, rank) VALUES ('integrity-check', 1)")
