@@ -1,0 +1,1 @@
+"""Paper summaries: the offline extract of an abstract, and the backends that write more."""
