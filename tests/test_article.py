@@ -202,3 +202,33 @@ def test_ten_thousand_lines_parse_well_under_a_second():
     article = parse(huge)
     assert time.perf_counter() - started < 0.8
     assert sum(len(section.items) for section in article.sections) == 12
+
+
+def test_markdown_sections_over_numbered_items_and_a_deeper_heading_inside_an_item():
+    article = parse(
+        "# June digest\n\n"
+        "## Agents\n\n"
+        "1. **Tree Search for Language Model Agents**\n"
+        "#### Why it matters\n"
+        "Search at inference time helps web agents.\n"
+        "[arXiv](https://arxiv.org/abs/2407.01476)\n\n"
+        "## Reasoning\n\n"
+        "1. Step-DPO: Step-wise Preference Optimization\n"
+        "Preferences over single steps.\n"
+        "[arXiv](https://arxiv.org/abs/2406.18629)\n"
+    )
+    assert _outline(article) == [("Agents", ["2407.01476"]), ("Reasoning", ["2406.18629"])]
+    agents = article.sections[0].items[0]
+    assert agents.title == "Tree Search for Language Model Agents"
+    assert agents.summary == "Why it matters Search at inference time helps web agents."
+    assert _skipped(article) == [(1, "furniture: text before the first section")]
+
+
+def test_a_heading_whose_items_were_all_skipped_is_reported_not_kept():
+    article = parse(
+        "RAG\n\n1、LongRAG\nhttps://arxiv.org/abs/2406.15319\n\n"
+        "LLM推理\n\n1、某篇忘了贴链接的论文\n一句话总结。\n\n"
+        "LLM安全与对齐\n\n1、WildGuard\nhttps://arxiv.org/abs/2406.18495\n"
+    )
+    assert _outline(article) == [("RAG", ["2406.15319"]), ("LLM安全与对齐", ["2406.18495"])]
+    assert _skipped(article) == [(6, "heading without items"), (8, "item has no arXiv link")]

@@ -63,7 +63,8 @@ def parse(text: str, *, lang: str | None = None) -> Article:
     tail = _cut_after_last_link(events[start:end])
     _report_outside(events[:start], "furniture: text before the first section", skipped)
     _report_outside(events[end:], "furniture: text after the last item", skipped)
-    skipped.extend(Skipped(line.number, "furniture: text after the last item") for line in tail)
+    after = "furniture: text after the last item"
+    skipped.extend(Skipped(line.number, _furniture_reason(line, after)) for line in tail)
     sections = _sections(events[start:end], skipped)
     skipped.sort(key=lambda skip: skip.line)
     return Article(lang or _language(sections), sections, skipped)

@@ -145,8 +145,8 @@ def read_events(lines: list[Line]) -> list[Event]:
 
 def _roles(lines: list[Line]) -> list[str]:
     """Each line's role: markdown headings placed by level, plain headings by their shape."""
-    item_level = _item_level(lines)
-    roles = [_markdown_role(line, item_level) for line in lines]
+    item_level, in_items = _item_level(lines)
+    roles = [_markdown_role(line, item_level, in_items) for line in lines]
     following = "blank"
     next_role = ["blank"] * len(lines)
     for i in range(len(lines) - 1, -1, -1):
@@ -164,33 +164,45 @@ def _roles(lines: list[Line]) -> list[str]:
     return roles
 
 
-def _markdown_role(line: Line, item_level: int) -> str:
+def _markdown_role(line: Line, item_level: int, in_items: set[int]) -> str:
     if line.kind == "numbered":
         return "item"
     if line.kind != "markdown":
         return line.kind
+    if line.number in in_items:
+        return "text"
     if not item_level or line.level < item_level:
         return "section"
     return "item" if line.level == item_level else "text"
 
 
-def _item_level(lines: list[Line]) -> int:
+def _item_level(lines: list[Line]) -> tuple[int, set[int]]:
     """The Markdown heading level of items: the level whose blocks most often hold an arXiv
-    link and no numbered list (a section heading's block ends where its first item starts)."""
+    link and no numbered list (a section heading's block ends where its first item starts).
+    Also the lines of headings inside a numbered item (`#### Why it matters`): its text."""
     counts: Counter[int] = Counter()
     heading: Line | None = None
-    linked = numbered = False
-    for line in [*lines, Line(0, "", "markdown", level=0)]:
+    linked = numbered = inside_item = False
+    last_numbered = -1
+    structural = (-1, 0)  # index and level of the last heading that is not inside an item
+    in_items: set[int] = set()
+    for index, line in enumerate([*lines, Line(0, "", "markdown", level=1)]):
         if line.kind == "markdown":
-            if heading is not None and linked and not numbered:
+            if heading is not None and linked and not numbered and not inside_item:
                 counts[heading.level] += 1
+            inside_item = structural[0] < last_numbered and 0 < structural[1] < line.level
+            if inside_item:
+                in_items.add(line.number)
+            else:
+                structural = (index, line.level)
             heading, linked, numbered = line, bool(line.refs), False
         else:
             linked = linked or bool(line.refs)
             numbered = numbered or line.kind == "numbered"
+            last_numbered = index if line.kind == "numbered" else last_numbered
     if not counts:
-        return 0
-    return max(counts, key=lambda level: (counts[level], level))
+        return 0, in_items
+    return max(counts, key=lambda level: (counts[level], level)), in_items
 
 
 def _linked_ahead(lines: list[Line], roles: list[str]) -> list[bool]:

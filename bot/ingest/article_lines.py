@@ -132,7 +132,7 @@ class Line:
 
     number: int  # 1-based, as an editor's text editor counts
     text: str  # stripped, whitespace as written, original characters
-    kind: str  # blank | markdown | numbered | bullet | links | image | furniture | text
+    kind: str  # blank markdown numbered bullet links image furniture text (sublist: in a summary)
     content: str = ""  # the heading or item text, numbering and `#` marks removed
     level: int = 0  # markdown heading level
     item_number: int | None = None
