@@ -95,7 +95,6 @@ _STARTERS = frozenset(
 
 # Cues are plain substrings where possible: `in` costs a fraction of a regex alternation
 # tried at every position, and this runs for every sentence of every paper.
-_SUBJECT_WORDS = ("we", "here", "here,")
 _SUBJECT_PHRASES = re.compile(
     r"\b(?:this (?:paper|work|study|article|report|letter)"
     r"|our (?:method|approach|model|framework|system|results|analysis|experiments|findings))"
@@ -202,10 +201,9 @@ def split_sentences(text: str) -> list[str]:
     sentences = []
     start = 0
     for end in _END.finditer(text):
-        stop = end.start() + 1
         if text[end.start()] == "." and not _ends_sentence(text, end.start(), end.end()):
             continue
-        sentences.append(text[start:stop].strip() + text[stop : end.end()].strip())
+        sentences.append(text[start : end.end()].rstrip())
         start = end.end()
     sentences.append(text[start:].strip())
     return [sentence for sentence in sentences if sentence]
@@ -229,23 +227,20 @@ def _score(sentence: str, position: int) -> tuple[float, int]:
     lowered = sentence.lower()
     words = lowered.split()
     score = 0.0
-    if any(word in words for word in _SUBJECT_WORDS) or _SUBJECT_PHRASES.search(lowered):
+    if "we" in words or "here" in words or "here," in words or _SUBJECT_PHRASES.search(lowered):
         score += 3.0 if _CONTRIBUTION_VERB.search(lowered) else 1.0
-    if _has(lowered, _RESULT_WORDS) or _RESULT_NUMBER.search(lowered):
+    if any(phrase in lowered for phrase in _RESULT_WORDS) or _RESULT_NUMBER.search(lowered):
         score += 2.0
-    if _has(lowered, _METHOD_WORDS):
+    if any(phrase in lowered for phrase in _METHOD_WORDS):
         score += 0.5
     if score < 3.0 and (
-        lowered.startswith(_BACKGROUND_OPENERS) or _has(lowered, _BACKGROUND_CLAIMS)
+        lowered.startswith(_BACKGROUND_OPENERS)
+        or any(phrase in lowered for phrase in _BACKGROUND_CLAIMS)
     ):
         score -= 2.0
-    if _has(lowered, _BOILERPLATE_WORDS):
+    if any(phrase in lowered for phrase in _BOILERPLATE_WORDS):
         score -= 4.0
     return score - 0.01 * position, len(words)  # among equals, the earlier sentence
-
-
-def _has(text: str, phrases: tuple[str, ...]) -> bool:
-    return any(phrase in text for phrase in phrases)
 
 
 def _choose(words: tuple[int, ...], scores: tuple[float, ...], max_words: int) -> list[int] | None:
