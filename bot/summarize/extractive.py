@@ -1,7 +1,7 @@
 """The honest offline English summary: the key sentences of an abstract, whole and in order.
 
 It runs for every paper at ingest, so it is cheap: one pass to find sentence ends, a few
-compiled regexes per sentence to score it, no model and no tokenizer.
+substring tests and compiled regexes per sentence to score it, no model, no tokenizer.
 """
 
 from __future__ import annotations
