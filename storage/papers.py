@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+import aiosqlite
+
+from storage import topics
 from storage.db import Database, utcnow
-from storage.models import Paper, UpsertCounts
+from storage.models import Paper, TopicMatch, UpsertCounts
+
+TopicsFor = Callable[[Paper], Sequence[TopicMatch]]
 
 _COLUMNS = (
     "arxiv_id, version, title, authors, abstract, categories, submitted_at, updated_at,"
@@ -121,44 +127,77 @@ async def get_by_rowids(db: Database, ids: Sequence[int]) -> dict[int, Paper]:
     return {row["id"]: from_row(row) for row in rows}
 
 
-async def upsert(db: Database, papers: Iterable[Paper]) -> UpsertResult:
-    """Store papers in one transaction: new ones inserted, known ones merged forward."""
+async def upsert(
+    db: Database, papers: Iterable[Paper], *, topics_for: TopicsFor | None = None
+) -> UpsertResult:
+    """Store papers in one transaction: new ones inserted, known ones merged forward.
+
+    With `topics_for`, the papers that are new or changed get their rule topics in the same
+    transaction, so a paper is never stored without them.
+    """
     latest: dict[str, Paper] = {}
     for paper in papers:  # a feed may list a paper twice (new in one category, cross in another)
         seen = latest.get(paper.arxiv_id)
         latest[paper.arxiv_id] = merge(seen, paper) if seen else paper
-    new = updated = unchanged = 0
-    changed: list[Paper] = []
     now = utcnow()
     async with db.transaction() as conn:
         stored = await get_many(db, list(latest))
-        inserts: list[Paper] = []
-        for arxiv_id, paper in latest.items():
-            before = stored.get(arxiv_id)
-            if before is None:
-                inserts.append(paper)
-                continue
-            after = merge(before, paper)
-            if after == before:
-                unchanged += 1
-                continue
-            await conn.execute(
-                "UPDATE papers SET (" + _COLUMNS + ", changed_at) = "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?",
-                (*_params(after), now, before.id),
-            )
-            updated += 1
-            changed.append(after)
-        if inserts:
-            await conn.executemany(
-                "INSERT INTO papers (" + _COLUMNS + ", created_at, changed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(*_params(p), now, now) for p in inserts],
-            )
-            ids = await get_many(db, [p.arxiv_id for p in inserts])
-            changed.extend(ids[p.arxiv_id] for p in inserts)
-            new = len(inserts)
-    return UpsertResult(UpsertCounts(new, updated, unchanged), tuple(changed))
+        inserts = [paper for arxiv_id, paper in latest.items() if arxiv_id not in stored]
+        updates = [
+            after
+            for arxiv_id, before in stored.items()
+            if (after := merge(before, latest[arxiv_id])) != before
+        ]
+        # Topics are matched in a worker thread while SQLite indexes the new papers in C.
+        matching = asyncio.ensure_future(
+            asyncio.to_thread(_match_each, topics_for, [*updates, *inserts])
+        )
+        try:
+            for paper in updates:
+                await conn.execute(
+                    "UPDATE papers SET (" + _COLUMNS + ", changed_at) = "
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?",
+                    (*_params(paper), now, paper.id),
+                )
+            await _insert_all(conn, inserts, now)
+        finally:
+            found = await matching
+        ids = await _ids_of(db, [p.arxiv_id for p in inserts])
+        changed = [*updates, *(replace(p, id=ids[p.arxiv_id]) for p in inserts)]
+        if topics_for is not None:
+            await topics.assign_within(conn, [(p.id, found[p.arxiv_id]) for p in changed])
+    counts = UpsertCounts(len(inserts), len(updates), len(stored) - len(updates))
+    return UpsertResult(counts, tuple(changed))
+
+
+def _match_each(topics_for: TopicsFor | None, candidates: list[Paper]) -> dict[str, Sequence]:
+    if topics_for is None:
+        return {}
+    return {paper.arxiv_id: topics_for(paper) for paper in candidates}
+
+
+async def _insert_all(conn: aiosqlite.Connection, inserts: list[Paper], now: str) -> None:
+    """New papers in one statement: SQLite then indexes them without returning to Python."""
+    if not inserts:
+        return
+    fields = ", ".join(f"value ->> {i}" for i in range(_COLUMNS.count(",") + 1))
+    await conn.execute(
+        "INSERT INTO papers (" + _COLUMNS + ", created_at, changed_at)"
+        f" SELECT {fields}, ?, ? FROM json_each(?)",
+        (now, now, json.dumps([_params(p) for p in inserts], ensure_ascii=False)),
+    )
+
+
+async def _ids_of(db: Database, arxiv_ids: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(arxiv_ids), _CHUNK):
+        chunk = arxiv_ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows = await db.fetchall(
+            f"SELECT arxiv_id, id FROM papers WHERE arxiv_id IN ({marks})", chunk
+        )
+        found.update((row[0], row[1]) for row in rows)
+    return found
 
 
 async def latest(db: Database, limit: int, offset: int = 0) -> list[Paper]:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
+import aiosqlite
+
 from storage.db import Database
 from storage.models import Topic, TopicMatch
+
+Assignments = Iterable[tuple[int, Sequence[TopicMatch]]]
 
 
 async def sync(db: Database, topics: Sequence[Topic]) -> None:
@@ -25,21 +29,26 @@ async def sync(db: Database, topics: Sequence[Topic]) -> None:
         )
 
 
-async def assign(
-    db: Database, assignments: Iterable[tuple[int, Sequence[TopicMatch]]], source: str = "rules"
-) -> None:
+async def assign(db: Database, assignments: Assignments, source: str = "rules") -> None:
     """Set papers' topics from one source; another source's topics stay as they are."""
     async with db.transaction() as conn:
-        for paper_id, matches in assignments:
-            await conn.execute(
-                "DELETE FROM paper_topics WHERE paper_id = ? AND source = ?", (paper_id, source)
-            )
-            await conn.executemany(
-                "INSERT INTO paper_topics (paper_id, topic_slug, score, source) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (paper_id, topic_slug) DO UPDATE SET"
-                " score = max(score, excluded.score)",
-                [(paper_id, m.slug, m.score, source) for m in matches],
-            )
+        await assign_within(conn, assignments, source)
+
+
+async def assign_within(
+    conn: aiosqlite.Connection, assignments: Assignments, source: str = "rules"
+) -> None:
+    """`assign` inside a transaction the caller holds (two statements for the whole batch)."""
+    assignments = list(assignments)
+    await conn.executemany(
+        "DELETE FROM paper_topics WHERE paper_id = ? AND source = ?",
+        [(paper_id, source) for paper_id, _ in assignments],
+    )
+    await conn.executemany(
+        "INSERT INTO paper_topics (paper_id, topic_slug, score, source) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (paper_id, topic_slug) DO UPDATE SET score = max(score, excluded.score)",
+        [(paper_id, m.slug, m.score, source) for paper_id, matches in assignments for m in matches],
+    )
 
 
 async def for_papers(db: Database, paper_ids: Sequence[int]) -> dict[int, list[str]]:

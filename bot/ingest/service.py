@@ -20,7 +20,7 @@ from bot.ingest import arxiv_api
 from bot.ingest.detect import parse_document
 from bot.ingest.document import FeedProblem, ParsedFeed
 from bot.ingest.fetch import Fetcher
-from storage import feeds, papers, topics
+from storage import feeds, papers
 from storage.db import Database
 from storage.models import Paper, TopicMatch, UpsertCounts
 
@@ -62,44 +62,9 @@ class IngestReport:
 
 
 async def store(db: Database, feed: ParsedFeed, matcher: Matcher | None = None) -> UpsertCounts:
-    """A parsed feed's papers stored at once, and the topics of those new or changed."""
-    if matcher is None:
-        return (await papers.upsert(db, feed.papers)).counts
-    # Matching is pure Python and storing mostly SQLite's C code: they overlap in two threads.
-    matching = asyncio.ensure_future(asyncio.to_thread(match_all, feed.papers, matcher))
-    try:
-        result = await papers.upsert(db, feed.papers)
-    finally:
-        found = await matching
-    if result.changed:
-        await topics.assign(db, topic_assignments(result.changed, found, matcher), source="rules")
-    return result.counts
-
-
-_MatchedText = tuple[str, str, tuple[str, ...]]
-_Found = dict[str, tuple[_MatchedText, Sequence[TopicMatch]]]
-
-
-def match_all(candidates: Sequence[Paper], matcher: Matcher) -> _Found:
-    """Each paper's topics by arXiv id, with the text they were matched on."""
-    return {paper.arxiv_id: (_matched_text(paper), matcher.match(paper)) for paper in candidates}
-
-
-def _matched_text(paper: Paper) -> _MatchedText:
-    return paper.title, paper.abstract, paper.categories
-
-
-def topic_assignments(
-    changed: Sequence[Paper], found: _Found, matcher: Matcher
-) -> list[tuple[int, Sequence[TopicMatch]]]:
-    """Each stored paper with its topics; matched again if storing changed what matching reads."""
-    assignments = []
-    for paper in changed:
-        text, matches = found.get(paper.arxiv_id, (None, ()))
-        if text != _matched_text(paper):
-            matches = matcher.match(paper)
-        assignments.append((paper.id, matches))
-    return assignments
+    """A parsed feed's papers stored at once, with the topics of those new or changed."""
+    topics_for = matcher.match if matcher is not None else None
+    return (await papers.upsert(db, feed.papers, topics_for=topics_for)).counts
 
 
 async def _parse(data: bytes, source: str, status: int = 200) -> ParsedFeed:

@@ -112,7 +112,7 @@ SELECT p.id AS id,
        p.authors AS authors,
        p.abstract AS abstract,
        (SELECT s.text FROM summaries s WHERE s.paper_id = p.id AND s.lang = 'en') AS summary_en,
-       cjk_bigrams((SELECT s.text FROM summaries s WHERE s.paper_id = p.id AND s.lang = 'zh'))
+       (SELECT cjk_bigrams(s.text) FROM summaries s WHERE s.paper_id = p.id AND s.lang = 'zh')
            AS summary_zh
 FROM papers p;
 
