@@ -16,6 +16,7 @@ DEFAULT_API_BASE = "https://api.telegram.org/bot"
 DEFAULT_DB = "./data/digestbot.sqlite3"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_EPOCH = date(2024, 1, 1)
+DEFAULT_ARXIV_API = "https://export.arxiv.org/api/query"
 DEFAULT_SOURCES = tuple(
     f"https://rss.arxiv.org/rss/{category}"
     for category in ("cs.CL", "cs.AI", "cs.LG", "cs.IR", "cs.CV", "stat.ML")
@@ -37,6 +38,7 @@ class Settings:
     epoch: date = DEFAULT_EPOCH
     topics_file: Path | None = None
     sources: tuple[str, ...] = DEFAULT_SOURCES
+    arxiv_api_url: str = DEFAULT_ARXIV_API
     openai_base_url: str | None = None
     openai_api_key: str | None = field(default=None, repr=False)
     summary_model: str | None = None
@@ -132,6 +134,7 @@ def load(
         epoch=_epoch(get("DIGESTBOT_EPOCH") or DEFAULT_EPOCH.isoformat()),
         topics_file=_topics_file(get("DIGESTBOT_TOPICS")),
         sources=_sources(get("DIGESTBOT_SOURCES")),
+        arxiv_api_url=_url("DIGESTBOT_ARXIV_API", get("DIGESTBOT_ARXIV_API")) or DEFAULT_ARXIV_API,
         openai_base_url=_url("OPENAI_BASE_URL", get("OPENAI_BASE_URL")),
         openai_api_key=get("OPENAI_API_KEY") or None,
         summary_model=get("DIGESTBOT_SUMMARY_MODEL") or None,

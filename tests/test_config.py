@@ -18,7 +18,8 @@ def test_an_empty_environment_gives_the_documented_defaults(tmp_path: Path):
     assert settings.api_base_url == DEFAULT_API_BASE
     assert (settings.timezone, settings.epoch) == ("Asia/Shanghai", date(2024, 1, 1))
     assert settings.sources == DEFAULT_SOURCES
-    assert settings.bot_token is None and settings.admins == frozenset()
+    assert settings.bot_token is None
+    assert settings.admins == frozenset()
 
 
 def test_every_contract_variable_is_read():

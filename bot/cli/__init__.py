@@ -1,0 +1,97 @@
+"""The `digestbot` command: parse arguments, load settings, dispatch to a subcommand.
+
+Exit codes: 0 done, 1 the work failed (a feed, an unknown paper), 2 bad usage or configuration.
+With `--json` a subcommand prints exactly one JSON object on standard output; logs go to
+standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+from collections.abc import Sequence
+
+from bot import config, i18n
+from bot.cli import data
+from bot.i18n import _
+from bot.runtime import configure_logging
+from bot.topics import TopicsError
+from storage.db import StorageError
+
+log = logging.getLogger("bot.cli")
+
+
+def _lang_arg(value: str) -> str:
+    if value not in i18n.LANGUAGES:
+        raise argparse.ArgumentTypeError(_("choose zh or en"))
+    return value
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 1000:
+        raise argparse.ArgumentTypeError(_("a whole number from 1 to 1000"))
+    return int(value)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="digestbot",
+        description=_("A fortnightly bilingual digest of AI/LLM papers, in Telegram."),
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help=_("log progress"))
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help=_("fetch or read arXiv feeds and store papers"))
+    ingest.add_argument(
+        "--source", action="append", default=[], metavar="URL", help=_("a feed or API URL")
+    )
+    ingest.add_argument(
+        "--file", action="append", default=[], metavar="PATH", help=_("a saved feed")
+    )
+
+    search = commands.add_parser("search", help=_("search the stored papers"))
+    search.add_argument("query", help=_("words, an arXiv id or an arXiv link"))
+    search.add_argument("--lang", type=_lang_arg, help=_("the reader's language: zh or en"))
+    search.add_argument("--limit", type=_positive, default=10, help=_("how many results"))
+    search.add_argument("--offset", type=int, default=0, help=_("skip this many results"))
+
+    paper = commands.add_parser("paper", help=_("one paper's details"))
+    paper.add_argument("id", help=_("an arXiv id or link"))
+    paper.add_argument(
+        "--offline", action="store_true", help=_("do not ask arXiv for unknown papers")
+    )
+
+    commands.add_parser("topics", help=_("the topics and how many papers each has"))
+
+    backup = commands.add_parser("backup", help=_("write a consistent copy of the database"))
+    backup.add_argument("path", help=_("the new file to write"))
+
+    for sub in (ingest, search, paper, commands.choices["topics"], backup):
+        sub.add_argument("--json", action="store_true", help=_("print one JSON object"))
+    return parser
+
+
+HANDLERS = {
+    "ingest": data.ingest,
+    "search": data.search,
+    "paper": data.paper,
+    "topics": data.topics,
+    "backup": data.backup,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand and return its exit code."""
+    i18n.set_current(i18n.negotiate(os.environ.get("LC_ALL") or os.environ.get("LANG")))
+    args = build_parser().parse_args(argv)
+    configure_logging(args.verbose)
+    try:
+        settings = config.load()
+        return asyncio.run(HANDLERS[args.command](args, settings))
+    except (config.ConfigError, TopicsError, StorageError) as exc:
+        data.fail(args, str(exc))
+        return 2
+    except KeyboardInterrupt:
+        return 130
