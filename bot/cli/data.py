@@ -75,7 +75,11 @@ async def search(args: argparse.Namespace, settings: Settings) -> int:
     if not page.hits:
         text = _("No papers match “{query}”.").format(query=args.query)
     else:
-        count = ngettext("{n} paper matches", "{n} papers match", page.total).format(n=page.total)
+        if page.total_is_capped:
+            count = _("More than {n} papers match; the newest are ranked.").format(n=page.total)
+        else:
+            count = ngettext("{n} paper matches", "{n} papers match", page.total)
+            count = count.format(n=page.total)
         lines = [
             f"{page.offset + i}. {h.paper.title}  [{h.paper.arxiv_id}]"
             for i, h in enumerate(page.hits, start=1)
