@@ -126,6 +126,17 @@ async def _ingest_url(
     return feed
 
 
+async def _ingest_data(
+    db: Database, data: bytes, source: str, matcher: Matcher | None, report: IngestReport
+) -> None:
+    try:
+        feed = await _parse(data, source)
+    except FeedProblem as problem:
+        await _fail(db, problem, report, None)
+        return
+    report.add(await store(db, feed, matcher))
+
+
 async def _ingest_path(
     db: Database, path: Path, matcher: Matcher | None, report: IngestReport
 ) -> None:
@@ -135,12 +146,7 @@ async def _ingest_path(
         problem = FeedProblem("unreadable", str(path), exc.strerror or str(exc))
         await _fail(db, problem, report, None)
         return
-    try:
-        feed = await _parse(data, str(path))
-    except FeedProblem as problem:
-        await _fail(db, problem, report, None)
-        return
-    report.add(await store(db, feed, matcher))
+    await _ingest_data(db, data, str(path), matcher, report)
 
 
 async def ingest_url(
@@ -158,12 +164,7 @@ async def ingest_bytes(
 ) -> IngestReport:
     """A document already in memory (read from standard input, say); `source` names it."""
     report = IngestReport()
-    try:
-        feed = await _parse(data, source)
-    except FeedProblem as problem:
-        await _fail(db, problem, report, None)
-        return report
-    report.add(await store(db, feed, matcher))
+    await _ingest_data(db, data, source, matcher, report)
     return report
 
 
