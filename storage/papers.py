@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -208,6 +208,19 @@ async def latest(db: Database, limit: int, offset: int = 0) -> list[Paper]:
         (limit, offset),
     )
     return [from_row(row) for row in rows]
+
+
+async def batches(db: Database, size: int = 1000) -> AsyncIterator[list[Paper]]:
+    """Every stored paper, `size` at a time in row order (memory stays flat)."""
+    last = 0
+    while True:
+        rows = await db.fetchall(
+            "SELECT * FROM papers WHERE id > ? ORDER BY id LIMIT ?", (last, size)
+        )
+        if not rows:
+            return
+        yield [from_row(row) for row in rows]
+        last = rows[-1]["id"]
 
 
 async def count(db: Database) -> int:

@@ -194,3 +194,24 @@ async def test_messages_follow_the_operators_language(tmp_path: Path):
     assert "篇论文" in out
     _, out, _ = await run(tmp_path, "search", "zzzzqqq", LANG="zh_CN.UTF-8")
     assert "没有与“zzzzqqq”匹配的论文" in out
+
+
+async def test_reassigning_topics_gives_stored_papers_a_topic_added_later(tmp_path: Path):
+    custom = tmp_path / "topics.toml"
+    custom.write_text(
+        '[[topic]]\nslug = "robots"\nname_zh = "机器人"\nname_en = "Robotics"\n'
+        'keywords = ["robot"]\n'
+    )
+    await run(tmp_path, "ingest", "--file", str(MIXED), DIGESTBOT_TOPICS=str(custom))
+    custom.write_text(
+        custom.read_text()
+        + '\n[[topic]]\nslug = "moe"\nname_zh = "混合专家"\nname_en = "Mixture of experts"\n'
+        'keywords = ["mixture of experts"]\n'
+    )
+    _, out, _ = await run(tmp_path, "topics", "--json", DIGESTBOT_TOPICS=str(custom))
+    assert {t["slug"]: t["papers"] for t in one_json_object(out)["topics"]}["moe"] == 0
+    code, out, _ = await run(
+        tmp_path, "topics", "--json", "--reassign", DIGESTBOT_TOPICS=str(custom)
+    )
+    assert code == 0
+    assert {t["slug"]: t["papers"] for t in one_json_object(out)["topics"]}["moe"] >= 1

@@ -63,12 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--offline", action="store_true", help=_("do not ask arXiv for unknown papers")
     )
 
-    commands.add_parser("topics", help=_("the topics and how many papers each has"))
+    topics = commands.add_parser("topics", help=_("the topics and how many papers each has"))
+    topics.add_argument(
+        "--reassign",
+        action="store_true",
+        help=_("match every stored paper again (after the topics file changed)"),
+    )
 
     backup = commands.add_parser("backup", help=_("write a consistent copy of the database"))
     backup.add_argument("path", help=_("the new file to write"))
 
-    for sub in (ingest, search, paper, commands.choices["topics"], backup):
+    for sub in (ingest, search, paper, topics, backup):
         sub.add_argument("--json", action="store_true", help=_("print one JSON object"))
     return parser
 

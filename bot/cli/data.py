@@ -160,6 +160,14 @@ async def topics(args: argparse.Namespace, settings: Settings) -> int:
     """The configured topics and how many papers each has."""
     rt = await open_runtime(settings)
     try:
+        if args.reassign:
+            seen = await ingest_service.reassign_topics(rt.db, rt.matcher)
+            if not args.json:
+                print(
+                    ngettext("{n} paper matched again", "{n} papers matched again", seen).format(
+                        n=seen
+                    )
+                )
         counts = await stored_topics.paper_counts(rt.db)
     finally:
         await rt.close()

@@ -20,7 +20,7 @@ from bot.ingest import arxiv_api
 from bot.ingest.detect import parse_document
 from bot.ingest.document import FeedProblem, ParsedFeed
 from bot.ingest.fetch import Fetcher
-from storage import feeds, papers
+from storage import feeds, papers, topics
 from storage.db import Database
 from storage.models import Paper, TopicMatch, UpsertCounts
 
@@ -244,3 +244,13 @@ async def complete_metadata(
         for url in arxiv_api.id_list_urls(list(arxiv_ids), batch=batch, base=base):
             await _ingest_url(db, url, active, matcher, report, conditional=False)
     return report
+
+
+async def reassign_topics(db: Database, matcher: Matcher, *, batch: int = 1000) -> int:
+    """Every stored paper matched again, after the topic rules changed; how many were seen."""
+    seen = 0
+    async for chunk in papers.batches(db, batch):
+        matches = await asyncio.to_thread(lambda c=chunk: [matcher.match(p) for p in c])
+        await topics.assign(db, [(p.id, m) for p, m in zip(chunk, matches, strict=True)])
+        seen += len(chunk)
+    return seen
