@@ -1,0 +1,269 @@
+"""Chats: who the bot talks to, their delivery settings, pausing, group upgrades, admin cache."""
+
+from __future__ import annotations
+
+import sqlite3
+import zoneinfo
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+import aiosqlite
+
+from storage.chat_models import (
+    CHAT_TYPES,
+    EMPTY_TOPICS,
+    LANGUAGES,
+    Chat,
+    InvalidSetting,
+    InvalidTimezone,
+    UnknownChat,
+)
+from storage.db import Database, utcnow
+
+# Names zoneinfo lists that are not places: refuse them like any other non-IANA name.
+_NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+
+
+def from_row(row: sqlite3.Row) -> Chat:
+    """A `chats` row as a Chat."""
+    return Chat(
+        id=row["id"],
+        type=row["type"],
+        title=row["title"],
+        language=row["language"],
+        timezone=row["timezone"],
+        delivery_weekday=row["delivery_weekday"],
+        delivery_hour=row["delivery_hour"],
+        empty_topics=row["empty_topics"],
+        thread_id=row["thread_id"],
+        active=bool(row["active"]),
+        paused_reason=row["paused_reason"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        changed_at=datetime.fromisoformat(row["changed_at"]),
+    )
+
+
+@cache
+def _iana_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones()) - _NOT_PLACES
+
+
+def check_timezone(name: str) -> str:
+    """The name itself when it is an IANA timezone; InvalidTimezone otherwise."""
+    if not isinstance(name, str) or name not in _iana_names():
+        raise InvalidTimezone(f"timezone {name!r} is not an IANA timezone")
+    return name
+
+
+def _check_choice(what: str, value: object, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise InvalidSetting(f"{what} {value!r} is not one of {', '.join(allowed)}")
+
+
+def _check_int(what: str, value: object, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidSetting(f"{what} {value!r} is not a whole number from {low} to {high}")
+
+
+def _iso(moment: datetime | None) -> str:
+    return utcnow() if moment is None else moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+async def get(db: Database, chat_id: int) -> Chat | None:
+    row = await db.fetchone("SELECT * FROM chats WHERE id = ?", (chat_id,))
+    return from_row(row) if row is not None else None
+
+
+async def ensure(
+    db: Database, chat_id: int, type: str, title: str | None, *, default_timezone: str
+) -> Chat:
+    """The chat's row, inserted when new; its type and title follow what Telegram says now."""
+    _check_choice("chat type", type, CHAT_TYPES)
+    check_timezone(default_timezone)
+    now = utcnow()
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO chats (id, type, title, timezone, created_at, changed_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            " type = excluded.type, title = excluded.title, changed_at = excluded.changed_at"
+            " WHERE chats.type IS NOT excluded.type OR chats.title IS NOT excluded.title",
+            (chat_id, type, title, default_timezone, now, now),
+        )
+    return await _existing(db, chat_id)
+
+
+async def _existing(db: Database, chat_id: int) -> Chat:
+    chat = await get(db, chat_id)
+    if chat is None:
+        raise UnknownChat(chat_id)
+    return chat
+
+
+async def _set(db: Database, chat_id: int, assignments: str, params: tuple) -> Chat:
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            f"UPDATE chats SET {assignments}, changed_at = ? WHERE id = ?",
+            (*params, utcnow(), chat_id),
+        )
+        if cursor.rowcount == 0:
+            raise UnknownChat(chat_id)
+    return await _existing(db, chat_id)
+
+
+async def set_language(db: Database, chat_id: int, language: str | None) -> Chat:
+    """The chat's language, or None to follow each user's Telegram language."""
+    if language is not None:
+        _check_choice("language", language, LANGUAGES)
+    return await _set(db, chat_id, "language = ?", (language,))
+
+
+async def set_timezone(db: Database, chat_id: int, timezone: str) -> Chat:
+    return await _set(db, chat_id, "timezone = ?", (check_timezone(timezone),))
+
+
+async def set_delivery(
+    db: Database, chat_id: int, *, weekday: int | None = None, hour: int | None = None
+) -> Chat:
+    """The local weekday (0 = Monday) and hour of pushes; None keeps that part as it is."""
+    if weekday is not None:
+        _check_int("delivery weekday", weekday, 0, 6)
+    if hour is not None:
+        _check_int("delivery hour", hour, 0, 23)
+    return await _set(
+        db,
+        chat_id,
+        "delivery_weekday = coalesce(?, delivery_weekday),"
+        " delivery_hour = coalesce(?, delivery_hour)",
+        (weekday, hour),
+    )
+
+
+async def set_empty_topics(db: Database, chat_id: int, behaviour: str) -> Chat:
+    """What a push does for a topic with nothing new: 'skip' it or send one 'line'."""
+    _check_choice("empty-topics behaviour", behaviour, EMPTY_TOPICS)
+    return await _set(db, chat_id, "empty_topics = ?", (behaviour,))
+
+
+async def set_thread(db: Database, chat_id: int, thread_id: int | None) -> Chat:
+    """The forum thread pushes go to when a subscription names none."""
+    return await _set(db, chat_id, "thread_id = ?", (thread_id,))
+
+
+async def pause(db: Database, chat_id: int, reason: str) -> Chat:
+    """Stop pushing to a chat that removed or blocked the bot; the reason is kept for operators."""
+    if not reason or not reason.strip():
+        raise InvalidSetting("a pause needs a reason")
+    return await _set(db, chat_id, "active = 0, paused_reason = ?", (reason.strip(),))
+
+
+async def resume(db: Database, chat_id: int) -> Chat:
+    """Push again to a chat that added the bot back."""
+    return await _set(db, chat_id, "active = 1, paused_reason = NULL", ())
+
+
+async def migrate(db: Database, old_id: int, new_id: int) -> bool:
+    """Move a group upgraded to a supergroup to its new id, settings and subscriptions included.
+
+    False when there is no old chat. When the supergroup already has a row (an update from it
+    arrived first), the two merge: the old group's settings, the new row's title, type and
+    pause state, the union of subscriptions; the old row goes away.
+    """
+    if old_id == new_id:
+        return False
+    async with db.transaction() as conn:
+        old = await db.fetchone("SELECT * FROM chats WHERE id = ?", (old_id,))
+        if old is None:
+            return False
+        # Admin rights are checked again in the new chat rather than carried over.
+        await conn.execute("DELETE FROM chat_admins WHERE chat_id = ?", (old_id,))
+        await conn.execute(
+            "UPDATE search_sessions SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+        )
+        if await db.fetchone("SELECT 1 FROM chats WHERE id = ?", (new_id,)) is None:
+            await conn.execute(
+                "UPDATE chats SET id = ?, type = CASE type WHEN 'group' THEN 'supergroup'"
+                " ELSE type END, changed_at = ? WHERE id = ?",
+                (new_id, utcnow(), old_id),
+            )
+        else:
+            await _merge(conn, from_row(old), new_id)
+    return True
+
+
+async def _merge(conn: aiosqlite.Connection, old: Chat, new_id: int) -> None:
+    # The supergroup's row is usually seconds old, written with defaults: the group's
+    # deliberate settings win, a language only when the group had one.
+    await conn.execute(
+        "UPDATE chats SET language = coalesce(?, language), timezone = ?,"
+        " delivery_weekday = ?, delivery_hour = ?, empty_topics = ?,"
+        " thread_id = coalesce(thread_id, ?), created_at = min(created_at, ?), changed_at = ?"
+        " WHERE id = ?",
+        (
+            old.language,
+            old.timezone,
+            old.delivery_weekday,
+            old.delivery_hour,
+            old.empty_topics,
+            old.thread_id,
+            old.created_at.isoformat(timespec="seconds"),
+            utcnow(),
+            new_id,
+        ),
+    )
+    async with conn.execute(
+        "SELECT id, chat_id, topic_slug, query FROM subscriptions WHERE chat_id IN (?, ?)",
+        (old.id, new_id),
+    ) as cursor:
+        rows = list(await cursor.fetchall())
+    kept = {_subscription_key(r) for r in rows if r["chat_id"] == new_id}
+    duplicates = [
+        (r["id"],) for r in rows if r["chat_id"] == old.id and _subscription_key(r) in kept
+    ]
+    await conn.executemany("DELETE FROM subscriptions WHERE id = ?", duplicates)
+    await conn.execute("UPDATE subscriptions SET chat_id = ? WHERE chat_id = ?", (new_id, old.id))
+    await conn.execute("DELETE FROM chats WHERE id = ?", (old.id,))
+
+
+def _subscription_key(row: sqlite3.Row) -> tuple[str, str]:
+    if row["topic_slug"] is not None:
+        return ("topic", row["topic_slug"])
+    return ("query", row["query"].casefold())
+
+
+async def counts(db: Database) -> dict:
+    """Chats for operators: {"total", "active", "paused", "by_type": {type: n}}."""
+    rows = await db.fetchall("SELECT type, active, count(*) FROM chats GROUP BY type, active")
+    by_type = dict.fromkeys(CHAT_TYPES, 0)
+    active = paused = 0
+    for chat_type, is_active, n in rows:
+        by_type[chat_type] += n
+        if is_active:
+            active += n
+        else:
+            paused += n
+    return {"total": active + paused, "active": active, "paused": paused, "by_type": by_type}
+
+
+async def remember_admin(
+    db: Database, chat_id: int, user_id: int, is_admin: bool, *, now: datetime | None = None
+) -> None:
+    """Keep what Telegram answered about a member's admin rights, with the time of asking."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO chat_admins (chat_id, user_id, is_admin, checked_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (chat_id, user_id) DO UPDATE SET"
+            " is_admin = excluded.is_admin, checked_at = excluded.checked_at",
+            (chat_id, user_id, int(bool(is_admin)), _iso(now)),
+        )
+
+
+async def cached_admin(
+    db: Database, chat_id: int, user_id: int, max_age: timedelta, *, now: datetime | None = None
+) -> bool | None:
+    """The remembered answer when younger than max_age; None means ask Telegram."""
+    moment = datetime.now(UTC) if now is None else now
+    row = await db.fetchone(
+        "SELECT is_admin FROM chat_admins WHERE chat_id = ? AND user_id = ? AND checked_at >= ?",
+        (chat_id, user_id, _iso(moment - max_age)),
+    )
+    return bool(row[0]) if row is not None else None
