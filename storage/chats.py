@@ -50,6 +50,11 @@ def _iana_names() -> frozenset[str]:
 
 def check_timezone(name: str) -> str:
     """The name itself when it is an IANA timezone; InvalidTimezone otherwise."""
+    if not _iana_names():
+        raise InvalidTimezone(
+            f"timezone {name!r} cannot be checked: no IANA timezone database is installed"
+            " (install the tzdata package)"
+        )
     if not isinstance(name, str) or name not in _iana_names():
         raise InvalidTimezone(f"timezone {name!r} is not an IANA timezone")
     return name
@@ -267,3 +272,13 @@ async def cached_admin(
         (chat_id, user_id, _iso(moment - max_age)),
     )
     return bool(row[0]) if row is not None else None
+
+
+async def prune_admins(db: Database, older_than: timedelta, *, now: datetime | None = None) -> int:
+    """Forget admin checks older than older_than; how many went."""
+    moment = datetime.now(UTC) if now is None else now
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "DELETE FROM chat_admins WHERE checked_at < ?", (_iso(moment - older_than),)
+        )
+        return cursor.rowcount

@@ -263,6 +263,17 @@ async def test_an_admin_check_is_remembered_only_for_its_age(db: Database):
     assert await chats.cached_admin(db, GROUP, 7, ten, now=later) is False
 
 
+async def test_old_admin_checks_are_pruned(db: Database):
+    asked = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    await chats.remember_admin(db, GROUP, 7, True, now=asked)
+    await chats.remember_admin(db, GROUP, 8, True, now=asked + timedelta(hours=2))
+    pruned = await chats.prune_admins(db, timedelta(hours=1), now=asked + timedelta(hours=2))
+    assert pruned == 1
+    later = asked + timedelta(hours=2)
+    assert await chats.cached_admin(db, GROUP, 7, timedelta(days=1), now=later) is None
+    assert await chats.cached_admin(db, GROUP, 8, timedelta(days=1), now=later) is True
+
+
 async def test_a_search_token_is_short_url_safe_and_fits_in_callback_data(db: Database):
     await chats.ensure(db, 42, "private", "Ada", default_timezone=TZ)
     query = "retrieval " * 500
