@@ -1,0 +1,58 @@
+"""Dates and times as a chat reads them: its language (zh | en) and its timezone, via Babel."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import format_interval, get_day_names
+
+_LOCALES = {"zh": "zh_Hans_CN", "en": "en_US"}
+
+# Babel's "full" zh form runs the weekday into the date (2024年7月1日星期一): spaced here.
+_DATETIME_PATTERNS = {"zh": "y年M月d日 EEEE HH:mm", "en": "EEE, MMM d, y, HH:mm"}
+_DATE_FORMATS = {"zh": "long", "en": "medium"}  # 2024年6月17日 / Jun 17, 2024
+# yMMMd intervals drop what both ends share: 2024年6月17日至30日 / Jun 17 – 30, 2024.
+_PERIOD_SKELETON = "yMMMd"
+
+
+def format_datetime_local(moment: datetime, lang: str, tz: str | tzinfo) -> str:
+    """`2024年7月1日 星期一 09:00` / `Mon, Jul 1, 2024, 09:00` in the chat's timezone.
+
+    A naive datetime is taken as UTC, which is how the bot stores moments.
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    return babel_format_datetime(
+        moment, _DATETIME_PATTERNS[_lang(lang)], tzinfo=zone, locale=_locale(lang)
+    )
+
+
+def format_date(day: date, lang: str) -> str:
+    """`2024年6月17日` / `Jun 17, 2024` (a datetime is shown by its own calendar day)."""
+    if isinstance(day, datetime):
+        day = day.date()
+    return babel_format_date(day, _DATE_FORMATS[_lang(lang)], locale=_locale(lang))
+
+
+def format_period(start: date, end: date, lang: str) -> str:
+    """A fortnight as one interval: `2024年6月17日至30日` / `Jun 17 – 30, 2024`."""
+    return format_interval(start, end, _PERIOD_SKELETON, locale=_locale(lang))
+
+
+def weekday_name(index: int, lang: str) -> str:
+    """Monday is 0, as in `date.weekday()`: `星期一` / `Monday`."""
+    if not 0 <= index <= 6:
+        raise ValueError(f"weekday index {index} is outside 0..6")
+    return get_day_names("wide", locale=_locale(lang))[index]
+
+
+def _lang(lang: str) -> str:
+    return lang if lang in _LOCALES else "en"
+
+
+def _locale(lang: str) -> str:
+    return _LOCALES[_lang(lang)]
