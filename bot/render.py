@@ -1,0 +1,218 @@
+"""Papers and search results as Telegram HTML (parse mode HTML) with their inline keyboards.
+
+Pure: data and a language in, text and buttons out. Everything that came from outside
+(titles, authors, summaries, topic names, queries) is escaped here, so a title such as
+`<script>&` shows literally and never breaks the message.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks, dates
+from bot.arxiv_ids import to_deep_link
+from bot.i18n import _, ngettext, use
+from bot.render_split import MESSAGE_LIMIT, shorten_html, split_messages, visible_length
+from storage.models import Paper, SearchPage, Summary, Topic
+
+__all__ = [
+    "CardView",
+    "RenderedMessage",
+    "render_card",
+    "render_search_page",
+    "split_messages",
+    "visible_length",
+]
+
+AUTHORS_SHOWN = 3
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}  # each in its own language, never translated
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """Everything a paper card shows."""
+
+    paper: Paper
+    summaries: dict[str, Summary] = field(default_factory=dict)
+    topics: tuple[Topic, ...] = ()
+    bot_username: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMessage:
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def render_card(view: CardView, lang: str) -> RenderedMessage:
+    """The paper card in `lang`, cut to one message if its summary is very long."""
+    with use(lang) as lang:
+        lines = [_title_line(view.paper), *_meta_lines(view, lang), "", *_summary_lines(view, lang)]
+        text = shorten_html("\n".join(line for line in lines if line is not None), MESSAGE_LIMIT)
+        return RenderedMessage(text, _card_keyboard(view.paper, lang))
+
+
+def render_search_page(
+    page: SearchPage, query: str, token: str, page_no: int, lang: str, per_page: int = 5
+) -> RenderedMessage:
+    """One page of search results (`page_no` from 1) with ◀ ▶ and one button per result."""
+    with use(lang):
+        if not page.hits:
+            return RenderedMessage(_nothing_found(query))
+        first_number = (page_no - 1) * per_page + 1
+        items = [_result_block(first_number + i, hit.paper) for i, hit in enumerate(page.hits)]
+        text = "\n\n".join([_results_header(page, query, page_no, per_page), *items])
+        keyboard = _search_keyboard(page, token, page_no, per_page, first_number)
+        return RenderedMessage(shorten_html(text, MESSAGE_LIMIT), keyboard)
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def escape_attribute(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def authors_line(authors: tuple[str, ...], shown: int = AUTHORS_SHOWN) -> str:
+    """`A, B, C et al.` (localized) when there are more than `shown` authors; escaped."""
+    names = escape(", ".join(authors[:shown]))
+    if len(authors) > shown:
+        return escape(_("{authors} et al.")).format(authors=names)
+    return names
+
+
+# The card
+
+
+def _title_line(paper: Paper) -> str:
+    return f'<b><a href="{escape_attribute(paper.abs_url)}">{escape(paper.title)}</a></b>'
+
+
+def _meta_lines(view: CardView, lang: str) -> list[str | None]:
+    paper = view.paper
+    when = _date_label(paper, lang)
+    facts = " · ".join(part for part in (when, paper.primary_category) if part)
+    topics = " · ".join(escape(topic.name(lang)) for topic in view.topics)
+    link = None
+    if view.bot_username:
+        url = f"https://t.me/{view.bot_username}?start={to_deep_link(paper.arxiv_id)}"
+        link = f'🔗 <a href="{escape_attribute(url)}">{escape(_("Link to this card"))}</a>'
+    return [
+        authors_line(paper.authors) or None,
+        f"📅 {escape(facts)}" if facts else None,
+        f"🏷 {topics}" if topics else None,
+        link,
+    ]
+
+
+def _date_label(paper: Paper, lang: str) -> str | None:
+    if paper.announced:
+        return _("Announced {date}").format(date=dates.format_date(paper.announced, lang))
+    if paper.submitted:
+        return _("Submitted {date}").format(date=dates.format_date(paper.submitted, lang))
+    return None
+
+
+def _summary_lines(view: CardView, lang: str) -> list[str | None]:
+    summary = view.summaries.get(lang)
+    notice = None
+    if summary is None and lang == "zh" and "en" in view.summaries:
+        summary = view.summaries["en"]
+        notice = _("No Chinese summary yet — here is the English one.")
+    if summary is None:
+        return [f"<i>{escape(_('No summary yet.'))}</i>"]
+    lines = [f"<i>{escape(notice)}</i>" if notice else None]
+    lines.append(f"<i>{escape(_provenance(summary))}</i>")
+    lines.append(escape(summary.text.strip()))
+    return lines
+
+
+def _provenance(summary: Summary) -> str:
+    if summary.source == "editor":
+        return _("Editor's summary")
+    if summary.source == "llm" and summary.model:
+        return _("Summary by {model}").format(model=summary.model)
+    if summary.source == "llm":
+        return _("Summary by a language model")
+    return _("Extracted from the abstract")
+
+
+def _card_keyboard(paper: Paper, lang: str) -> InlineKeyboardMarkup:
+    other = "en" if lang == "zh" else "zh"
+    arxiv_id = paper.arxiv_id
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    LANGUAGE_NAMES[other],
+                    callback_data=callbacks.pack_card_language(arxiv_id, other),
+                ),
+                InlineKeyboardButton(
+                    _("Similar papers"), callback_data=callbacks.pack_similar(arxiv_id)
+                ),
+            ],
+            [
+                InlineKeyboardButton(_("Abstract"), url=paper.abs_url),
+                InlineKeyboardButton("PDF", url=paper.pdf_url),
+                InlineKeyboardButton(_("Share"), switch_inline_query=arxiv_id),
+            ],
+        ]
+    )
+
+
+# Search results
+
+
+def _nothing_found(query: str) -> str:
+    found = escape(_("Nothing found for “{query}”.")).format(query=escape(query))
+    hint = _("Try fewer or other words, an author's name, or an arXiv id such as 2406.15877.")
+    return f"🔎 {found}\n{escape(hint)}"
+
+
+def _results_header(page: SearchPage, query: str, page_no: int, per_page: int) -> str:
+    if page.total_is_capped:
+        count = ngettext(
+            "At least {count} paper found", "At least {count} papers found", page.total
+        )
+    else:
+        count = ngettext("{count} paper found", "{count} papers found", page.total)
+    pages = _("Page {page} of {pages}").format(page=page_no, pages=_page_count(page, per_page))
+    title = f"🔎 <b>{escape(query)}</b>"
+    return f"{title}\n{escape(count.format(count=page.total))} · {escape(pages)}"
+
+
+def _result_block(number: int, paper: Paper) -> str:
+    first_author = authors_line(paper.authors, shown=1)
+    arxiv_id = f"<code>{escape(paper.arxiv_id)}</code>"
+    byline = f"{first_author} · {arxiv_id}" if first_author else arxiv_id
+    return f"{number}. <b>{escape(paper.title)}</b>\n{byline}"
+
+
+def _page_count(page: SearchPage, per_page: int) -> int:
+    return max(1, math.ceil(page.total / per_page))
+
+
+def _search_keyboard(
+    page: SearchPage, token: str, page_no: int, per_page: int, first_number: int
+) -> InlineKeyboardMarkup:
+    opens = [
+        InlineKeyboardButton(
+            str(first_number + i), callback_data=callbacks.pack_open_card(hit.paper.arxiv_id)
+        )
+        for i, hit in enumerate(page.hits)
+    ]
+    paging = []
+    if page_no > 1:
+        paging.append(
+            InlineKeyboardButton("◀", callback_data=callbacks.pack_search_page(token, page_no - 1))
+        )
+    if page_no < _page_count(page, per_page):
+        paging.append(
+            InlineKeyboardButton("▶", callback_data=callbacks.pack_search_page(token, page_no + 1))
+        )
+    return InlineKeyboardMarkup([row for row in (opens, paging) if row])
