@@ -101,7 +101,8 @@ def _meta_lines(view: CardView, lang: str) -> list[str | None]:
     link = None
     if view.bot_username:
         url = f"https://t.me/{view.bot_username}?start={to_deep_link(paper.arxiv_id)}"
-        link = f'🔗 <a href="{escape_attribute(url)}">{escape(_("Link to this card"))}</a>'
+        label = _("Link to this card")  # outside the f-string, where pybabel extract sees it
+        link = f'🔗 <a href="{escape_attribute(url)}">{escape(label)}</a>'
     return [
         authors_line(paper.authors) or None,
         f"📅 {escape(facts)}" if facts else None,
@@ -125,7 +126,8 @@ def _summary_lines(view: CardView, lang: str) -> list[str | None]:
         summary = view.summaries["en"]
         notice = _("No Chinese summary yet — here is the English one.")
     if summary is None:
-        return [f"<i>{escape(_('No summary yet.'))}</i>"]
+        none_yet = _("No summary yet.")
+        return [f"<i>{escape(none_yet)}</i>"]
     lines = [f"<i>{escape(notice)}</i>" if notice else None]
     lines.append(f"<i>{escape(_provenance(summary))}</i>")
     lines.append(escape(summary.text.strip()))
