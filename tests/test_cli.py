@@ -215,3 +215,15 @@ async def test_reassigning_topics_gives_stored_papers_a_topic_added_later(tmp_pa
     )
     assert code == 0
     assert {t["slug"]: t["papers"] for t in one_json_object(out)["topics"]}["moe"] >= 1
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [(None, "TELEGRAM_BOT_TOKEN is not set"), ("12:short", "TELEGRAM_BOT_TOKEN is malformed")],
+)
+async def test_run_without_a_valid_token_stops_with_one_line(tmp_path: Path, token, message):
+    extra = {"TELEGRAM_BOT_TOKEN": token} if token else {}
+    code, _, err = await run(tmp_path, "run", **extra)
+    assert code == 2
+    assert message in err
+    assert err.strip().count("\n") == 0

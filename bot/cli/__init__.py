@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("match every stored paper again (after the topics file changed)"),
     )
 
+    commands.add_parser("run", help=_("run the bot (long polling)"))
+
     backup = commands.add_parser("backup", help=_("write a consistent copy of the database"))
     backup.add_argument("path", help=_("the new file to write"))
 
@@ -87,6 +89,14 @@ HANDLERS = {
 }
 
 
+def run_bot(settings: config.Settings) -> int:
+    """Poll Telegram until SIGINT or SIGTERM; the database is closed on the way out."""
+    from bot.app import run_polling  # the CLI's other commands never load Telegram
+
+    run_polling(settings)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand and return its exit code."""
     i18n.set_current(i18n.negotiate(os.environ.get("LC_ALL") or os.environ.get("LANG")))
@@ -94,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(args.verbose)
     try:
         settings = config.load()
+        if args.command == "run":
+            return run_bot(settings)
         return asyncio.run(HANDLERS[args.command](args, settings))
     except (config.ConfigError, TopicsError, StorageError) as exc:
         data.fail(args, str(exc))

@@ -1,0 +1,103 @@
+"""The Telegram application: built from settings, started and stopped, every handler registered."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot import i18n
+from bot.config import Settings
+from bot.handlers import papers, start
+from bot.handlers.context import chat_language
+from bot.i18n import _, use
+from bot.runtime import open_runtime
+
+log = logging.getLogger("bot.app")
+ADMIN_ALERT_INTERVAL = 60.0  # seconds: operators hear of errors at most once a minute
+
+
+def file_url(api_base_url: str) -> str:
+    """The file download base beside a Bot API base (`…/bot` → `…/file/bot`)."""
+    head, _, _ = api_base_url.rstrip("/").rpartition("/")
+    return f"{head}/file/bot"
+
+
+def build_application(settings: Settings) -> Application:
+    """The application, talking to `settings.api_base_url`, with every handler registered."""
+    app = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(settings.api_base_url)
+        .base_file_url(file_url(settings.api_base_url))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter())
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    app.bot_data["settings"] = settings
+    app.bot_data["last_admin_alert"] = 0.0
+    # Group 0: commands and buttons, one module per feature.
+    start.register(app)
+    papers.register(app)
+    app.add_error_handler(on_error)
+    return app
+
+
+def run_polling(settings: Settings) -> None:
+    """Poll until SIGINT or SIGTERM; post_shutdown closes the database on the way out."""
+    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+async def post_init(app: Application) -> None:
+    """Open the database with the topics, and publish the command menus in both languages."""
+    i18n.load_all()
+    app.bot_data["runtime"] = await open_runtime(app.bot_data["settings"])
+    for lang in i18n.LANGUAGES:
+        with use(lang):
+            menu = [BotCommand(name, text) for name, text in start.command_lines()]
+        await app.bot.set_my_commands(menu, language_code=None if lang == "en" else lang)
+
+
+async def post_shutdown(app: Application) -> None:
+    """Close the database once updates have stopped."""
+    runtime = app.bot_data.pop("runtime", None)
+    if runtime is not None:
+        await runtime.close()
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log first; then apologise to the user and tell the operators (at most once a minute)."""
+    log.error("update %s failed", getattr(update, "update_id", None), exc_info=context.error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        with use(await _language_or_default(update, context)):
+            await update.effective_message.reply_text(
+                _("Sorry, something went wrong on my side. Please try again later.")
+            )
+    settings: Settings = context.application.bot_data["settings"]
+    now = time.monotonic()
+    if (
+        settings.admins
+        and now - context.application.bot_data["last_admin_alert"] >= ADMIN_ALERT_INTERVAL
+    ):
+        context.application.bot_data["last_admin_alert"] = now
+        for admin in settings.admins:
+            await context.bot.send_message(
+                admin, f"⚠️ {type(context.error).__name__}", parse_mode=None
+            )
+
+
+async def _language_or_default(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    try:
+        return await chat_language(update, context)
+    except Exception:  # the error may be the database itself
+        return i18n.DEFAULT_LANGUAGE

@@ -1,0 +1,65 @@
+"""Paper cards: `/paper <id or link>`, and the card's buttons (open, other language)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import callbacks
+from bot.cards import card_for
+from bot.handlers.context import chat_language, runtime
+from bot.i18n import _, use
+from bot.render import escape, render_card
+
+
+async def send_card(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Reply with the card of the paper `text` names, or say why there is none."""
+    lang = await chat_language(update, context)
+    view = await card_for(runtime(context), text, context.bot.username)
+    with use(lang):
+        if view is None:
+            await update.effective_message.reply_text(
+                _(
+                    "I don't know the paper “{text}”. Check the id, or search for it with /search."
+                ).format(text=escape(text[:100]))
+            )
+            return
+        card = render_card(view, lang)
+        await update.effective_message.reply_text(card.text, reply_markup=card.keyboard)
+
+
+async def paper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/paper <arXiv id or URL>: the paper card."""
+    if len(context.args) != 1:
+        with use(await chat_language(update, context)):
+            await update.effective_message.reply_text(
+                escape(_("Usage: /paper <arXiv id or link>, for example /paper 2406.15877"))
+            )
+        return
+    await send_card(update, context, context.args[0])
+
+
+async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A card's button: open a card, or show the same card in the other language in place."""
+    query = update.callback_query
+    data = callbacks.parse(query.data)
+    rt = runtime(context)
+    view = None
+    if isinstance(data, callbacks.OpenCard | callbacks.CardLanguage):
+        view = await card_for(rt, data.arxiv_id, context.bot.username)
+    if view is None:
+        with use(await chat_language(update, context)):
+            await query.answer(_("This button has expired."), show_alert=False)
+        return
+    await query.answer()
+    if isinstance(data, callbacks.CardLanguage):
+        card = render_card(view, data.lang)
+        await query.edit_message_text(card.text, reply_markup=card.keyboard)
+        return
+    card = render_card(view, await chat_language(update, context))
+    await query.message.reply_text(card.text, reply_markup=card.keyboard)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("paper", paper))
+    app.add_handler(CallbackQueryHandler(card_button, pattern=r"^card:(open|lang):"))

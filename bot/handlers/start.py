@@ -1,0 +1,50 @@
+"""Welcome and help: `/start [paper_<id>]` and `/help`."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from bot.arxiv_ids import from_deep_link
+from bot.handlers.context import chat_language
+from bot.handlers.papers import send_card
+from bot.i18n import _, use
+from bot.render import escape
+
+
+def command_lines() -> list[tuple[str, str]]:
+    """Each command and its one-line description, in the language in use."""
+    return [
+        ("start", _("welcome, and open shared paper links")),
+        ("help", _("every command, one line each")),
+        ("paper", _("a paper's card: /paper 2406.15877 or an arXiv link")),
+    ]
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start: welcome in the user's language; `paper_<id>` opens that paper's card."""
+    if context.args:
+        ref = from_deep_link(context.args[0])
+        if ref is not None:
+            await send_card(update, context, ref.arxiv_id)
+            return
+    with use(await chat_language(update, context)):
+        name = update.effective_user.first_name if update.effective_user else ""
+        await update.effective_message.reply_text(
+            _(
+                "Hello, {name}! Every fortnight I send a digest of the AI and LLM papers "
+                "that matter, grouped by topic, in Chinese or English. /help lists what I can do."
+            ).format(name=escape(name))
+        )
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help: every command, one line each."""
+    with use(await chat_language(update, context)):
+        lines = [f"/{command} — {escape(text)}" for command, text in command_lines()]
+        await update.effective_message.reply_text("\n".join(lines))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("help", help_command))

@@ -1,0 +1,146 @@
+"""The bot in a private chat: welcome, help, deep links and paper cards, in English and Chinese.
+
+The real python-telegram-bot Application polls the fake Bot API on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application
+
+from bot import config
+from bot.app import build_application
+from bot.arxiv_ids import to_deep_link
+from bot.ingest.service import ingest_file
+from bot.runtime import RedactTokens
+from storage import papers
+from storage.db import Database
+from tests.conftest import FIXTURES
+from tests.fakes.bot_api import FakeBotApi
+
+
+@pytest.fixture
+async def seeded(tmp_path: Path) -> Path:
+    """A database holding the mixed RSS fixture's papers."""
+    path = tmp_path / "bot.sqlite3"
+    async with await Database.open(path) as db:
+        report = await ingest_file(db, FIXTURES / "arxiv_rss_mixed.xml")
+        assert report.new > 0
+    return path
+
+
+@pytest.fixture
+async def app(api: FakeBotApi, seeded: Path) -> AsyncIterator[Application]:
+    """The bot, polling the fake server, started and shut down as `digestbot run` does."""
+    settings = config.load(
+        {
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_API_BASE_URL": api.base_url,
+            "DIGESTBOT_DB": str(seeded),
+            "DIGESTBOT_ADMINS": "4242",
+        },
+        env_file=None,
+    )
+    application = build_application(settings)
+    async with application:
+        await application.post_init(application)
+        await application.start()
+        await application.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            await application.post_shutdown(application)
+
+
+async def a_stored_paper(seeded: Path) -> str:
+    async with await Database.open(seeded) as db:
+        return (await papers.latest(db, 1))[0].arxiv_id
+
+
+async def test_start_welcomes_in_the_users_language_and_escapes_their_name(app, api):
+    ada = api.user(1001, "<Ada & co>", language_code="en")
+    li = api.user(1002, "李", language_code="zh-hans")
+    mark = api.mark()
+    api.user_says(ada, "/start")
+    api.user_says(li, "/start")
+    await api.wait_for("sendMessage", count=2, since=mark)
+    assert "Hello, <Ada & co>!" in api.last_text(ada.id)
+    assert "你好，李！" in api.last_text(li.id)
+
+
+async def test_the_command_menus_are_published_in_english_and_chinese(app, api):
+    english = api.commands(language_code="")
+    chinese = api.commands(language_code="zh")
+    assert [c["command"] for c in english] == [c["command"] for c in chinese]
+    assert {"start", "help", "paper"} <= {c["command"] for c in english}
+    assert english[0]["description"] != chinese[0]["description"]
+
+
+async def test_a_deep_link_opens_the_papers_card_with_its_buttons(app, api, seeded):
+    arxiv_id = await a_stored_paper(seeded)
+    ada = api.user(1001)
+    mark = api.mark()
+    api.user_says(ada, f"/start {to_deep_link(arxiv_id)}")
+    [sent] = await api.wait_for("sendMessage", since=mark)
+    assert arxiv_id in sent.result["text"] or arxiv_id in str(sent.params)
+    buttons = [b for row in sent.result["reply_markup"]["inline_keyboard"] for b in row]
+    assert any(b.get("callback_data", "").startswith("card:lang:") for b in buttons)
+    assert any(b.get("switch_inline_query") == arxiv_id for b in buttons)
+
+
+async def test_paper_without_an_id_gets_the_usage_and_an_unknown_id_a_clear_reply(app, api):
+    ada = api.user(1001)
+    mark = api.mark()
+    api.user_says(ada, "/paper")
+    await api.wait_for("sendMessage", since=mark)
+    assert "Usage: /paper <arXiv id or link>" in api.last_text(ada.id)
+    mark = api.mark()
+    api.user_says(ada, "/paper <b>2101.99999</b>")
+    await api.wait_for("sendMessage", since=mark)
+    assert "I don't know the paper “<b>2101.99999</b>”" in api.last_text(ada.id)
+
+
+async def test_the_language_button_edits_the_card_in_place(app, api, seeded):
+    arxiv_id = await a_stored_paper(seeded)
+    ada = api.user(1001, language_code="en")
+    mark = api.mark()
+    api.user_says(ada, f"/paper https://arxiv.org/abs/{arxiv_id}v1")
+    [sent] = await api.wait_for("sendMessage", since=mark)
+    english = sent.result["text"]
+    mark = api.mark()
+    api.user_presses(ada, sent.result, f"card:lang:{arxiv_id}:zh")
+    [edit] = await api.wait_for("editMessageText", since=mark)
+    assert edit.params["message_id"] == sent.result["message_id"]
+    assert edit.result["text"] != english
+    assert "公布" in edit.result["text"]  # the Chinese card: "2024年6月25日 公布"
+    assert "Announced" in english
+
+
+async def test_a_forged_button_is_answered_and_changes_nothing(app, api):
+    ada = api.user(1001)
+    mark = api.mark()
+    api.user_says(ada, "/help")
+    [sent] = await api.wait_for("sendMessage", since=mark)
+    mark = api.mark()
+    api.user_presses(ada, sent.result, "card:lang:2101.99999:zh")
+    [answer] = await api.wait_for("answerCallbackQuery", since=mark)
+    assert answer.params.get("text") == "This button has expired."
+    assert api.calls("editMessageText", since=mark) == []
+
+
+def test_bot_tokens_are_redacted_from_log_lines():
+    record = logging.LogRecord(
+        "httpx", logging.INFO, __file__, 1,
+        'HTTP Request: POST %s "HTTP/1.1 200 OK"',
+        ("https://api.telegram.org/bot123456789:AAFakeTokenForTestsOnly-abcdefghijkl/getMe",),
+        None,
+    )  # fmt: skip
+    RedactTokens().filter(record)
+    assert "AAFake" not in record.getMessage()
+    assert "/bot<token>/getMe" in record.getMessage()
