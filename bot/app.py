@@ -11,7 +11,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot import i18n
 from bot.config import Settings
-from bot.handlers import papers, start
+from bot.handlers import papers, search, start
 from bot.handlers.context import chat_language
 from bot.i18n import _, use
 from bot.runtime import open_runtime
@@ -49,6 +49,7 @@ def build_application(settings: Settings) -> Application:
     # Group 0: commands and buttons, one module per feature.
     start.register(app)
     papers.register(app)
+    search.register(app)
     app.add_error_handler(on_error)
     return app
 

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 from telegram import Bot
+from telegram.ext import Application
 
+from bot import config
+from bot.app import build_application
+from bot.ingest.service import ingest_file
 from storage.db import Database
 from tests.fakes.bot_api import FakeBotApi
 
@@ -46,3 +50,38 @@ async def bot(api: FakeBotApi) -> AsyncIterator[Bot]:
     """A real python-telegram-bot Bot talking to the fake server."""
     async with Bot(api.token, base_url=api.base_url, base_file_url=api.base_file_url) as client:
         yield client
+
+
+@pytest.fixture
+async def seeded(tmp_path: Path) -> Path:
+    """A database holding the mixed RSS fixture's papers."""
+    path = tmp_path / "bot.sqlite3"
+    async with await Database.open(path) as db:
+        report = await ingest_file(db, FIXTURES / "arxiv_rss_mixed.xml")
+        assert report.new > 0
+    return path
+
+
+@pytest.fixture
+async def app(api: FakeBotApi, seeded: Path) -> AsyncIterator[Application]:
+    """The bot, polling the fake server, started and shut down as `digestbot run` does."""
+    settings = config.load(
+        {
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_API_BASE_URL": api.base_url,
+            "DIGESTBOT_DB": str(seeded),
+            "DIGESTBOT_ADMINS": "4242",
+        },
+        env_file=None,
+    )
+    application = build_application(settings)
+    async with application:
+        await application.post_init(application)
+        await application.start()
+        await application.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            await application.post_shutdown(application)

@@ -6,56 +6,12 @@ The real python-telegram-bot Application polls the fake Bot API on 127.0.0.1.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-from telegram.ext import Application
-
-from bot import config
-from bot.app import build_application
 from bot.arxiv_ids import to_deep_link
-from bot.ingest.service import ingest_file
 from bot.runtime import RedactTokens
 from storage import papers
 from storage.db import Database
-from tests.conftest import FIXTURES
-from tests.fakes.bot_api import FakeBotApi
-
-
-@pytest.fixture
-async def seeded(tmp_path: Path) -> Path:
-    """A database holding the mixed RSS fixture's papers."""
-    path = tmp_path / "bot.sqlite3"
-    async with await Database.open(path) as db:
-        report = await ingest_file(db, FIXTURES / "arxiv_rss_mixed.xml")
-        assert report.new > 0
-    return path
-
-
-@pytest.fixture
-async def app(api: FakeBotApi, seeded: Path) -> AsyncIterator[Application]:
-    """The bot, polling the fake server, started and shut down as `digestbot run` does."""
-    settings = config.load(
-        {
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "TELEGRAM_API_BASE_URL": api.base_url,
-            "DIGESTBOT_DB": str(seeded),
-            "DIGESTBOT_ADMINS": "4242",
-        },
-        env_file=None,
-    )
-    application = build_application(settings)
-    async with application:
-        await application.post_init(application)
-        await application.start()
-        await application.updater.start_polling(poll_interval=0, timeout=1)
-        try:
-            yield application
-        finally:
-            await application.updater.stop()
-            await application.stop()
-            await application.post_shutdown(application)
 
 
 async def a_stored_paper(seeded: Path) -> str:

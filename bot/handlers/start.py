@@ -17,6 +17,7 @@ def command_lines() -> list[tuple[str, str]]:
     return [
         ("start", _("welcome, and open shared paper links")),
         ("help", _("every command, one line each")),
+        ("search", _("search titles, abstracts, authors and summaries in both languages")),
         ("paper", _("a paper's card: /paper 2406.15877 or an arXiv link")),
     ]
 

@@ -1,0 +1,64 @@
+"""Search in chat: `/search <query>`, five results a page, ◀ ▶ buttons that page in place."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot import callbacks
+from bot.handlers.context import chat_language, runtime
+from bot.i18n import _, use
+from bot.render import escape, render_search_page
+from bot.search import search as search_papers
+from storage import search_sessions
+
+PER_PAGE = 5
+
+
+async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/search <query>: the first page of results, each opening its card."""
+    lang = await chat_language(update, context)
+    query = " ".join(context.args).strip()
+    if not query:
+        with use(lang):
+            await update.effective_message.reply_text(
+                escape(
+                    _(
+                        "Usage: /search <words, an author or an arXiv id>, for example "
+                        "/search retrieval augmented generation"
+                    )
+                )
+            )
+        return
+    rt = runtime(context)
+    # The query waits in the database: a 5,000-character query fits no 64-byte button.
+    token = await search_sessions.save(rt.db, update.effective_chat.id, query, lang)
+    page = await search_papers(rt.db, query, lang=lang, limit=PER_PAGE)
+    shown = render_search_page(page, query, token, 1, lang, PER_PAGE)
+    await update.effective_message.reply_text(shown.text, reply_markup=shown.keyboard)
+
+
+async def page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """◀ or ▶: another page of the same search, in place; another chat's token is refused."""
+    query = update.callback_query
+    request = callbacks.parse(query.data)
+    rt = runtime(context)
+    saved = None
+    if isinstance(request, callbacks.SearchPageRequest):
+        saved = await search_sessions.load(rt.db, request.token, update.effective_chat.id)
+    if saved is None:
+        with use(await chat_language(update, context)):
+            await query.answer(_("This search has expired; send /search again."))
+        return
+    text, lang = saved
+    lang = lang or await chat_language(update, context)
+    offset = (request.page - 1) * PER_PAGE
+    page = await search_papers(rt.db, text, lang=lang, limit=PER_PAGE, offset=offset)
+    shown = render_search_page(page, text, request.token, request.page, lang, PER_PAGE)
+    await query.answer()
+    await query.edit_message_text(shown.text, reply_markup=shown.keyboard)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("search", search))
+    app.add_handler(CallbackQueryHandler(page_button, pattern=r"^search:"))

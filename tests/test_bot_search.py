@@ -1,0 +1,79 @@
+"""Search in chat: five results a page, ◀ ▶ paging in place, each result opening its card."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storage import papers
+from storage.db import Database
+from storage.models import Paper
+
+
+@pytest.fixture
+async def seeded(tmp_path: Path) -> Path:
+    """Twelve papers on retrieval and one on something else."""
+    path = tmp_path / "bot.sqlite3"
+    async with await Database.open(path) as db:
+        await papers.upsert(
+            db,
+            [
+                Paper(f"2406.{i:05d}", 1, f"Retrieval for question answering, part {i}")
+                for i in range(12)
+            ]
+            + [Paper("2406.99999", 1, "Protein folding with diffusion")],
+        )
+    return path
+
+
+def buttons(message: dict) -> list[dict]:
+    return [b for row in message["reply_markup"]["inline_keyboard"] for b in row]
+
+
+async def test_search_pages_five_at_a_time_in_place_and_opens_a_card(app, api):
+    ada = api.user(1001)
+    mark = api.mark()
+    api.user_says(ada, "/search retrieval")
+    [sent] = await api.wait_for("sendMessage", since=mark)
+    first = sent.result
+    assert "12 papers found" in first["text"]
+    assert [b["text"] for b in buttons(first)] == ["1", "2", "3", "4", "5", "▶"]
+    mark = api.mark()
+    api.user_presses(ada, first, buttons(first)[-1]["callback_data"])
+    [edit] = await api.wait_for("editMessageText", since=mark)
+    second = edit.result
+    assert edit.params["message_id"] == first["message_id"]
+    assert [b["text"] for b in buttons(second)] == ["6", "7", "8", "9", "10", "◀", "▶"]
+    mark = api.mark()
+    api.user_presses(ada, second, buttons(second)[0]["callback_data"])
+    [card] = await api.wait_for("sendMessage", since=mark)
+    assert "Retrieval for question answering" in card.result["text"]
+
+
+async def test_a_search_without_words_gets_the_usage_and_nothing_found_says_so(app, api):
+    ada = api.user(1001)
+    mark = api.mark()
+    api.user_says(ada, "/search")
+    await api.wait_for("sendMessage", since=mark)
+    assert "Usage: /search <words, an author or an arXiv id>" in api.last_text(ada.id)
+    mark = api.mark()
+    api.user_says(ada, '/search "zzzq NEAR( <b>')
+    await api.wait_for("sendMessage", since=mark)
+    assert "Nothing found" in api.last_text(ada.id)
+
+
+async def test_another_chats_paging_button_is_refused(app, api):
+    ada, bo = api.user(1001), api.user(1002)
+    mark = api.mark()
+    api.user_says(ada, "/search retrieval")
+    [sent] = await api.wait_for("sendMessage", since=mark)
+    forged = buttons(sent.result)[-1]["callback_data"]
+    mark = api.mark()
+    api.user_says(bo, "/help")
+    [bos] = await api.wait_for("sendMessage", since=mark)
+    mark = api.mark()
+    api.user_presses(bo, bos.result, forged)
+    [answer] = await api.wait_for("answerCallbackQuery", since=mark)
+    assert "expired" in answer.params["text"]
+    assert api.calls("editMessageText", since=mark) == []
