@@ -11,7 +11,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot import i18n
 from bot.config import Settings
-from bot.handlers import papers, search, start
+from bot.handlers import language, papers, search, start, topics
 from bot.handlers.context import chat_language
 from bot.i18n import _, use
 from bot.runtime import open_runtime
@@ -50,6 +50,8 @@ def build_application(settings: Settings) -> Application:
     start.register(app)
     papers.register(app)
     search.register(app)
+    topics.register(app)
+    language.register(app)
     app.add_error_handler(on_error)
     return app
 

@@ -17,6 +17,11 @@ def command_lines() -> list[tuple[str, str]]:
     return [
         ("start", _("welcome, and open shared paper links")),
         ("help", _("every command, one line each")),
+        ("lang", _("the chat's language: /lang zh or /lang en")),
+        ("topics", _("all topics, with buttons to subscribe")),
+        ("subscribe", _('subscribe to topics or to "keyword queries"')),
+        ("unsubscribe", _("unsubscribe from topics or queries")),
+        ("subscriptions", _("what this chat receives")),
         ("search", _("search titles, abstracts, authors and summaries in both languages")),
         ("paper", _("a paper's card: /paper 2406.15877 or an arXiv link")),
     ]
