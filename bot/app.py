@@ -11,7 +11,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot import i18n
 from bot.config import Settings
-from bot.handlers import language, papers, search, start, topics
+from bot.handlers import language, membership, papers, search, start, topics
 from bot.handlers.context import chat_language
 from bot.i18n import _, use
 from bot.runtime import open_runtime
@@ -52,6 +52,7 @@ def build_application(settings: Settings) -> Application:
     search.register(app)
     topics.register(app)
     language.register(app)
+    membership.register(app)
     app.add_error_handler(on_error)
     return app
 

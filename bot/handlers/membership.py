@@ -1,0 +1,49 @@
+"""The bot's place in chats: kicked or blocked pauses a chat, added back resumes it, and a
+group upgraded to a supergroup keeps its settings and subscriptions under the new id."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ChatMemberUpdated, Update
+from telegram.constants import ChatMemberStatus
+from telegram.ext import Application, ChatMemberHandler, ContextTypes, MessageHandler, filters
+
+from bot.handlers.context import runtime
+from storage import chats
+
+log = logging.getLogger("bot.membership")
+_GONE = {ChatMemberStatus.BANNED, ChatMemberStatus.LEFT}
+
+
+async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The bot was removed, blocked or added back: pause or resume the chat."""
+    change: ChatMemberUpdated = update.my_chat_member
+    rt = runtime(context)
+    chat = change.chat
+    await chats.ensure(rt.db, chat.id, chat.type, chat.title, default_timezone=rt.settings.timezone)
+    status = change.new_chat_member.status
+    if status in _GONE:
+        reason = "blocked" if chat.type == "private" else f"bot {status}"
+        await chats.pause(rt.db, chat.id, reason)
+        log.info("chat %s paused: %s", chat.id, reason)
+    elif change.old_chat_member.status in _GONE:
+        await chats.resume(rt.db, chat.id)
+        log.info("chat %s resumed", chat.id)
+
+
+async def migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A group became a supergroup; either service message moves the chat, the second finds
+    nothing left to move."""
+    message = update.effective_message
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    else:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    if await chats.migrate(runtime(context).db, old, new):
+        log.info("chat %s moved to %s", old, new)
+
+
+def register(app: Application) -> None:
+    app.add_handler(ChatMemberHandler(membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migration))
