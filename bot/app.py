@@ -11,7 +11,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot import i18n
 from bot.config import Settings
-from bot.handlers import language, membership, papers, search, start, topics
+from bot.handlers import inline, language, membership, papers, search, start, topics
 from bot.handlers.context import chat_language
 from bot.i18n import _, use
 from bot.runtime import open_runtime
@@ -53,6 +53,9 @@ def build_application(settings: Settings) -> Application:
     topics.register(app)
     language.register(app)
     membership.register(app)
+    inline.register(app)
+    # Last in group 0: buttons that nothing above took.
+    papers.register_fallback(app)
     app.add_error_handler(on_error)
     return app
 

@@ -7,6 +7,7 @@ from bot.render import CardView
 from bot.runtime import Runtime
 from storage import papers, summaries
 from storage import topics as stored_topics
+from storage.models import Paper
 
 
 async def card_for(rt: Runtime, text: str, bot_username: str | None) -> CardView | None:
@@ -22,3 +23,20 @@ async def card_for(rt: Runtime, text: str, bot_username: str | None) -> CardView
     by_slug = {topic.slug: topic for topic in rt.topics}
     shown = tuple(by_slug[slug] for slug in slugs if slug in by_slug)
     return CardView(paper, by_lang, shown, bot_username)
+
+
+async def cards_for(rt: Runtime, found: list[Paper], bot_username: str | None) -> list[CardView]:
+    """Cards of several papers at once (three queries, whatever their number)."""
+    ids = [paper.id for paper in found]
+    by_paper = await summaries.for_papers(rt.db, ids)
+    slugs = await stored_topics.for_papers(rt.db, ids)
+    by_slug = {topic.slug: topic for topic in rt.topics}
+    return [
+        CardView(
+            paper,
+            by_paper.get(paper.id, {}),
+            tuple(by_slug[s] for s in slugs.get(paper.id, []) if s in by_slug),
+            bot_username,
+        )
+        for paper in found
+    ]

@@ -100,3 +100,27 @@ def test_bot_tokens_are_redacted_from_log_lines():
     RedactTokens().filter(record)
     assert "AAFake" not in record.getMessage()
     assert "/bot<token>/getMe" in record.getMessage()
+
+
+async def test_similar_papers_opens_a_search_for_the_papers_title(app, api, seeded):
+    arxiv_id = await a_stored_paper(seeded)
+    ada = api.user(1001)
+    mark = api.mark()
+    api.user_says(ada, f"/paper {arxiv_id}")
+    [card] = await api.wait_for("sendMessage", since=mark)
+    mark = api.mark()
+    api.user_presses(ada, card.result, f"card:similar:{arxiv_id}")
+    [results] = await api.wait_for("sendMessage", since=mark)
+    assert "found" in results.result["text"]
+    assert len(api.calls("answerCallbackQuery", since=mark)) == 1
+
+
+async def test_a_button_no_feature_knows_is_answered_once(app, api):
+    ada = api.user(1001)
+    mark = api.mark()
+    api.user_says(ada, "/help")
+    [sent] = await api.wait_for("sendMessage", since=mark)
+    mark = api.mark()
+    api.user_presses(ada, sent.result, "legacy:button:from:v0")
+    [answer] = await api.wait_for("answerCallbackQuery", since=mark)
+    assert answer.params.get("text") == "This button has expired."

@@ -18,6 +18,9 @@ async def chat_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
     """The chat's saved language, else the user's Telegram language negotiated (zh* → zh)."""
     rt = runtime(context)
     chat = update.effective_chat
+    if chat is None:  # inline queries and messages sent through them belong to no chat of ours
+        user = update.effective_user
+        return i18n.negotiate(user.language_code if user else None)
     stored = await chats.ensure(
         rt.db, chat.id, chat.type, chat.title, default_timezone=rt.settings.timezone
     )

@@ -8,6 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot import callbacks
 from bot.cards import card_for
 from bot.handlers.context import chat_language, runtime
+from bot.handlers.search import show_similar
 from bot.i18n import _, use
 from bot.render import escape, render_card
 
@@ -45,13 +46,16 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     data = callbacks.parse(query.data)
     rt = runtime(context)
     view = None
-    if isinstance(data, callbacks.OpenCard | callbacks.CardLanguage):
+    if isinstance(data, callbacks.OpenCard | callbacks.CardLanguage | callbacks.SimilarPapers):
         view = await card_for(rt, data.arxiv_id, context.bot.username)
     if view is None:
         with use(await chat_language(update, context)):
             await query.answer(_("This button has expired."), show_alert=False)
         return
     await query.answer()
+    if isinstance(data, callbacks.SimilarPapers):
+        await show_similar(update, context, view.paper.title)
+        return
     if isinstance(data, callbacks.CardLanguage):
         card = render_card(view, data.lang)
         await query.edit_message_text(card.text, reply_markup=card.keyboard)
@@ -60,6 +64,17 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.message.reply_text(card.text, reply_markup=card.keyboard)
 
 
+async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any button no other handler took (forged, or from an older version): say so."""
+    with use(await chat_language(update, context)):
+        await update.callback_query.answer(_("This button has expired."))
+
+
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("paper", paper))
-    app.add_handler(CallbackQueryHandler(card_button, pattern=r"^card:(open|lang):"))
+    app.add_handler(CallbackQueryHandler(card_button, pattern=r"^card:(open|lang|similar):"))
+
+
+def register_fallback(app: Application) -> None:
+    """Registered after every other button handler: in one group only the first match runs."""
+    app.add_handler(CallbackQueryHandler(expired_button))

@@ -38,6 +38,26 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(shown.text, reply_markup=shown.keyboard)
 
 
+async def show_similar(update: Update, context: ContextTypes.DEFAULT_TYPE, title: str) -> None:
+    """Papers like this one: a search for its title, pageable like any other search."""
+    lang = await chat_language(update, context)
+    rt = runtime(context)
+    chat = update.effective_chat
+    if chat is None:  # a card shared inline: there is no chat to answer in
+        return
+    token = await search_sessions.save(rt.db, chat.id, title, lang)
+    page = await search_papers(rt.db, title, lang=lang, limit=PER_PAGE)
+    shown = render_search_page(page, title, token, 1, lang, PER_PAGE)
+    await context.bot.send_message(
+        chat.id, shown.text, reply_markup=shown.keyboard, message_thread_id=_thread_of(update)
+    )
+
+
+def _thread_of(update: Update) -> int | None:
+    message = update.effective_message
+    return message.message_thread_id if message is not None and message.is_topic_message else None
+
+
 async def page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """◀ or ▶: another page of the same search, in place; another chat's token is refused."""
     query = update.callback_query
