@@ -11,7 +11,17 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot import i18n
 from bot.config import Settings
-from bot.handlers import inline, language, membership, papers, search, start, topics
+from bot.handlers import (
+    inline,
+    language,
+    membership,
+    papers,
+    search,
+    start,
+    stats,
+    topics,
+)
+from bot.handlers import settings as chat_settings
 from bot.handlers.context import chat_language
 from bot.i18n import _, use
 from bot.runtime import open_runtime
@@ -52,6 +62,8 @@ def build_application(settings: Settings) -> Application:
     search.register(app)
     topics.register(app)
     language.register(app)
+    chat_settings.register(app)
+    stats.register(app)
     membership.register(app)
     inline.register(app)
     # Last in group 0: buttons that nothing above took.

@@ -22,6 +22,7 @@ def command_lines() -> list[tuple[str, str]]:
         ("subscribe", _('subscribe to topics or to "keyword queries"')),
         ("unsubscribe", _("unsubscribe from topics or queries")),
         ("subscriptions", _("what this chat receives")),
+        ("settings", _("timezone, day and hour of the digest, empty topics")),
         ("search", _("search titles, abstracts, authors and summaries in both languages")),
         ("paper", _("a paper's card: /paper 2406.15877 or an arXiv link")),
     ]
