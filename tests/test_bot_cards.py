@@ -12,6 +12,7 @@ from bot.arxiv_ids import to_deep_link
 from bot.runtime import RedactTokens
 from storage import papers
 from storage.db import Database
+from tests.fakes.conversation import reply_to
 
 
 async def a_stored_paper(seeded: Path) -> str:
@@ -41,11 +42,9 @@ async def test_the_command_menus_are_published_in_english_and_chinese(app, api):
 async def test_a_deep_link_opens_the_papers_card_with_its_buttons(app, api, seeded):
     arxiv_id = await a_stored_paper(seeded)
     ada = api.user(1001)
-    mark = api.mark()
-    api.user_says(ada, f"/start {to_deep_link(arxiv_id)}")
-    [sent] = await api.wait_for("sendMessage", since=mark)
-    assert arxiv_id in sent.result["text"] or arxiv_id in str(sent.params)
-    buttons = [b for row in sent.result["reply_markup"]["inline_keyboard"] for b in row]
+    sent = await reply_to(api, ada, f"/start {to_deep_link(arxiv_id)}")
+    buttons = [b for row in sent["reply_markup"]["inline_keyboard"] for b in row]
+    assert any(f"arxiv.org/abs/{arxiv_id}" in b.get("url", "") for b in buttons)
     assert any(b.get("callback_data", "").startswith("card:lang:") for b in buttons)
     assert any(b.get("switch_inline_query") == arxiv_id for b in buttons)
 
@@ -65,14 +64,12 @@ async def test_paper_without_an_id_gets_the_usage_and_an_unknown_id_a_clear_repl
 async def test_the_language_button_edits_the_card_in_place(app, api, seeded):
     arxiv_id = await a_stored_paper(seeded)
     ada = api.user(1001, language_code="en")
+    sent = await reply_to(api, ada, f"/paper https://arxiv.org/abs/{arxiv_id}v1")
+    english = sent["text"]
     mark = api.mark()
-    api.user_says(ada, f"/paper https://arxiv.org/abs/{arxiv_id}v1")
-    [sent] = await api.wait_for("sendMessage", since=mark)
-    english = sent.result["text"]
-    mark = api.mark()
-    api.user_presses(ada, sent.result, f"card:lang:{arxiv_id}:zh")
+    api.user_presses(ada, sent, f"card:lang:{arxiv_id}:zh")
     [edit] = await api.wait_for("editMessageText", since=mark)
-    assert edit.params["message_id"] == sent.result["message_id"]
+    assert edit.params["message_id"] == sent["message_id"]
     assert edit.result["text"] != english
     assert "公布" in edit.result["text"]  # the Chinese card: "2024年6月25日 公布"
     assert "Announced" in english
@@ -80,11 +77,9 @@ async def test_the_language_button_edits_the_card_in_place(app, api, seeded):
 
 async def test_a_forged_button_is_answered_and_changes_nothing(app, api):
     ada = api.user(1001)
+    sent = await reply_to(api, ada, "/help")
     mark = api.mark()
-    api.user_says(ada, "/help")
-    [sent] = await api.wait_for("sendMessage", since=mark)
-    mark = api.mark()
-    api.user_presses(ada, sent.result, "card:lang:2101.99999:zh")
+    api.user_presses(ada, sent, "card:lang:2101.99999:zh")
     [answer] = await api.wait_for("answerCallbackQuery", since=mark)
     assert answer.params.get("text") == "This button has expired."
     assert api.calls("editMessageText", since=mark) == []
@@ -105,11 +100,9 @@ def test_bot_tokens_are_redacted_from_log_lines():
 async def test_similar_papers_opens_a_search_for_the_papers_title(app, api, seeded):
     arxiv_id = await a_stored_paper(seeded)
     ada = api.user(1001)
+    card = await reply_to(api, ada, f"/paper {arxiv_id}")
     mark = api.mark()
-    api.user_says(ada, f"/paper {arxiv_id}")
-    [card] = await api.wait_for("sendMessage", since=mark)
-    mark = api.mark()
-    api.user_presses(ada, card.result, f"card:similar:{arxiv_id}")
+    api.user_presses(ada, card, f"card:similar:{arxiv_id}")
     [results] = await api.wait_for("sendMessage", since=mark)
     assert "found" in results.result["text"]
     assert len(api.calls("answerCallbackQuery", since=mark)) == 1
@@ -117,10 +110,8 @@ async def test_similar_papers_opens_a_search_for_the_papers_title(app, api, seed
 
 async def test_a_button_no_feature_knows_is_answered_once(app, api):
     ada = api.user(1001)
+    sent = await reply_to(api, ada, "/help")
     mark = api.mark()
-    api.user_says(ada, "/help")
-    [sent] = await api.wait_for("sendMessage", since=mark)
-    mark = api.mark()
-    api.user_presses(ada, sent.result, "legacy:button:from:v0")
+    api.user_presses(ada, sent, "legacy:button:from:v0")
     [answer] = await api.wait_for("answerCallbackQuery", since=mark)
     assert answer.params.get("text") == "This button has expired."

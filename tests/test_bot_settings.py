@@ -9,13 +9,11 @@ import pytest
 from storage import chats
 from storage.db import Database
 from tests.fakes.bot_api_updates import group
+from tests.fakes.conversation import reply_to
 
 
 async def say(api, user, text, **where) -> str:
-    mark = api.mark()
-    api.user_says(user, text, **where)
-    [sent] = await api.wait_for("sendMessage", since=mark)
-    return sent.result["text"]
+    return (await reply_to(api, user, text, **where))["text"]
 
 
 async def stored_chat(seeded: Path, chat_id: int):

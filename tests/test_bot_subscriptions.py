@@ -7,6 +7,7 @@ from pathlib import Path
 from storage import chats, subscriptions
 from storage.db import Database
 from tests.fakes.bot_api_updates import group, supergroup
+from tests.fakes.conversation import reply_to
 
 
 async def stored(seeded: Path, chat_id: int) -> tuple[set[str], set[str], set[int | None]]:
@@ -21,10 +22,7 @@ async def stored(seeded: Path, chat_id: int) -> tuple[set[str], set[str], set[in
 
 
 async def say(api, user, text, **where) -> str:
-    mark = api.mark()
-    api.user_says(user, text, **where)
-    [sent] = await api.wait_for("sendMessage", since=mark)
-    return sent.result["text"]
+    return (await reply_to(api, user, text, **where))["text"]
 
 
 async def test_a_topic_button_subscribes_and_redraws_in_place(app, api, seeded):

@@ -1,0 +1,14 @@
+"""A person's side of a conversation with the bot under test: say something, get the reply."""
+
+from __future__ import annotations
+
+from tests.fakes.bot_api import FakeBotApi
+from tests.fakes.bot_api_updates import FakeUser
+
+
+async def reply_to(api: FakeBotApi, user: FakeUser, text: str, **where: object) -> dict:
+    """The message the bot sends after `user` says `text` (in `chat=`, `thread_id=`)."""
+    mark = api.mark()
+    api.user_says(user, text, **where)
+    [sent] = await api.wait_for("sendMessage", since=mark)
+    return sent.result
