@@ -102,15 +102,23 @@ def merge(stored: Paper, incoming: Paper) -> Paper:
     )
 
 
-async def get_many(db: Database, arxiv_ids: Sequence[str]) -> dict[str, Paper]:
-    """The stored papers among these ids (without version), by id."""
-    found: dict[str, Paper] = {}
+async def _rows_by_arxiv_id(
+    db: Database, columns: str, arxiv_ids: Sequence[str]
+) -> list[sqlite3.Row]:
+    """`columns` of the stored papers among these ids, looked up _CHUNK ids at a time."""
+    rows: list[sqlite3.Row] = []
     for start in range(0, len(arxiv_ids), _CHUNK):
         chunk = arxiv_ids[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        rows = await db.fetchall(f"SELECT * FROM papers WHERE arxiv_id IN ({marks})", chunk)
-        found.update((row["arxiv_id"], from_row(row)) for row in rows)
-    return found
+        sql = f"SELECT {columns} FROM papers WHERE arxiv_id IN ({marks})"
+        rows += await db.fetchall(sql, chunk)
+    return rows
+
+
+async def get_many(db: Database, arxiv_ids: Sequence[str]) -> dict[str, Paper]:
+    """The stored papers among these ids (without version), by id."""
+    rows = await _rows_by_arxiv_id(db, "*", arxiv_ids)
+    return {row["arxiv_id"]: from_row(row) for row in rows}
 
 
 async def get(db: Database, arxiv_id: str) -> Paper | None:
@@ -189,15 +197,9 @@ async def _insert_all(conn: aiosqlite.Connection, inserts: list[Paper], now: str
 
 
 async def _ids_of(db: Database, arxiv_ids: Sequence[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(arxiv_ids), _CHUNK):
-        chunk = arxiv_ids[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        rows = await db.fetchall(
-            f"SELECT arxiv_id, id FROM papers WHERE arxiv_id IN ({marks})", chunk
-        )
-        found.update((row[0], row[1]) for row in rows)
-    return found
+    """Row ids only: reading whole rows back after an insert would decode them for nothing."""
+    rows = await _rows_by_arxiv_id(db, "arxiv_id, id", arxiv_ids)
+    return {row[0]: row[1] for row in rows}
 
 
 async def latest(db: Database, limit: int, offset: int = 0) -> list[Paper]:
