@@ -12,7 +12,7 @@ from bot.arxiv_ids import to_deep_link
 from bot.runtime import RedactTokens
 from storage import papers
 from storage.db import Database
-from tests.fakes.conversation import reply_to
+from tests.fakes.conversation import press, reply_to
 
 
 async def a_stored_paper(seeded: Path) -> str:
@@ -51,14 +51,11 @@ async def test_a_deep_link_opens_the_papers_card_with_its_buttons(app, api, seed
 
 async def test_paper_without_an_id_gets_the_usage_and_an_unknown_id_a_clear_reply(app, api):
     ada = api.user(1001)
-    mark = api.mark()
-    api.user_says(ada, "/paper")
-    await api.wait_for("sendMessage", since=mark)
-    assert "Usage: /paper <arXiv id or link>" in api.last_text(ada.id)
-    mark = api.mark()
-    api.user_says(ada, "/paper <b>2101.99999</b>")
-    await api.wait_for("sendMessage", since=mark)
-    assert "I don't know the paper “<b>2101.99999</b>”" in api.last_text(ada.id)
+    assert "Usage: /paper <arXiv id or link>" in (await reply_to(api, ada, "/paper"))["text"]
+    assert (
+        "I don't know the paper “<b>2101.99999</b>”"
+        in (await reply_to(api, ada, "/paper <b>2101.99999</b>"))["text"]
+    )
 
 
 async def test_the_language_button_edits_the_card_in_place(app, api, seeded):
@@ -66,9 +63,7 @@ async def test_the_language_button_edits_the_card_in_place(app, api, seeded):
     ada = api.user(1001, language_code="en")
     sent = await reply_to(api, ada, f"/paper https://arxiv.org/abs/{arxiv_id}v1")
     english = sent["text"]
-    mark = api.mark()
-    api.user_presses(ada, sent, f"card:lang:{arxiv_id}:zh")
-    [edit] = await api.wait_for("editMessageText", since=mark)
+    edit = await press(api, ada, sent, f"card:lang:{arxiv_id}:zh", "editMessageText")
     assert edit.params["message_id"] == sent["message_id"]
     assert edit.result["text"] != english
     assert "公布" in edit.result["text"]  # the Chinese card: "2024年6月25日 公布"
@@ -111,7 +106,5 @@ async def test_similar_papers_opens_a_search_for_the_papers_title(app, api, seed
 async def test_a_button_no_feature_knows_is_answered_once(app, api):
     ada = api.user(1001)
     sent = await reply_to(api, ada, "/help")
-    mark = api.mark()
-    api.user_presses(ada, sent, "legacy:button:from:v0")
-    [answer] = await api.wait_for("answerCallbackQuery", since=mark)
+    answer = await press(api, ada, sent, "legacy:button:from:v0", "answerCallbackQuery")
     assert answer.params.get("text") == "This button has expired."

@@ -9,6 +9,7 @@ import pytest
 from storage import papers
 from storage.db import Database
 from storage.models import Paper
+from tests.fakes.conversation import press, reply_to
 
 
 @pytest.fixture
@@ -45,22 +46,17 @@ async def test_search_pages_five_at_a_time_in_place_and_opens_a_card(app, api):
     second = edit.result
     assert edit.params["message_id"] == first["message_id"]
     assert [b["text"] for b in buttons(second)] == ["6", "7", "8", "9", "10", "◀", "▶"]
-    mark = api.mark()
-    api.user_presses(ada, second, buttons(second)[0]["callback_data"])
-    [card] = await api.wait_for("sendMessage", since=mark)
+    card = await press(api, ada, second, buttons(second)[0]["callback_data"], "sendMessage")
     assert "Retrieval for question answering" in card.result["text"]
 
 
 async def test_a_search_without_words_gets_the_usage_and_nothing_found_says_so(app, api):
     ada = api.user(1001)
-    mark = api.mark()
-    api.user_says(ada, "/search")
-    await api.wait_for("sendMessage", since=mark)
-    assert "Usage: /search <words, an author or an arXiv id>" in api.last_text(ada.id)
-    mark = api.mark()
-    api.user_says(ada, '/search "zzzq NEAR( <b>')
-    await api.wait_for("sendMessage", since=mark)
-    assert "Nothing found" in api.last_text(ada.id)
+    assert (
+        "Usage: /search <words, an author or an arXiv id>"
+        in (await reply_to(api, ada, "/search"))["text"]
+    )
+    assert "Nothing found" in (await reply_to(api, ada, '/search "zzzq NEAR( <b>'))["text"]
 
 
 async def test_another_chats_paging_button_is_refused(app, api):

@@ -12,3 +12,11 @@ async def reply_to(api: FakeBotApi, user: FakeUser, text: str, **where: object) 
     api.user_says(user, text, **where)
     [sent] = await api.wait_for("sendMessage", since=mark)
     return sent.result
+
+
+async def press(api: FakeBotApi, user: FakeUser, message: dict, data: str, answer: str):
+    """The bot's `answer` call (editMessageText, answerCallbackQuery…) to a button press."""
+    mark = api.mark()
+    api.user_presses(user, message, data)
+    [call] = await api.wait_for(answer, since=mark)
+    return call
