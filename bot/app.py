@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import i18n
-from bot.config import Settings
+from bot.config import Settings, file_url
 from bot.handlers import (
     inline,
     language,
@@ -28,12 +28,6 @@ from bot.runtime import open_runtime
 
 log = logging.getLogger("bot.app")
 ADMIN_ALERT_INTERVAL = 60.0  # seconds: operators hear of errors at most once a minute
-
-
-def file_url(api_base_url: str) -> str:
-    """The file download base beside a Bot API base (`…/bot` → `…/file/bot`)."""
-    head, _, _ = api_base_url.rstrip("/").rpartition("/")
-    return f"{head}/file/bot"
 
 
 def build_application(settings: Settings) -> Application:

@@ -21,6 +21,7 @@ DEFAULT_SOURCES = tuple(
     f"https://rss.arxiv.org/rss/{category}"
     for category in ("cs.CL", "cs.AI", "cs.LG", "cs.IR", "cs.CV", "stat.ML")
 )
+DEFAULT_ISSUE_SIZE = 10
 _TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 
 
@@ -42,12 +43,20 @@ class Settings:
     openai_base_url: str | None = None
     openai_api_key: str | None = field(default=None, repr=False)
     summary_model: str | None = None
+    issue_size: int = DEFAULT_ISSUE_SIZE
+    paid_broadcast: bool = False
 
     def require_token(self) -> str:
         """The bot token, for the subcommands that talk to Telegram."""
         if not self.bot_token:
             raise ConfigError("TELEGRAM_BOT_TOKEN is not set: the bot cannot talk to Telegram")
         return self.bot_token
+
+
+def file_url(api_base_url: str) -> str:
+    """The file download base beside a Bot API base (`…/bot` → `…/file/bot`)."""
+    head, _, _ = api_base_url.rstrip("/").rpartition("/")
+    return f"{head}/file/bot"
 
 
 def _token(value: str | None) -> str | None:
@@ -106,6 +115,23 @@ def _url(name: str, value: str | None) -> str | None:
     return value
 
 
+def _int(name: str, value: str | None, default: int, low: int, high: int) -> int:
+    if not value:
+        return default
+    if not re.fullmatch(r"\d+", value.strip()) or not low <= int(value) <= high:
+        raise ConfigError(f"{name}: {value!r} is not a whole number from {low} to {high}")
+    return int(value)
+
+
+def _flag(name: str, value: str | None) -> bool:
+    if not value:
+        return False
+    folded = value.strip().lower()
+    if folded not in ("0", "1", "true", "false", "yes", "no", "on", "off"):
+        raise ConfigError(f"{name}: {value!r} is not one of 1, 0, true, false, yes, no, on, off")
+    return folded in ("1", "true", "yes", "on")
+
+
 def _sources(value: str | None) -> tuple[str, ...]:
     if not value:
         return DEFAULT_SOURCES
@@ -138,4 +164,8 @@ def load(
         openai_base_url=_url("OPENAI_BASE_URL", get("OPENAI_BASE_URL")),
         openai_api_key=get("OPENAI_API_KEY") or None,
         summary_model=get("DIGESTBOT_SUMMARY_MODEL") or None,
+        issue_size=_int(
+            "DIGESTBOT_ISSUE_SIZE", get("DIGESTBOT_ISSUE_SIZE"), DEFAULT_ISSUE_SIZE, 1, 50
+        ),
+        paid_broadcast=_flag("DIGESTBOT_PAID_BROADCAST", get("DIGESTBOT_PAID_BROADCAST")),
     )

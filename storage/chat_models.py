@@ -53,6 +53,12 @@ class Chat:
     paused_reason: str | None
     created_at: datetime
     changed_at: datetime
+    reader_language: str | None = None  # the subscriber's, for pushes when language is None
+
+    @property
+    def push_language(self) -> str:
+        """The language a push is written in: the saved one, else the subscriber's."""
+        return self.language or self.reader_language or "en"
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ def from_row(row: sqlite3.Row) -> Chat:
         paused_reason=row["paused_reason"],
         created_at=datetime.fromisoformat(row["created_at"]),
         changed_at=datetime.fromisoformat(row["changed_at"]),
+        reader_language=row["reader_language"],
     )
 
 
@@ -226,6 +227,11 @@ async def _merge(conn: aiosqlite.Connection, old: Chat, new_id: int) -> None:
     ]
     await conn.executemany("DELETE FROM subscriptions WHERE id = ?", duplicates)
     await conn.execute("UPDATE subscriptions SET chat_id = ? WHERE chat_id = ?", (new_id, old.id))
+    # What the group was sent stays sent: the supergroup must not get those digests again.
+    for table in ("deliveries", "issues"):
+        await conn.execute(
+            f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old.id)
+        )
     await conn.execute("DELETE FROM chats WHERE id = ?", (old.id,))
 
 

@@ -8,7 +8,15 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage.chat_models import InvalidQuery, Subscription, UnknownChat, UnknownTopic
+from storage import chats
+from storage.chat_models import (
+    LANGUAGES,
+    Chat,
+    InvalidQuery,
+    Subscription,
+    UnknownChat,
+    UnknownTopic,
+)
 from storage.db import Database, utcnow
 
 QUERY_MAX_CHARS = 200
@@ -55,6 +63,14 @@ async def _require_topic(conn: aiosqlite.Connection, slug: str) -> None:
         raise UnknownTopic(f"topic {slug!r} is no longer offered")
 
 
+async def _remember_reader(conn: aiosqlite.Connection, chat_id: int, language: str | None) -> None:
+    if language in LANGUAGES:
+        await conn.execute(
+            "UPDATE chats SET reader_language = ? WHERE id = ? AND reader_language IS NOT ?",
+            (language, chat_id, language),
+        )
+
+
 async def add_topic(
     db: Database,
     chat_id: int,
@@ -62,11 +78,16 @@ async def add_topic(
     *,
     thread_id: int | None = None,
     created_by: int | None = None,
+    language: str | None = None,
 ) -> bool:
-    """Subscribe a chat to a topic; False when it already was (its first thread is kept)."""
+    """Subscribe a chat to a topic; False when it already was (its first thread is kept).
+
+    `language` is the one the subscriber reads: pushes use it while the chat has none saved.
+    """
     async with db.transaction() as conn:
         await _require_chat(conn, chat_id)
         await _require_topic(conn, slug)
+        await _remember_reader(conn, chat_id, language)
         cursor = await conn.execute(
             "INSERT INTO subscriptions (chat_id, topic_slug, thread_id, created_by, created_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -82,11 +103,13 @@ async def add_query(
     *,
     thread_id: int | None = None,
     created_by: int | None = None,
+    language: str | None = None,
 ) -> bool:
     """Save a keyword query for a chat; False when it has it already, in any letter case."""
     text = normalize_query(query)
     async with db.transaction() as conn:
         await _require_chat(conn, chat_id)
+        await _remember_reader(conn, chat_id, language)
         if await _saved_query_id(conn, chat_id, text) is not None:
             return False
         await conn.execute(
@@ -139,6 +162,22 @@ async def for_chat(db: Database, chat_id: int) -> list[Subscription]:
         (chat_id,),
     )
     return [from_row(row) for row in rows]
+
+
+async def active_chats(db: Database) -> list[tuple[Chat, list[Subscription]]]:
+    """Every active chat that has subscriptions, with them, in chat id order."""
+    chat_rows = await db.fetchall(
+        "SELECT * FROM chats WHERE active AND id IN (SELECT chat_id FROM subscriptions) ORDER BY id"
+    )
+    sub_rows = await db.fetchall(
+        "SELECT s.* FROM subscriptions s JOIN chats c ON c.id = s.chat_id"
+        " LEFT JOIN topics t ON t.slug = s.topic_slug WHERE c.active"
+        " ORDER BY s.chat_id, s.topic_slug IS NULL, t.position, s.created_at, s.id"
+    )
+    by_chat: dict[int, list[Subscription]] = {}
+    for row in sub_rows:
+        by_chat.setdefault(row["chat_id"], []).append(from_row(row))
+    return [(chats.from_row(row), by_chat.get(row["id"], [])) for row in chat_rows]
 
 
 async def chats_for_topic(db: Database, slug: str, *, active_only: bool = True) -> list[int]:

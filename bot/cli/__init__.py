@@ -14,7 +14,7 @@ import os
 from collections.abc import Sequence
 
 from bot import config, i18n
-from bot.cli import data
+from bot.cli import data, digests
 from bot.i18n import _
 from bot.runtime import configure_logging
 from bot.topics import TopicsError
@@ -75,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help=_("write a consistent copy of the database"))
     backup.add_argument("path", help=_("the new file to write"))
 
-    for sub in (ingest, search, paper, topics, backup):
+    scheduled = digests.add_parsers(commands, _lang_arg)
+
+    for sub in (ingest, search, paper, topics, backup, *scheduled):
         sub.add_argument("--json", action="store_true", help=_("print one JSON object"))
     return parser
 
@@ -86,6 +88,8 @@ HANDLERS = {
     "paper": data.paper,
     "topics": data.topics,
     "backup": data.backup,
+    "digest": digests.digest,
+    "push": digests.push,
 }
 
 

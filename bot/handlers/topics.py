@@ -76,7 +76,12 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     else:
         thread = query.message.message_thread_id if query.message.is_topic_message else None
         await subscriptions.add_topic(
-            rt.db, chat_id, request.slug, thread_id=thread, created_by=query.from_user.id
+            rt.db,
+            chat_id,
+            request.slug,
+            thread_id=thread,
+            created_by=query.from_user.id,
+            language=lang,
         )
     await query.answer()
     shown = render_topics(rt.topics, await _subscribed(update, context), lang)
@@ -112,7 +117,7 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, *, adding:
             )
             return
         try:
-            await _apply(update, rt, chosen, queries, adding=adding)
+            await _apply(update, rt, chosen, queries, adding=adding, lang=lang)
         except InvalidQuery:
             await _reply(update, _("A keyword query needs 1 to 200 characters between quotes."))
             return
@@ -120,7 +125,13 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, *, adding:
 
 
 async def _apply(
-    update: Update, rt: Runtime, chosen: list[Topic], queries: list[str], *, adding: bool
+    update: Update,
+    rt: Runtime,
+    chosen: list[Topic],
+    queries: list[str],
+    *,
+    adding: bool,
+    lang: str,
 ) -> None:
     chat_id = update.effective_chat.id
     message = update.effective_message
@@ -131,13 +142,15 @@ async def _apply(
     for topic in chosen:
         if adding:
             await subscriptions.add_topic(
-                rt.db, chat_id, topic.slug, thread_id=thread, created_by=user
+                rt.db, chat_id, topic.slug, thread_id=thread, created_by=user, language=lang
             )
         else:
             await subscriptions.remove_topic(rt.db, chat_id, topic.slug)
     for query in queries:
         if adding:
-            await subscriptions.add_query(rt.db, chat_id, query, thread_id=thread, created_by=user)
+            await subscriptions.add_query(
+                rt.db, chat_id, query, thread_id=thread, created_by=user, language=lang
+            )
         else:
             await subscriptions.remove_query(rt.db, chat_id, query)
 

@@ -41,16 +41,17 @@ CREATE TABLE digest_texts (
 );
 
 -- The ledger: one row per chat × period × message part. pending → claimed (written before
--- the send) → sent (written after Telegram accepted it), or failed / cancelled.
+-- the send) → sent (written after Telegram accepted it), or failed / cancelled. A period
+-- with nothing for the chat leaves one 'empty' row (part 0 of 0), so it is not looked at again.
 CREATE TABLE deliveries (
     chat_id      INTEGER NOT NULL REFERENCES chats (id) ON DELETE CASCADE ON UPDATE CASCADE,
     period_start TEXT    NOT NULL,
     part         INTEGER NOT NULL,
     parts        INTEGER NOT NULL,
-    text_id      INTEGER NOT NULL REFERENCES digest_texts (id),
+    text_id      INTEGER REFERENCES digest_texts (id),  -- NULL only for an 'empty' row
     thread_id    INTEGER,
     state        TEXT    NOT NULL DEFAULT 'pending'
-                 CHECK (state IN ('pending', 'claimed', 'sent', 'failed', 'cancelled')),
+                 CHECK (state IN ('pending', 'claimed', 'sent', 'failed', 'cancelled', 'empty')),
     attempts     INTEGER NOT NULL DEFAULT 0,
     due_at       TEXT    NOT NULL,
     claimed_at   TEXT,
@@ -60,3 +61,7 @@ CREATE TABLE deliveries (
     PRIMARY KEY (chat_id, period_start, part)
 );
 CREATE INDEX deliveries_open ON deliveries (state, chat_id) WHERE state IN ('pending', 'claimed');
+
+-- The language a chat's subscriber read when subscribing: pushes use it while the chat has
+-- no saved language of its own (a push has no user whose Telegram language could decide).
+ALTER TABLE chats ADD COLUMN reader_language TEXT CHECK (reader_language IN ('zh', 'en'));

@@ -1,0 +1,87 @@
+"""A chat's digest for a period: its subscribed topics' issues and its saved queries' issues,
+with the papers and summaries to show. Rendering is bot.render_digest's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.periods import Period
+from storage import issues, papers, summaries
+from storage.db import Database
+from storage.models import Paper, Summary, Topic
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    topic: Topic | None  # exactly one of topic and query is set
+    query: str | None
+    papers: tuple[Paper, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    period: Period
+    sections: tuple[Section, ...]
+    summaries: dict[int, dict[str, Summary]] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(section.papers for section in self.sections)
+
+
+@dataclass
+class IssueCache:
+    """Topic issues already looked up in one pass: ten thousand chats share a handful."""
+
+    topics: dict[tuple[date, str], issues.Issue] = field(default_factory=dict)
+    papers: dict[int, Paper] = field(default_factory=dict)
+    summaries: dict[int, dict[str, Summary]] = field(default_factory=dict)
+
+
+async def compose(
+    db: Database,
+    period: Period,
+    topics: Sequence[Topic],
+    *,
+    topic_slugs: Sequence[str],
+    queries: Sequence[str] = (),
+    chat_id: int | None = None,
+    cap: int = issues.DEFAULT_CAP,
+    freeze: bool = False,
+    cache: IssueCache | None = None,
+) -> Digest:
+    """The digest of some topics (in the configured order), then a chat's saved queries.
+
+    With `freeze`, issues assembled now are stored so that every chat gets the same.
+    """
+    cache = cache if cache is not None else IssueCache()
+    wanted = set(topic_slugs)
+    found: list[tuple[Topic | None, str | None, issues.Issue]] = []
+    for topic in sorted((t for t in topics if t.slug in wanted), key=lambda t: t.position):
+        key = (period.start, topic.slug)
+        issue = cache.topics.get(key)
+        if issue is None or (freeze and not issue.frozen):
+            issue = await issues.topic_issue(db, period.start, topic.slug, cap=cap, freeze=freeze)
+            cache.topics[key] = issue
+        found.append((topic, None, issue))
+    for query in queries if chat_id is not None else ():
+        issue = await issues.query_issue(db, period.start, chat_id, query, cap=cap, freeze=freeze)
+        found.append((None, query, issue))
+    await _load(db, cache, [pid for *_, issue in found for pid in issue.paper_ids])
+    sections = tuple(
+        Section(topic, query, tuple(cache.papers[p] for p in issue.paper_ids if p in cache.papers))
+        for topic, query, issue in found
+    )
+    shown = {paper.id for section in sections for paper in section.papers}
+    return Digest(period, sections, {p: cache.summaries.get(p, {}) for p in shown})
+
+
+async def _load(db: Database, cache: IssueCache, paper_ids: list[int]) -> None:
+    missing = sorted({p for p in paper_ids if p not in cache.papers})
+    if not missing:
+        return
+    cache.papers.update(await papers.get_by_rowids(db, missing))
+    cache.summaries.update(await summaries.for_papers(db, missing))

@@ -1,0 +1,112 @@
+"""Which chats are due a digest as of a moment, and their messages written into the ledger.
+
+Every due time derives from the database (each chat's timezone, weekday and hour) and the
+ledger says what was planned already, so a restart, a daylight-saving change or a new
+timezone never plans a period twice, and a push missed while the bot was down is planned
+on its return: the latest period only, however long it was away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot import periods
+from bot.digest import IssueCache, compose
+from bot.render_digest import render_digest
+from bot.runtime import Runtime
+from storage import deliveries, subscriptions
+from storage.chat_models import Chat, Subscription
+
+
+@dataclass(frozen=True, slots=True)
+class DueChat:
+    chat: Chat
+    subscriptions: tuple[Subscription, ...]
+    period: periods.Period
+    due_at: datetime
+
+
+def latest_due(chat: Chat, now: datetime, rt: Runtime) -> tuple[periods.Period, datetime]:
+    return periods.latest_due(
+        now, rt.settings.epoch, chat.timezone, chat.delivery_weekday, chat.delivery_hour
+    )
+
+
+def next_due(chat: Chat, now: datetime, rt: Runtime) -> tuple[periods.Period, datetime]:
+    return periods.next_due(
+        now, rt.settings.epoch, chat.timezone, chat.delivery_weekday, chat.delivery_hour
+    )
+
+
+async def due_chats(rt: Runtime, now: datetime) -> list[DueChat]:
+    """Active subscribed chats whose latest due period has no ledger rows yet.
+
+    A chat that subscribed after that period's due time waits for the next one: its first
+    digest is never a fortnight-old one sent the moment it subscribes.
+    """
+    found = []
+    for chat, subs in await subscriptions.active_chats(rt.db):
+        period, due = latest_due(chat, now, rt)
+        if min(s.created_at for s in subs) <= due:
+            found.append(DueChat(chat, tuple(subs), period, due))
+    done = await deliveries.planned_chats(rt.db, sorted({d.period.start for d in found}))
+    return [d for d in found if (d.chat.id, d.period.start) not in done]
+
+
+async def plan_due(rt: Runtime, now: datetime | None = None) -> int:
+    """Freeze the due issues, render each due chat's digest into the ledger; parts planned."""
+    now = now or datetime.now(UTC)
+    cache = IssueCache()
+    rendered: dict[tuple, list[str]] = {}
+    planned = 0
+    for due in await due_chats(rt, now):
+        texts = await _texts(rt, due, cache, rendered)
+        planned += await deliveries.plan(
+            rt.db,
+            due.chat.id,
+            due.period.start,
+            texts,
+            thread_id=_thread(due),
+            due_at=due.due_at,
+        )
+    return planned
+
+
+async def _texts(
+    rt: Runtime, due: DueChat, cache: IssueCache, rendered: dict[tuple, list[str]]
+) -> list[str]:
+    chat = due.chat
+    lang = chat.push_language
+    topics_only = all(s.query is None for s in due.subscriptions)
+    # Chats that take the same topics in the same language read the same messages.
+    key = (
+        due.period.start,
+        lang,
+        chat.empty_topics,
+        *sorted(s.topic_slug for s in due.subscriptions),
+    )
+    if topics_only and key in rendered:
+        return rendered[key]
+    digest = await compose(
+        rt.db,
+        due.period,
+        rt.topics,
+        topic_slugs=[s.topic_slug for s in due.subscriptions if s.topic_slug],
+        queries=[s.query for s in due.subscriptions if s.query],
+        chat_id=chat.id,
+        cap=rt.settings.issue_size,
+        freeze=True,
+        cache=cache,
+    )
+    texts = render_digest(digest, lang, empty_topics=chat.empty_topics)
+    if topics_only:
+        rendered[key] = texts
+    return texts
+
+
+def _thread(due: DueChat) -> int | None:
+    """Pushes go to the forum thread chosen for the chat, else where it first subscribed."""
+    if due.chat.thread_id is not None:
+        return due.chat.thread_id
+    return next((s.thread_id for s in due.subscriptions if s.thread_id is not None), None)
