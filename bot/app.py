@@ -25,13 +25,17 @@ from bot.handlers import settings as chat_settings
 from bot.handlers.context import chat_language
 from bot.i18n import _, use
 from bot.runtime import open_runtime
+from bot.scheduler import Clock, Scheduler, system_clock
 
 log = logging.getLogger("bot.app")
 ADMIN_ALERT_INTERVAL = 60.0  # seconds: operators hear of errors at most once a minute
 
 
-def build_application(settings: Settings) -> Application:
-    """The application, talking to `settings.api_base_url`, with every handler registered."""
+def build_application(settings: Settings, *, clock: Clock = system_clock) -> Application:
+    """The application, talking to `settings.api_base_url`, with every handler registered.
+
+    `clock` is what the scheduled jobs take for now (tests travel in time with it).
+    """
     app = (
         ApplicationBuilder()
         .token(settings.require_token())
@@ -49,6 +53,7 @@ def build_application(settings: Settings) -> Application:
         .build()
     )
     app.bot_data["settings"] = settings
+    app.bot_data["clock"] = clock
     app.bot_data["last_admin_alert"] = 0.0
     # Group 0: commands and buttons, one module per feature.
     start.register(app)
@@ -74,7 +79,9 @@ def run_polling(settings: Settings) -> None:
 async def post_init(app: Application) -> None:
     """Open the database with the topics, and publish the command menus in both languages."""
     i18n.load_all()
-    app.bot_data["runtime"] = await open_runtime(app.bot_data["settings"])
+    app.bot_data["runtime"] = runtime = await open_runtime(app.bot_data["settings"])
+    scheduler = app.bot_data["scheduler"] = Scheduler(app, runtime, app.bot_data["clock"])
+    await scheduler.start()
     for lang in i18n.LANGUAGES:
         with use(lang):
             menu = [BotCommand(name, text) for name, text in start.command_lines()]

@@ -22,6 +22,7 @@ DEFAULT_SOURCES = tuple(
     for category in ("cs.CL", "cs.AI", "cs.LG", "cs.IR", "cs.CV", "stat.ML")
 )
 DEFAULT_ISSUE_SIZE = 10
+JOBS = frozenset({"ingest", "summarize", "push"})
 _TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 
 
@@ -45,6 +46,7 @@ class Settings:
     summary_model: str | None = None
     issue_size: int = DEFAULT_ISSUE_SIZE
     paid_broadcast: bool = False
+    jobs: frozenset[str] = JOBS
 
     def require_token(self) -> str:
         """The bot token, for the subcommands that talk to Telegram."""
@@ -132,6 +134,19 @@ def _flag(name: str, value: str | None) -> bool:
     return folded in ("1", "true", "yes", "on")
 
 
+def _jobs(value: str | None) -> frozenset[str]:
+    if value is None or value.strip() == "":
+        return JOBS
+    if value.strip().lower() == "none":
+        return frozenset()
+    chosen = frozenset(part.strip().lower() for part in value.split(",") if part.strip())
+    if unknown := sorted(chosen - JOBS):
+        raise ConfigError(
+            f"DIGESTBOT_JOBS: {', '.join(unknown)} is not one of ingest, summarize, push, none"
+        )
+    return chosen
+
+
 def _sources(value: str | None) -> tuple[str, ...]:
     if not value:
         return DEFAULT_SOURCES
@@ -168,4 +183,5 @@ def load(
             "DIGESTBOT_ISSUE_SIZE", get("DIGESTBOT_ISSUE_SIZE"), DEFAULT_ISSUE_SIZE, 1, 50
         ),
         paid_broadcast=_flag("DIGESTBOT_PAID_BROADCAST", get("DIGESTBOT_PAID_BROADCAST")),
+        jobs=_jobs(get("DIGESTBOT_JOBS")),
     )

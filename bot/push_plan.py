@@ -39,6 +39,24 @@ def next_due(chat: Chat, now: datetime, rt: Runtime) -> tuple[periods.Period, da
     )
 
 
+async def next_push_for(
+    rt: Runtime, chat: Chat, subs: list[Subscription], now: datetime
+) -> datetime | None:
+    """When this chat's next digest goes out: now when one is due or under way; None
+    without subscriptions or while the chat is paused."""
+    if not subs or not chat.active:
+        return None
+    if await deliveries.open_count(rt.db, chat_id=chat.id):
+        return now
+    period, due = latest_due(chat, now, rt)
+    subscribed_in_time = min(s.created_at for s in subs) <= due
+    if subscribed_in_time and not await deliveries.planned_chats(
+        rt.db, [period.start], chat_id=chat.id
+    ):
+        return now
+    return next_due(chat, now, rt)[1]
+
+
 async def due_chats(rt: Runtime, now: datetime) -> list[DueChat]:
     """Active subscribed chats whose latest due period has no ledger rows yet.
 

@@ -41,9 +41,14 @@ def _mark(topic: Topic, subscribed: Collection[str]) -> str:
 
 
 def render_subscriptions(
-    topics: Sequence[Topic], subscribed: Collection[str], queries: Sequence[str], lang: str
+    topics: Sequence[Topic],
+    subscribed: Collection[str],
+    queries: Sequence[str],
+    lang: str,
+    next_push: str | None = None,
 ) -> str:
-    """What this chat receives: its topics in topic order, then its saved keyword queries."""
+    """What this chat receives: its topics in topic order, then its saved keyword queries,
+    and when the next digest is due (`next_push`, already formatted for the chat)."""
     with use(lang):
         chosen = [t for t in topics if t.slug in subscribed]
         if not chosen and not queries:
@@ -52,6 +57,9 @@ def render_subscriptions(
         lines = [f"<b>{title}</b>"]
         lines += [f"• {escape(t.name(lang))}" for t in chosen]
         lines += [f"• 🔎 “{escape(q)}”" for q in queries]
+        if next_push:
+            when = _("Next digest: {when}").format(when=next_push)
+            lines += ["", f"🗓 {escape(when)}"]
         return "\n".join(lines)
 
 

@@ -36,14 +36,17 @@ class Part:
         return (self.chat_id, self.period_start.isoformat(), self.part)
 
 
-async def planned_chats(db: Database, period_starts: Sequence[date]) -> set[tuple[int, date]]:
-    """(chat, period) pairs that have ledger rows already."""
+async def planned_chats(
+    db: Database, period_starts: Sequence[date], *, chat_id: int | None = None
+) -> set[tuple[int, date]]:
+    """(chat, period) pairs that have ledger rows already (of one chat, if given)."""
     if not period_starts:
         return set()
     marks = ",".join("?" * len(period_starts))
     rows = await db.fetchall(
-        f"SELECT DISTINCT chat_id, period_start FROM deliveries WHERE period_start IN ({marks})",
-        [p.isoformat() for p in period_starts],
+        "SELECT DISTINCT chat_id, period_start FROM deliveries"
+        f" WHERE period_start IN ({marks}) AND (chat_id = ? OR ? IS NULL)",
+        [*(p.isoformat() for p in period_starts), chat_id, chat_id],
     )
     return {(row[0], date.fromisoformat(row[1])) for row in rows}
 
@@ -116,10 +119,12 @@ async def open_parts(db: Database, *, after: int | None = None, chats: int = 500
     return [Part(r[0], date.fromisoformat(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in rows]
 
 
-async def open_count(db: Database) -> int:
+async def open_count(db: Database, *, chat_id: int | None = None) -> int:
+    """Parts waiting to be sent to active chats (to one chat, if given)."""
     row = await db.fetchone(
         "SELECT count(*) FROM deliveries d JOIN chats c ON c.id = d.chat_id"
-        " WHERE d.state IN ('pending', 'claimed') AND c.active"
+        " WHERE d.state IN ('pending', 'claimed') AND c.active AND (d.chat_id = ? OR ? IS NULL)",
+        (chat_id, chat_id),
     )
     return row[0]
 

@@ -71,6 +71,7 @@ async def app(api: FakeBotApi, seeded: Path) -> AsyncIterator[Application]:
             "TELEGRAM_API_BASE_URL": api.base_url,
             "DIGESTBOT_DB": str(seeded),
             "DIGESTBOT_ADMINS": "4242",
+            "DIGESTBOT_JOBS": "push",  # never reach out to arXiv from a test
         },
         env_file=None,
     )

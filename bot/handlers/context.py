@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import i18n
+from bot.dates import format_datetime_local
+from bot.i18n import _, use
+from bot.push_plan import next_push_for
 from bot.runtime import Runtime
+from bot.scheduler import system_clock
 from storage import chats
+from storage.chat_models import Chat, Subscription
 
 
 def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
@@ -28,3 +35,29 @@ async def chat_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
         return stored.language
     user = update.effective_user
     return i18n.negotiate(user.language_code if user else None)
+
+
+async def schedule_changed(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Subscriptions or delivery settings changed: the next push time is worked out again."""
+    scheduler = context.application.bot_data.get("scheduler")
+    if scheduler is not None:
+        await scheduler.wake()
+
+
+def now(context: ContextTypes.DEFAULT_TYPE) -> datetime:
+    """The application's idea of now (tests may have moved its clock)."""
+    return context.application.bot_data.get("clock", system_clock)()
+
+
+async def next_push_text(
+    context: ContextTypes.DEFAULT_TYPE, chat: Chat, subs: list[Subscription], lang: str
+) -> str | None:
+    """When the chat's next digest is due, in its timezone and language; None if never."""
+    moment = now(context)
+    when = await next_push_for(runtime(context), chat, subs, moment)
+    if when is None:
+        return None
+    with use(lang):
+        if when <= moment:
+            return _("being sent now")
+        return format_datetime_local(when, lang, chat.timezone)

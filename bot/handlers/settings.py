@@ -6,11 +6,11 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.dates import weekday_name
-from bot.handlers.context import chat_language, runtime
+from bot.handlers.context import chat_language, next_push_text, runtime, schedule_changed
 from bot.handlers.permissions import may_change
 from bot.i18n import _, use
 from bot.render import escape
-from storage import chats
+from storage import chats, subscriptions
 from storage.chat_models import Chat, InvalidSetting
 from storage.db import Database
 
@@ -30,8 +30,8 @@ def parse_weekday(text: str) -> int | None:
     return None
 
 
-def describe(chat: Chat, lang: str) -> str:
-    """The chat's settings and how to change them, in `lang`."""
+def describe(chat: Chat, lang: str, next_push: str | None = None) -> str:
+    """The chat's settings and how to change them, in `lang`, with the next push if any."""
     with use(lang):
         empty = _("one short line") if chat.empty_topics == "line" else _("nothing")
         lines = [
@@ -41,6 +41,10 @@ def describe(chat: Chat, lang: str) -> str:
                 day=weekday_name(chat.delivery_weekday, lang), hour=chat.delivery_hour
             ),
             _("A topic with nothing new gets: {what}").format(what=empty),
+        ]
+        if next_push:
+            lines.append(_("Next digest: {when}").format(when=next_push))
+        lines += [
             "",
             _(
                 "Change one with /settings timezone Europe/Berlin, /settings weekday monday, "
@@ -56,8 +60,7 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     lang = await chat_language(update, context)
     chat_id = update.effective_chat.id
     if not context.args:
-        chat = await chats.get(rt.db, chat_id)
-        await update.effective_message.reply_text(describe(chat, lang))
+        await _show(update, context, await chats.get(rt.db, chat_id), lang)
         return
     with use(lang):
         if len(context.args) != 2:
@@ -79,7 +82,14 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
                 ),
             )
             return
-    await update.effective_message.reply_text(describe(chat, lang))
+    await schedule_changed(context)
+    await _show(update, context, chat, lang)
+
+
+async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, chat: Chat, lang: str) -> None:
+    subs = await subscriptions.for_chat(runtime(context).db, chat.id)
+    when = await next_push_text(context, chat, subs, lang)
+    await update.effective_message.reply_text(describe(chat, lang, when))
 
 
 async def _change(db: Database, chat_id: int, key: str, value: str) -> Chat | None:

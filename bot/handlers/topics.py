@@ -8,14 +8,14 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks
-from bot.handlers.context import chat_language, runtime
+from bot.handlers.context import chat_language, next_push_text, runtime, schedule_changed
 from bot.handlers.permissions import may_change
 from bot.i18n import _, use
 from bot.render import escape
 from bot.render_topics import render_subscriptions, render_topics
 from bot.runtime import Runtime
 from bot.topics import resolve
-from storage import subscriptions
+from storage import chats, subscriptions
 from storage.chat_models import InvalidQuery
 from storage.models import Topic
 
@@ -84,6 +84,7 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             language=lang,
         )
     await query.answer()
+    await schedule_changed(context)
     shown = render_topics(rt.topics, await _subscribed(update, context), lang)
     await query.edit_message_text(shown.text, reply_markup=shown.keyboard)
 
@@ -121,6 +122,7 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, *, adding:
         except InvalidQuery:
             await _reply(update, _("A keyword query needs 1 to 200 characters between quotes."))
             return
+    await schedule_changed(context)
     await subscriptions_command(update, context)
 
 
@@ -159,10 +161,14 @@ async def subscriptions_command(update: Update, context: ContextTypes.DEFAULT_TY
     """/subscriptions: what this chat receives."""
     rt = runtime(context)
     lang = await chat_language(update, context)
-    rows = await subscriptions.for_chat(rt.db, update.effective_chat.id)
+    chat = await chats.get(rt.db, update.effective_chat.id)
+    rows = await subscriptions.for_chat(rt.db, chat.id)
     slugs = {row.topic_slug for row in rows if row.topic_slug}
     queries = [row.query for row in rows if row.query]
-    await _reply(update, render_subscriptions(rt.topics, slugs, queries, lang), escaped=True)
+    shown = render_subscriptions(
+        rt.topics, slugs, queries, lang, await next_push_text(context, chat, rows, lang)
+    )
+    await _reply(update, shown, escaped=True)
 
 
 async def _reply(update: Update, text: str, *, escaped: bool = False) -> None:

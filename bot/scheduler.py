@@ -1,0 +1,108 @@
+"""The bot's timed work on the JobQueue: the fortnightly push, daily ingestion (and the
+summaries after it).
+
+Nothing is remembered in the job queue itself: the next push time is worked out from the
+database after every pass, after a change of settings or subscriptions, and at least hourly,
+so a restart loses nothing and a push missed while the bot was down goes out on its return.
+The clock is injectable, so tests can live through several fortnights in seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, time, timedelta
+
+from telegram.ext import Application, ContextTypes, Job
+
+from bot.ingest.service import ingest_many
+from bot.push import push_pass
+from bot.push_plan import due_chats, next_due
+from bot.runtime import Runtime
+from storage import deliveries, feeds, papers, subscriptions
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+INGEST_AT = time(1, 30, tzinfo=UTC)  # arXiv announces at 00:00 UTC on weekdays
+INGEST_OVERDUE = timedelta(hours=26)
+RECHECK = timedelta(hours=1)  # the longest the push job sleeps without looking again
+RETRY_DEFERRED = timedelta(minutes=1)  # after a pass that left parts for later
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+async def next_push_at(rt: Runtime, now: datetime) -> datetime | None:
+    """When a pass next has something to do: now if anything is due or open, else the
+    earliest chat's next due time; None without subscribed chats."""
+    if await deliveries.open_count(rt.db) or await due_chats(rt, now):
+        return now
+    found = await subscriptions.active_chats(rt.db)
+    return min((next_due(chat, now, rt)[1] for chat, _ in found), default=None)
+
+
+async def ingestion_overdue(rt: Runtime, now: datetime) -> bool:
+    """True when nothing is stored yet or the last fetch is more than a day old."""
+    if await papers.count(rt.db) == 0:
+        return True
+    last = await feeds.last_fetch(rt.db)
+    return (
+        last is not None and last.fetched_at is not None and now - last.fetched_at > INGEST_OVERDUE
+    )
+
+
+class Scheduler:
+    """The jobs of one running application."""
+
+    def __init__(self, app: Application, rt: Runtime, clock: Clock = system_clock) -> None:
+        self.app, self.rt, self.clock = app, rt, clock
+        self._push: Job | None = None
+        self.after_ingest: list[Callable[[Runtime], Awaitable[object]]] = []
+
+    async def start(self) -> None:
+        jobs = self.rt.settings.jobs
+        queue = self.app.job_queue
+        if "ingest" in jobs:
+            queue.run_daily(self._ingest, INGEST_AT, name="ingest")
+            if await ingestion_overdue(self.rt, self.clock()):
+                queue.run_once(self._ingest, 0, name="ingest-at-start")
+        if "push" in jobs:
+            await self.wake()
+
+    async def wake(self) -> None:
+        """Work out the next push time again (settings or subscriptions changed)."""
+        if "push" not in self.rt.settings.jobs:
+            return
+        now = self.clock()
+        when = await next_push_at(self.rt, now)
+        delay = RECHECK if when is None else min(max(when - now, timedelta()), RECHECK)
+        self._schedule(delay)
+
+    def _schedule(self, delay: timedelta) -> None:
+        if self._push is not None:
+            self._push.schedule_removal()
+        self._push = self.app.job_queue.run_once(self._run_push, delay, name="push")
+
+    async def _run_push(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._push = None
+        report = await push_pass(self.rt, context.bot, self.clock())
+        if report.sent or report.failed or report.planned:
+            log.info("push pass: %s", report.to_json())
+        if report.deferred or report.busy:
+            self._schedule(RETRY_DEFERRED)
+        else:
+            await self.wake()
+
+    async def _ingest(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        report = await ingest_many(self.rt.db, self.rt.settings.sources, matcher=self.rt.matcher)
+        log.info(
+            "ingestion: %d new, %d updated, %d errors",
+            report.new,
+            report.updated,
+            len(report.errors),
+        )
+        for then in self.after_ingest:
+            await then(self.rt)
+        await self.wake()  # new papers can change nothing due, but a chat may now have one
