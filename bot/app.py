@@ -12,6 +12,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot import i18n
 from bot.config import Settings, file_url
 from bot.handlers import (
+    digest,
     inline,
     language,
     membership,
@@ -62,6 +63,7 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
     topics.register(app)
     language.register(app)
     chat_settings.register(app)
+    digest.register(app)
     stats.register(app)
     membership.register(app)
     inline.register(app)

@@ -14,6 +14,7 @@ from bot.app import build_application
 from bot.ingest.service import ingest_file
 from storage.db import Database
 from tests.fakes.bot_api import FakeBotApi
+from tests.running import running
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_ARXIV = REPO.parent / "shared" / "fixtures" / "arxiv"
@@ -75,14 +76,5 @@ async def app(api: FakeBotApi, seeded: Path) -> AsyncIterator[Application]:
         },
         env_file=None,
     )
-    application = build_application(settings)
-    async with application:
-        await application.post_init(application)
-        await application.start()
-        await application.updater.start_polling(poll_interval=0, timeout=1)
-        try:
-            yield application
-        finally:
-            await application.updater.stop()
-            await application.stop()
-            await application.post_shutdown(application)
+    async with running(build_application(settings)) as application:
+        yield application
