@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from telegram import (
     Bot,
@@ -162,18 +164,18 @@ async def test_sends_above_the_configured_rate_are_answered_429(api, bot):
     api.throttle(ada.id, retry_after=7)
     with pytest.raises(RetryAfter) as raised:
         await bot.send_message(ada.id, "throttled once")
-    assert raised.value.retry_after == 7
+    assert raised.value.retry_after == timedelta(seconds=7)
     api.limit_rate(overall_per_second=30, per_chat_per_second=1, per_group_per_minute=20)
     await bot.send_message(ada.id, "first")
     with pytest.raises(RetryAfter) as raised:
         await bot.send_message(ada.id, "second at once")
-    assert raised.value.retry_after == 1
+    assert raised.value.retry_after == timedelta(seconds=1)
     api.limit_rate(per_group_per_minute=20, burst=20)
     for number in range(20):
         await bot.send_message(reading_group.id, f"item {number}")
     with pytest.raises(RetryAfter) as raised:
         await bot.send_message(reading_group.id, "one too many")
-    assert raised.value.retry_after == 3
+    assert raised.value.retry_after == timedelta(seconds=3)
 
 
 async def test_a_wrong_token_or_an_unknown_method_is_refused(api, bot):

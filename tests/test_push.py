@@ -4,6 +4,7 @@ Bot API: on time, once, in the chat's language, within Telegram's limits."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -76,3 +77,92 @@ async def test_a_blocked_chat_is_paused_and_the_others_still_get_theirs(rt, api)
     assert (report.sent, report.paused_chats) == (2, 1)
     assert (await chats.get(rt.db, 105)).active is False
     assert len(api.messages_in(104)) == len(api.messages_in(106)) == 1
+
+
+async def test_a_chat_throttled_with_429s_gets_its_digest_once_after_waiting(rt, api):
+    await world.add_paper(rt, "2406.00005", JUNE_17, {"rag": 1.0})
+    await world.subscribe(rt, 107, ["rag"])
+    api.throttle(107, retry_after=1, times=2)
+    report = await run_pass(rt, DUE)
+    assert (report.sent, report.retry_after_hits, report.deferred) == (1, 2, 0)
+    assert len(api.messages_in(107)) == 1
+
+
+async def test_a_group_that_became_a_supergroup_gets_its_digest_there(rt, api):
+    await world.add_paper(rt, "2406.00006", JUNE_17, {"rag": 1.0})
+    await world.subscribe(rt, -108, ["rag"], chat_type="group")
+    api.migrate(-108, -1000000000108)
+    report = await run_pass(rt, DUE)
+    assert report.sent == 1
+    assert len(api.messages_in(-1000000000108)) == 1
+    assert await chats.get(rt.db, -108) is None
+    moved = await chats.get(rt.db, -1000000000108)
+    assert moved.type == "supergroup"
+    assert [r["state"] for r in await deliveries.of_chat(rt.db, -1000000000108)] == ["sent"]
+
+
+async def test_a_refused_message_fails_alone_and_the_broadcast_goes_on(rt, api):
+    await world.add_paper(rt, "2406.00007", JUNE_17, {"rag": 1.0})
+    for chat_id in (109, 110):
+        await world.subscribe(rt, chat_id, ["rag"])
+    api.fail_next("sendMessage", 400, "Bad Request: not enough rights", chat_id=109)
+    report = await run_pass(rt, DUE)
+    assert (report.sent, report.failed) == (1, 1)
+    assert len(api.messages_in(110)) == 1
+    [row] = await deliveries.of_chat(rt.db, 109)
+    assert (row["state"], row["error"]) == ("failed", "Not enough rights")
+
+
+async def test_a_network_failure_is_retried_after_a_pause(rt, api):
+    await world.add_paper(rt, "2406.00008", JUNE_17, {"rag": 1.0})
+    await world.subscribe(rt, 111, ["rag"])
+    api.fail_next("sendMessage", 502, "Bad Gateway", chat_id=111)
+    report = await run_pass(rt, DUE)
+    assert (report.sent, report.failed, report.deferred) == (1, 0, 0)
+    assert len(api.messages_in(111)) == 1
+
+
+async def test_a_long_digest_is_split_between_papers_and_sent_in_order(rt, api):
+    summary = "A careful summary sentence about retrieval and its evaluation. " * 6
+    for n in range(10):
+        for slug in ("rag", "agents", "reasoning"):
+            await world.add_paper(
+                rt,
+                f"2406.2{n:02d}{len(slug)}",
+                JUNE_17,
+                {slug: 1.0},
+                title=f"Paper {n} on {slug} with a reasonably long title for a digest",
+                summaries_by_lang={"en": summary},
+            )
+    await world.subscribe(rt, 112, ["rag", "agents", "reasoning"])
+    report = await run_pass(rt, DUE)
+    texts = [m["text"] for m in api.messages_in(112)]
+    assert report.sent == len(texts) > 1
+    assert all(len(text) <= 4096 for text in texts)
+    assert texts[0].startswith("📚 Papers that mattered")
+    assert texts[-1].rstrip().endswith("/unsubscribe.")
+    joined = "\n".join(texts)
+    assert joined.count("Paper ") == 30
+    assert joined.index("▍Retrieval") < joined.index("▍Agents")  # configured topic order
+    sends = [c for c in api.log.select(chat_id=112) if c.method == "sendMessage"]
+    gaps = [b.at - a.at for a, b in pairwise(sends)]
+    assert min(gaps) >= 0.95  # about one message a second in a chat
+
+
+async def test_a_forum_group_gets_its_digest_in_the_thread_it_subscribed_from(rt, api):
+    await world.add_paper(rt, "2406.00009", JUNE_17, {"rag": 1.0})
+    await world.subscribe(rt, -1000000000113, ["rag"], chat_type="supergroup", thread_id=7)
+    await run_pass(rt, DUE)
+    [call] = [c for c in api.log.select(chat_id=-1000000000113) if c.method == "sendMessage"]
+    assert call.params["message_thread_id"] == 7
+
+
+async def test_a_saved_keyword_query_gets_its_own_section(rt, api):
+    await world.add_paper(rt, "2406.00010", JUNE_17, {}, title="Mixture of experts routing")
+    await world.add_paper(rt, "2406.00011", JUNE_17, {}, title="Unrelated optics")
+    await world.subscribe(rt, 114, [], queries=["mixture of experts"])
+    await run_pass(rt, DUE)
+    [text] = [m["text"] for m in api.messages_in(114)]
+    assert "Your search “mixture of experts”" in text
+    assert "Mixture of experts routing" in text
+    assert "Unrelated optics" not in text
