@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import sqlite3
@@ -68,11 +69,20 @@ def utcnow() -> str:
 
 
 class Database:
-    """One aiosqlite connection in autocommit mode; writes go through `transaction()`."""
+    """One aiosqlite connection in autocommit mode; writes go through `transaction()` or
+    `write()`.
+
+    Handlers, jobs and a broadcast share the connection, and a transaction spans awaits: a
+    lock keeps one coroutine's statements out of another's open transaction (where a
+    rollback would take them along). A transaction opened inside one the same task holds
+    joins it.
+    """
 
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
+        self._write_lock = asyncio.Lock()
+        self._holder: asyncio.Task | None = None
 
     @classmethod
     async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
@@ -117,13 +127,28 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """BEGIN IMMEDIATE … COMMIT, or ROLLBACK when the block raises."""
-        await self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            await self.conn.rollback()
-            raise
-        await self.conn.commit()
+        task = asyncio.current_task()
+        if task is not None and self._holder is task:
+            yield self.conn  # nested: part of the transaction this task holds
+            return
+        async with self._write_lock:
+            self._holder = task
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.conn
+                except BaseException:
+                    await self.conn.rollback()
+                    raise
+                await self.conn.commit()
+            finally:
+                self._holder = None
+
+    async def write(self, sql: str, params: object = ()) -> int:
+        """One statement committed on its own; the number of rows it changed."""
+        async with self.transaction() as conn:
+            cursor = await conn.execute(sql, params)
+            return cursor.rowcount
 
     async def fetchall(self, sql: str, params: object = ()) -> list[sqlite3.Row]:
         async with self.conn.execute(sql, params) as cursor:

@@ -148,7 +148,7 @@ async def claim(db: Database, parts: Sequence[Part]) -> None:
 
 async def complete(db: Database, part: Part, message_id: int, chat_id: int | None = None) -> None:
     """Telegram accepted the part: written at once, in its own commit (see the module doc)."""
-    await db.conn.execute(
+    await db.write(
         "UPDATE deliveries SET state = 'sent', sent_at = ?, message_id = ?, error = NULL"
         " WHERE chat_id = ? AND period_start = ? AND part = ?",
         (utcnow(), message_id, chat_id or part.chat_id, *part.key[1:]),
@@ -166,7 +166,7 @@ async def fail(db: Database, part: Part, error: str) -> None:
 
 
 async def _settle(db: Database, part: Part, state: str, error: str) -> None:
-    await db.conn.execute(
+    await db.write(
         "UPDATE deliveries SET state = ?, error = ? WHERE chat_id = ? AND period_start = ?"
         " AND part = ?",
         (state, error[:500], *part.key),
@@ -175,7 +175,7 @@ async def _settle(db: Database, part: Part, state: str, error: str) -> None:
 
 async def drop_thread(db: Database, chat_id: int) -> None:
     """Send the chat's open parts outside any forum thread (the thread was deleted)."""
-    await db.conn.execute(
+    await db.write(
         "UPDATE deliveries SET thread_id = NULL WHERE chat_id = ? AND state IN ('pending',"
         " 'claimed')",
         (chat_id,),
@@ -184,12 +184,11 @@ async def drop_thread(db: Database, chat_id: int) -> None:
 
 async def cancel_chat(db: Database, chat_id: int, reason: str) -> int:
     """Cancel a chat's open parts (it blocked or removed the bot); how many."""
-    cursor = await db.conn.execute(
+    return await db.write(
         "UPDATE deliveries SET state = 'cancelled', error = ? WHERE chat_id = ?"
         " AND state IN ('pending', 'claimed')",
         (reason[:500], chat_id),
     )
-    return cursor.rowcount
 
 
 async def counts(db: Database) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -108,3 +109,30 @@ async def test_the_search_index_stays_consistent_through_inserts_updates_and_del
     await db.conn.execute("INSERT INTO paper_fts (paper_fts, rank) VALUES ('integrity-check', 1)")
     await db.conn.execute("DELETE FROM papers WHERE id = ?", (paper_id,))
     await db.conn.execute("INSERT INTO paper_fts (paper_fts, rank) VALUES ('integrity-check', 1)")
+
+
+async def test_a_write_never_joins_another_coroutines_open_transaction(db):
+    """A rollback in one handler must not take a write another coroutine made meanwhile."""
+    started = asyncio.Event()
+
+    async def failing_transaction() -> None:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO feeds (url) VALUES ('https://a.example/')")
+            started.set()
+            await asyncio.sleep(0.05)
+            raise RuntimeError("the handler failed")
+
+    async def other_write() -> None:
+        await started.wait()
+        await db.write("INSERT INTO feeds (url) VALUES ('https://b.example/')")
+
+    failed, _ = await asyncio.gather(failing_transaction(), other_write(), return_exceptions=True)
+    assert isinstance(failed, RuntimeError)
+    rows = await db.fetchall("SELECT url FROM feeds ORDER BY url")
+    assert [row[0] for row in rows] == ["https://b.example/"]
+
+
+async def test_a_transaction_opened_inside_another_by_the_same_task_joins_it(db):
+    async with db.transaction(), db.transaction() as inner:
+        await inner.execute("INSERT INTO feeds (url) VALUES ('https://c.example/')")
+    assert (await db.fetchone("SELECT count(*) FROM feeds"))[0] == 1
