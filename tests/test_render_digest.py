@@ -1,0 +1,96 @@
+"""The digest as Telegram HTML: header, sections, numbered papers, footer; escaped, split
+only between papers, each message within the limit."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from bot.digest import Digest, Section
+from bot.periods import Period
+from bot.render_digest import render_digest
+from bot.render_split import visible_length
+from storage.models import Paper, Summary, Topic
+
+JUNE = Period(date(2024, 6, 17))
+RAG = Topic("rag", "检索增强生成", "Retrieval-augmented generation", position=1)
+AGENTS = Topic("agents", "智能体", "Agents", position=2)
+
+
+def paper(n: int, title: str | None = None) -> Paper:
+    return Paper(
+        f"2406.{70000 + n}", 1, title or f"Paper {n}", id=n,
+        announced=datetime(2024, 6, 18, tzinfo=UTC),
+    )  # fmt: skip
+
+
+def digest(sections, summaries=None) -> Digest:
+    return Digest(JUNE, tuple(sections), summaries or {})
+
+
+def test_a_digest_reads_like_a_blog_digest_in_both_languages():
+    found = digest(
+        [Section(RAG, None, (paper(1), paper(2))), Section(AGENTS, None, (paper(3),))],
+        {1: {"zh": Summary("zh", "中文摘要一。", "editor"), "en": Summary("en", "One.", "llm")}},
+    )
+    [en] = render_digest(found, "en")
+    assert en.startswith("📚 <b>Papers that mattered, Jun 17\u2009–\u200930, 2024</b>\n3 papers")
+    assert "<b>▍Retrieval-augmented generation</b>\n\n1. <b>Paper 1</b>\nOne.\n" in en
+    assert '<a href="https://arxiv.org/abs/2406.70001v1">arXiv:2406.70001</a>' in en
+    assert "<b>▍Agents</b>\n\n1. <b>Paper 3</b>" in en
+    [zh] = render_digest(found, "zh")
+    assert zh.startswith("📚 <b>2024年6月17日至30日 重要论文总结</b>\n共 3 篇论文")
+    assert "<b>▍检索增强生成</b>" in zh
+    assert "1. <b>Paper 1</b>\n中文摘要一。" in zh
+    assert "/unsubscribe" in zh
+
+
+def test_a_summary_only_in_the_other_language_is_marked_as_such():
+    found = digest(
+        [Section(RAG, None, (paper(1), paper(2)))],
+        {
+            1: {"en": Summary("en", "English only.", "abstract")},
+            2: {"zh": Summary("zh", "只有中文。", "llm")},
+        },
+    )
+    [zh] = render_digest(found, "zh")
+    assert "<i>暂无中文摘要，以下为英文：</i> English only." in zh
+    [en] = render_digest(found, "en")
+    assert "<i>Summary in Chinese:</i> 只有中文。" in en
+
+
+def test_titles_and_summaries_are_escaped():
+    found = digest(
+        [Section(RAG, None, (paper(1, "<script>&amp;</script>"),))],
+        {1: {"en": Summary("en", "a < b & c", "llm")}},
+    )
+    [en] = render_digest(found, "en")
+    assert "&lt;script&gt;&amp;amp;&lt;/script&gt;" in en
+    assert "a &lt; b &amp; c" in en
+
+
+def test_an_empty_topic_is_left_out_or_gets_one_line_as_the_chat_chose():
+    found = digest([Section(RAG, None, (paper(1),)), Section(AGENTS, None, ())])
+    [skipped] = render_digest(found, "en")
+    assert "Agents" not in skipped
+    [lined] = render_digest(found, "en", empty_topics="line")
+    assert "<b>▍Agents</b>\n<i>Nothing new this fortnight.</i>" in lined
+
+
+def test_a_digest_with_no_paper_sends_nothing():
+    assert render_digest(digest([Section(RAG, None, ())]), "en", empty_topics="line") == []
+
+
+def test_a_long_digest_is_split_between_papers_with_each_heading_on_its_first_paper():
+    long = "word " * 150
+    papers = tuple(paper(n, f"Title {n}") for n in range(1, 41))
+    found = digest(
+        [Section(RAG, None, papers[:20]), Section(AGENTS, None, papers[20:])],
+        {p.id: {"en": Summary("en", long, "llm")} for p in papers},
+    )
+    parts = render_digest(found, "en")
+    assert len(parts) > 2
+    assert all(visible_length(part) <= 4096 for part in parts)
+    assert all(part.count("<b>") == part.count("</b>") for part in parts)
+    for part in parts:  # a heading never ends a message without its first paper
+        assert not part.rstrip().endswith("</b>")
+    assert sum(part.count("<b>Title ") for part in parts) == 40
