@@ -11,6 +11,7 @@ import signal
 import sys
 from collections import Counter
 from datetime import UTC, datetime
+from pathlib import Path
 
 from storage import deliveries
 from tests import digest_world as world
@@ -24,6 +25,7 @@ CHATS = range(301, 341)
 async def start_push(rt, api) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
+        "PYTHONPATH": str(REPO),
         "DIGESTBOT_DB": rt.settings.db_path,
         "TELEGRAM_BOT_TOKEN": api.token,
         "TELEGRAM_API_BASE_URL": api.base_url,
@@ -31,7 +33,7 @@ async def start_push(rt, api) -> asyncio.subprocess.Process:
     }
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "push", "--now", DUE.isoformat(), "--json",
-        cwd=REPO, env=env, stdout=asyncio.subprocess.DEVNULL,
+        cwd=Path(rt.settings.db_path).parent, env=env, stdout=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
 
 

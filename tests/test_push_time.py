@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -57,6 +58,7 @@ async def test_push_cli_sends_each_fortnight_once_over_several_fortnights(rt, ap
     await world.subscribe(rt, 201, ["rag"])
     env = {
         **os.environ,
+        "PYTHONPATH": str(REPO),
         "DIGESTBOT_DB": rt.settings.db_path,
         "TELEGRAM_BOT_TOKEN": api.token,
         "TELEGRAM_API_BASE_URL": api.base_url,
@@ -67,7 +69,7 @@ async def test_push_cli_sends_each_fortnight_once_over_several_fortnights(rt, ap
         now = (DUE + timedelta(days=days)).isoformat()
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "push", "--now", now, "--json",
-            cwd=REPO, env=env, stdout=asyncio.subprocess.PIPE,
+            cwd=Path(rt.settings.db_path).parent, env=env, stdout=asyncio.subprocess.PIPE,
         )  # fmt: skip
         out, _ = await process.communicate()
         assert process.returncode == 0
