@@ -75,3 +75,9 @@ async def test_stats_are_for_operators_only(app, api):
     report = await say(api, operator, "/stats")
     assert "Papers: " in report
     assert "Chats: " in report
+    assert "Next push: none: no chat is subscribed" in report
+    await say(api, stranger, "/subscribe rag")
+    report = await say(api, operator, "/stats")
+    assert "Digest messages: 0 sent, 0 waiting, 0 failed" in report
+    assert "Next push: " in report
+    assert "no chat is subscribed" not in report

@@ -5,10 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.handlers.context import chat_language, runtime
+from bot.dates import format_datetime_local
+from bot.handlers.context import chat_language, now, runtime
 from bot.i18n import _, use
 from bot.render import escape
-from storage import chats, feeds, papers, subscriptions, summaries
+from bot.runtime import Runtime
+from bot.scheduler import next_push_at
+from storage import chats, deliveries, feeds, papers, subscriptions, summaries
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -51,7 +54,31 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         ]
         if last and last.error:
             lines.append(last.error[:300])
+        lines += await _push_lines(context, rt, update.effective_chat.id, lang)
         await update.effective_message.reply_text(escape("\n".join(lines)))
+
+
+async def _push_lines(
+    context: ContextTypes.DEFAULT_TYPE, rt: Runtime, chat_id: int, lang: str
+) -> list[str]:
+    states = await deliveries.counts(rt.db)
+    moment = now(context)
+    when = await next_push_at(rt, moment)
+    chat = await chats.get(rt.db, chat_id)
+    if when is None:
+        shown = _("none: no chat is subscribed")
+    elif when <= moment:
+        shown = _("being sent now")
+    else:
+        shown = format_datetime_local(when, lang, chat.timezone)
+    return [
+        _("Digest messages: {sent} sent, {waiting} waiting, {failed} failed").format(
+            sent=states.get("sent", 0),
+            waiting=states.get("pending", 0) + states.get("claimed", 0),
+            failed=states.get("failed", 0),
+        ),
+        _("Next push: {when}").format(when=shown),
+    ]
 
 
 def register(app: Application) -> None:
