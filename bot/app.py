@@ -7,7 +7,7 @@ import time
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import i18n
 from bot.config import Settings, file_url
@@ -27,6 +27,7 @@ from bot.handlers.context import chat_language
 from bot.i18n import _, use
 from bot.runtime import open_runtime
 from bot.scheduler import Clock, Scheduler, system_clock
+from bot.transport import telegram_pace
 
 log = logging.getLogger("bot.app")
 ADMIN_ALERT_INTERVAL = 60.0  # seconds: operators hear of errors at most once a minute
@@ -48,7 +49,7 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter())
+        .rate_limiter(telegram_pace())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

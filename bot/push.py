@@ -16,13 +16,13 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 from telegram import Bot
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import ExtBot
 
 from bot.config import Settings, file_url
 from bot.push_plan import plan_due
 from bot.push_send import Broadcast
 from bot.runtime import Runtime
-from bot.transport import AiohttpRequest
+from bot.transport import AiohttpRequest, telegram_pace
 from storage import deliveries
 
 CONCURRENCY = 64
@@ -91,5 +91,5 @@ def push_bot(settings: Settings, *, connections: int = CONCURRENCY) -> ExtBot:
         base_url=settings.api_base_url,
         base_file_url=file_url(settings.api_base_url),
         request=AiohttpRequest(connections),
-        rate_limiter=AIORateLimiter(),
+        rate_limiter=telegram_pace(),
     )

@@ -1,4 +1,5 @@
-"""python-telegram-bot's HTTP transport on aiohttp, for sending many messages fast.
+"""How the bot's requests go out: python-telegram-bot's HTTP transport on aiohttp, for
+sending many messages fast, and the pace Telegram allows.
 
 PTB's default HTTPXRequest slows down as more requests are in flight (its pool does work per
 request that grows with the pool); on aiohttp the same 2-core machine sends about five times
@@ -7,8 +8,12 @@ as many messages a second, which is what a broadcast to thousands of chats needs
 
 from __future__ import annotations
 
+import json
+
 import aiohttp
+from telegram.constants import FloodLimit
 from telegram.error import NetworkError, TimedOut
+from telegram.ext import AIORateLimiter
 from telegram.request import BaseRequest, RequestData
 
 _DEFAULT = type(BaseRequest.DEFAULT_NONE)  # PTB's marker for "not given by the caller"
@@ -68,9 +73,10 @@ class AiohttpRequest(BaseRequest):
             sock_read=self._pick("read", read_timeout),
             connect=self._pick("pool", pool_timeout),
         )
+        body, headers = _body(request_data)
         try:
             async with self._session.request(
-                method, url, data=_body(request_data), timeout=timeout
+                method, url, data=body, headers=headers, timeout=timeout
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:
@@ -82,16 +88,29 @@ class AiohttpRequest(BaseRequest):
         return self._timeouts[name] if isinstance(value, _DEFAULT) else value
 
 
-def _body(request_data: RequestData | None) -> aiohttp.FormData | dict | None:
-    """Parameters as a urlencoded form, or multipart when a file goes with them."""
+def _body(request_data: RequestData | None) -> tuple[aiohttp.FormData | bytes | None, dict]:
+    """Parameters as a JSON body (no per-character escaping of long texts, which a form
+    needs), or as multipart when a file goes with them."""
     if request_data is None:
-        return None
+        return None, {}
     if not request_data.contains_files:
-        return request_data.json_parameters
+        payload = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+        return payload, {"Content-Type": "application/json"}
     form = aiohttp.FormData()
     for name, value in request_data.json_parameters.items():
         form.add_field(name, value)
     for name, part in (request_data.multipart_data or {}).items():
         filename, content, mime = part if len(part) == 3 else (*part, None)
         form.add_field(name, content, filename=filename, content_type=mime)
-    return form
+    return form, {}
+
+
+def telegram_pace() -> AIORateLimiter:
+    """Telegram's limits as a rate limiter: 30 messages a second overall, evenly spaced
+    rather than in bursts of 30 (a burst can draw a 429), and 20 a minute per group."""
+    return AIORateLimiter(
+        overall_max_rate=1,
+        overall_time_period=1 / FloodLimit.MESSAGES_PER_SECOND,
+        group_max_rate=FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP,
+        group_time_period=60,
+    )

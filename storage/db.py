@@ -145,9 +145,13 @@ class Database:
                 self._holder = None
 
     async def write(self, sql: str, params: object = ()) -> int:
-        """One statement committed on its own; the number of rows it changed."""
-        async with self.transaction() as conn:
-            cursor = await conn.execute(sql, params)
+        """One statement committed on its own (autocommit); the number of rows it changed."""
+        task = asyncio.current_task()
+        if task is not None and self._holder is task:
+            cursor = await self.conn.execute(sql, params)
+            return cursor.rowcount
+        async with self._write_lock:
+            cursor = await self.conn.execute(sql, params)
             return cursor.rowcount
 
     async def fetchall(self, sql: str, params: object = ()) -> list[sqlite3.Row]:

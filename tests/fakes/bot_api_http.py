@@ -107,7 +107,13 @@ def build_app(world: World, faults: Faults, log: CallLog) -> web.Application:
         return web.Response(body=stored.content, content_type="application/octet-stream")
 
     async def stats(request: web.Request) -> web.Response:
-        counts = {"total": log.total, "counts": dict(log.counts), "rejected": faults.rejected}
+        counts = {
+            "total": log.total,
+            "counts": dict(log.counts),
+            "rejected": faults.rejected,
+            "messages_accepted": sum(log.accepted.values()),
+            "messages_distinct": len(log.accepted),
+        }
         return _answer(counts)
 
     app = web.Application(client_max_size=64 * 1024 * 1024)

@@ -39,11 +39,16 @@ class CallLog:
         self.by_method: dict[str, list[Call]] = {}
         self.counts: Counter[str] = Counter()
         self.total = 0
+        # Each text accepted per chat, counted even when calls are not kept: a benchmark
+        # tells duplicates from distinct messages with it.
+        self.accepted: Counter[tuple[object, int]] = Counter()
         self._waiters: list[tuple[Callable[[], bool], asyncio.Future]] = []
 
     def add(self, call: Call) -> None:
         self.total += 1
         self.counts[call.method] += 1
+        if call.method == "sendMessage" and call.error is None:
+            self.accepted[(call.chat_id, hash(call.params.get("text")))] += 1
         if self.keep:
             self.all.append(call)
             self.by_method.setdefault(call.method, []).append(call)
