@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,10 +22,34 @@ DEFAULT_SOURCES = tuple(
     for category in ("cs.CL", "cs.AI", "cs.LG", "cs.IR", "cs.CV", "stat.ML")
 )
 _TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+DEFAULT_SUMMARY_MODEL = "gpt-4o-mini"
 
 
 class ConfigError(Exception):
     """A configuration value is missing or invalid; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryLimits:
+    """How hard and how far the summarizer may use its endpoint."""
+
+    concurrency: int = 4
+    timeout: float = 60.0  # seconds per request
+    run_papers: int = 200
+    run_tokens: int = 400_000
+    daily_papers: int = 500
+    daily_tokens: int = 1_000_000
+
+
+# Variable -> (field, lowest, highest); each is a whole number but the timeout.
+_SUMMARY_LIMITS = {
+    "DIGESTBOT_SUMMARY_CONCURRENCY": ("concurrency", 1, 64),
+    "DIGESTBOT_SUMMARY_TIMEOUT": ("timeout", 1, 600),
+    "DIGESTBOT_SUMMARY_RUN_PAPERS": ("run_papers", 0, 1_000_000),
+    "DIGESTBOT_SUMMARY_RUN_TOKENS": ("run_tokens", 0, 10**10),
+    "DIGESTBOT_SUMMARY_DAILY_PAPERS": ("daily_papers", 0, 1_000_000),
+    "DIGESTBOT_SUMMARY_DAILY_TOKENS": ("daily_tokens", 0, 10**10),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +66,7 @@ class Settings:
     openai_base_url: str | None = None
     openai_api_key: str | None = field(default=None, repr=False)
     summary_model: str | None = None
+    summary: SummaryLimits = field(default_factory=SummaryLimits)
 
     def require_token(self) -> str:
         """The bot token, for the subcommands that talk to Telegram."""
@@ -115,6 +140,19 @@ def _sources(value: str | None) -> tuple[str, ...]:
     return urls
 
 
+def _summary_limits(get: Callable[[str], str | None]) -> SummaryLimits:
+    values: dict[str, float] = {}
+    for name, (attr, low, high) in _SUMMARY_LIMITS.items():
+        raw = (get(name) or "").strip()
+        if not raw:
+            continue
+        number = re.fullmatch(r"\d+(\.\d+)?" if attr == "timeout" else r"\d+", raw)
+        if number is None or not low <= float(raw) <= high:
+            raise ConfigError(f"{name}: {raw!r} is not a number from {low} to {high}")
+        values[attr] = float(raw) if attr == "timeout" else int(raw)
+    return SummaryLimits(**values)
+
+
 def load(
     environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
 ) -> Settings:
@@ -138,4 +176,5 @@ def load(
         openai_base_url=_url("OPENAI_BASE_URL", get("OPENAI_BASE_URL")),
         openai_api_key=get("OPENAI_API_KEY") or None,
         summary_model=get("DIGESTBOT_SUMMARY_MODEL") or None,
+        summary=_summary_limits(get),
     )
