@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.summarize.llm_client import ChatClient
-from bot.summarize.service import summarize_pending
+from bot.summarize.service import FAILURES_IN_A_ROW, summarize_pending
 from storage import chats, summaries
 from storage import summary_requests as ledger
 from storage.chat_models import UnknownTopic
@@ -62,6 +62,9 @@ async def test_only_papers_of_subscribed_topics_from_two_fortnights_are_summariz
     assert stored["zh"].model == MODEL
     assert 1 <= stored["zh"].importance <= 5
     assert "检索增强生成" in stored["zh"].text
+    prompt = llm.requests[0].system
+    assert "retrieval-augmented generation → 检索增强生成" in prompt
+    assert "越狱攻击" not in prompt
     again = await summarize_pending(db, settings(llm.base_url), now=NOW)
     assert again.requests == 0
     assert len(llm.requests) == 3
@@ -214,3 +217,13 @@ async def test_no_more_requests_are_in_flight_than_the_configured_concurrency(db
         )
     assert run.stored == 20
     assert llm.max_in_flight == 3
+
+
+async def test_an_endpoint_that_keeps_failing_stops_the_run_early(db: Database, llm: FakeOpenAI):
+    await add(db, [(paper(n, f"RAG paper {n}", NOW - DAY), "rag") for n in range(1, 13)])
+    await subscribe(db, 1, topic="rag")
+    llm.default = "error"
+    chat = ChatClient(llm.base_url, MODEL, backoff_base=0.01, max_attempts=1)
+    limits = {"DIGESTBOT_SUMMARY_CONCURRENCY": "1"}
+    run = await summarize_pending(db, settings(llm.base_url, **limits), now=NOW, client=chat)
+    assert (run.requests, run.failed) == (FAILURES_IN_A_ROW, FAILURES_IN_A_ROW)

@@ -178,7 +178,7 @@ async def summarize_pending(
 
     Without an endpoint configured it does nothing. `topic` takes that topic's papers whether
     or not a chat subscribes to it (UnknownTopic if there is no such topic). `client` replaces
-    the one built from the settings.
+    the one built from the settings, and is closed when the run ends.
     """
     if not endpoint_configured(settings):
         return SummaryRun()
