@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,10 +24,34 @@ DEFAULT_SOURCES = tuple(
 DEFAULT_ISSUE_SIZE = 10
 JOBS = frozenset({"ingest", "summarize", "push"})
 _TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+DEFAULT_SUMMARY_MODEL = "gpt-4o-mini"
 
 
 class ConfigError(Exception):
     """A configuration value is missing or invalid; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryLimits:
+    """How hard and how far the summarizer may use its endpoint."""
+
+    concurrency: int = 4
+    timeout: float = 60.0  # seconds per request
+    run_papers: int = 200
+    run_tokens: int = 400_000
+    daily_papers: int = 500
+    daily_tokens: int = 1_000_000
+
+
+# Variable -> (field, lowest, highest); each is a whole number but the timeout.
+_SUMMARY_LIMITS = {
+    "DIGESTBOT_SUMMARY_CONCURRENCY": ("concurrency", 1, 64),
+    "DIGESTBOT_SUMMARY_TIMEOUT": ("timeout", 1, 600),
+    "DIGESTBOT_SUMMARY_RUN_PAPERS": ("run_papers", 0, 1_000_000),
+    "DIGESTBOT_SUMMARY_RUN_TOKENS": ("run_tokens", 0, 10**10),
+    "DIGESTBOT_SUMMARY_DAILY_PAPERS": ("daily_papers", 0, 1_000_000),
+    "DIGESTBOT_SUMMARY_DAILY_TOKENS": ("daily_tokens", 0, 10**10),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +71,7 @@ class Settings:
     issue_size: int = DEFAULT_ISSUE_SIZE
     paid_broadcast: bool = False
     jobs: frozenset[str] = JOBS
+    summary: SummaryLimits = field(default_factory=SummaryLimits)
 
     def require_token(self) -> str:
         """The bot token, for the subcommands that talk to Telegram."""
@@ -156,6 +181,19 @@ def _sources(value: str | None) -> tuple[str, ...]:
     return urls
 
 
+def _summary_limits(get: Callable[[str], str | None]) -> SummaryLimits:
+    values: dict[str, float] = {}
+    for name, (attr, low, high) in _SUMMARY_LIMITS.items():
+        raw = (get(name) or "").strip()
+        if not raw:
+            continue
+        number = re.fullmatch(r"\d+(\.\d+)?" if attr == "timeout" else r"\d+", raw)
+        if number is None or not low <= float(raw) <= high:
+            raise ConfigError(f"{name}: {raw!r} is not a number from {low} to {high}")
+        values[attr] = float(raw) if attr == "timeout" else int(raw)
+    return SummaryLimits(**values)
+
+
 def load(
     environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
 ) -> Settings:
@@ -184,4 +222,5 @@ def load(
         ),
         paid_broadcast=_flag("DIGESTBOT_PAID_BROADCAST", get("DIGESTBOT_PAID_BROADCAST")),
         jobs=_jobs(get("DIGESTBOT_JOBS")),
+        summary=_summary_limits(get),
     )

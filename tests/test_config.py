@@ -80,3 +80,29 @@ def test_a_dotenv_file_fills_in_what_the_environment_lacks(tmp_path: Path):
     env_file.write_text('export DIGESTBOT_DB="/from/file.sqlite3"\nDIGESTBOT_TIMEZONE=UTC\n')
     settings = load({"DIGESTBOT_TIMEZONE": "Europe/Paris"}, env_file=env_file)
     assert (settings.db_path, settings.timezone) == ("/from/file.sqlite3", "Europe/Paris")
+
+
+def test_summary_limits_have_defaults_and_are_read():
+    assert load({}, env_file=None).summary.concurrency == 4
+    limits = load(
+        {"DIGESTBOT_SUMMARY_CONCURRENCY": "8", "DIGESTBOT_SUMMARY_TIMEOUT": "2.5"}, env_file=None
+    ).summary
+    assert (limits.concurrency, limits.timeout) == (8, 2.5)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DIGESTBOT_SUMMARY_CONCURRENCY", "0"),
+        ("DIGESTBOT_SUMMARY_CONCURRENCY", "four"),
+        ("DIGESTBOT_SUMMARY_TIMEOUT", "-1"),
+        ("DIGESTBOT_SUMMARY_RUN_PAPERS", "1.5"),
+        ("DIGESTBOT_SUMMARY_RUN_TOKENS", "lots"),
+        ("DIGESTBOT_SUMMARY_DAILY_PAPERS", "-3"),
+        ("DIGESTBOT_SUMMARY_DAILY_TOKENS", "1e6"),
+    ],
+)
+def test_a_bad_summary_limit_is_one_line_naming_it(name: str, value: str):
+    with pytest.raises(ConfigError, match=f"^{name}: ") as error:
+        load({name: value}, env_file=None)
+    assert "\n" not in str(error.value)

@@ -14,7 +14,7 @@ import os
 from collections.abc import Sequence
 
 from bot import config, i18n
-from bot.cli import data, digests
+from bot.cli import data, digests, summarize
 from bot.i18n import _
 from bot.runtime import configure_logging
 from bot.topics import TopicsError
@@ -70,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("match every stored paper again (after the topics file changed)"),
     )
 
+    summary = commands.add_parser(
+        "summarize", help=_("summarize new papers in both languages with the configured model")
+    )
+    summary.add_argument("--limit", type=_positive, help=_("at most this many papers"))
+    summary.add_argument(
+        "--topic", metavar="SLUG", help=_("this topic's papers, whether or not a chat takes it")
+    )
+
     commands.add_parser("run", help=_("run the bot (long polling)"))
 
     backup = commands.add_parser("backup", help=_("write a consistent copy of the database"))
@@ -77,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     scheduled = digests.add_parsers(commands, _lang_arg)
 
-    for sub in (ingest, search, paper, topics, backup, *scheduled):
+    for sub in (ingest, search, paper, topics, summary, backup, *scheduled):
         sub.add_argument("--json", action="store_true", help=_("print one JSON object"))
     return parser
 
@@ -87,6 +95,7 @@ HANDLERS = {
     "search": data.search,
     "paper": data.paper,
     "topics": data.topics,
+    "summarize": summarize.summarize,
     "backup": data.backup,
     "digest": digests.digest,
     "push": digests.push,

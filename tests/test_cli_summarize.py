@@ -1,0 +1,103 @@
+"""`digestbot summarize` as cron runs it, against a fake OpenAI-compatible server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from storage.db import Database
+from tests.fakes.openai_server import FakeOpenAI
+from tests.summary_world import add, paper, subscribe
+from tests.test_cli import one_json_object, run
+
+
+async def seed(tmp_path: Path) -> None:
+    """Two RAG papers from yesterday that a chat takes, and an agents paper nobody takes."""
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    async with await Database.open(tmp_path / "db.sqlite3") as db:
+        await add(
+            db,
+            [
+                (paper(1, "RAG one", yesterday), "rag"),
+                (paper(2, "RAG two", yesterday), "rag"),
+                (paper(3, "Agents one", yesterday, "tool use by agents"), "agents"),
+            ],
+        )
+        await subscribe(db, 1, topic="rag")
+
+
+async def test_summarize_prints_the_contract_object_and_a_second_run_has_nothing_to_do(
+    tmp_path: Path,
+):
+    await seed(tmp_path)
+    async with FakeOpenAI() as llm:
+        code, out, _ = await run(tmp_path, "summarize", "--json", OPENAI_BASE_URL=llm.base_url)
+        assert code == 0
+        assert one_json_object(out) == {
+            "requests": 2,
+            "stored": 2,
+            "rejected": 0,
+            "failed": 0,
+            "tokens": one_json_object(out)["tokens"],
+            "budget_stopped": None,
+        }
+        assert one_json_object(out)["tokens"] > 0
+        code, out, _ = await run(tmp_path, "summarize", "--json", OPENAI_BASE_URL=llm.base_url)
+    assert one_json_object(out)["requests"] == 0
+
+
+async def test_summarize_a_topic_nobody_takes_with_a_budget_in_chinese(tmp_path: Path):
+    await seed(tmp_path)
+    async with FakeOpenAI() as llm:
+        code, out, _ = await run(
+            tmp_path,
+            "summarize",
+            "--topic",
+            "agents",
+            OPENAI_BASE_URL=llm.base_url,
+            LANG="zh_CN.UTF-8",
+        )
+        assert code == 0
+        assert "1 篇论文" in out
+        assert [r.title for r in llm.requests] == ["Agents one"]
+        code, out, _ = await run(
+            tmp_path,
+            "summarize",
+            OPENAI_BASE_URL=llm.base_url,
+            DIGESTBOT_SUMMARY_RUN_PAPERS="1",
+        )
+    assert code == 0
+    assert "1 paper asked: 1 stored, 0 rejected, 0 failed." in out
+    assert "DIGESTBOT_SUMMARY_RUN_PAPERS" in out
+
+
+async def test_rejections_are_counted_and_failures_exit_1(tmp_path: Path):
+    await seed(tmp_path)
+    async with FakeOpenAI(default="bad_json") as llm:
+        code, out, _ = await run(tmp_path, "summarize", "--json", OPENAI_BASE_URL=llm.base_url)
+        assert (code, one_json_object(out)["rejected"]) == (0, 2)
+    # rejected papers wait six hours; the agents paper was never asked, and nobody listens.
+    nowhere = "http://127.0.0.1:9/v1"
+    code, out, err = await run(
+        tmp_path, "summarize", "--json", "--topic", "agents", OPENAI_BASE_URL=nowhere
+    )
+    assert code == 1
+    assert one_json_object(out)["failed"] == 1
+    assert "Traceback" not in err
+
+
+async def test_without_an_endpoint_or_with_an_unknown_topic_it_exits_2_with_one_line(
+    tmp_path: Path,
+):
+    code, out, err = await run(tmp_path, "summarize", OPENAI_BASE_URL="")
+    assert code == 2
+    assert out == ""
+    assert err.strip().splitlines() == [
+        "digestbot: OPENAI_BASE_URL is not set: there is no summary endpoint to ask"
+    ]
+    code, out, err = await run(
+        tmp_path, "summarize", "--json", "--topic", "nonsense", OPENAI_BASE_URL="http://x/v1"
+    )
+    assert code == 2
+    assert "nonsense" in one_json_object(out)["error"]
+    assert len(err.strip().splitlines()) == 1

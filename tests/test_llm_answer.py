@@ -1,0 +1,84 @@
+"""What the model is asked and which answers are kept: prompts with glossary terms, validation."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.summarize.llm_answer import (
+    RejectedAnswer,
+    build_messages,
+    glossary_for,
+    load_glossary,
+    parse_answer,
+)
+
+ZH = "本文提出一种检索增强生成方法，在三个基准上提高了准确率并降低了成本。"
+EN = "The paper proposes a retrieval-augmented generation method that improves accuracy."
+
+
+def answer(**fields: object) -> str:
+    return json.dumps({"zh": ZH, "en": EN, "importance": 3, **fields}, ensure_ascii=False)
+
+
+def test_the_prompt_carries_only_the_glossary_terms_the_paper_uses():
+    glossary = load_glossary()
+    messages = build_messages(
+        "Chain-of-Thought Prompting Reduces Hallucinations",
+        "We apply fine tuning to LLMs with RAG and measure alignment.",
+        glossary,
+    )
+    system, user = messages[0]["content"], messages[1]["content"]
+    for line in ("RAG → 检索增强生成", "fine-tuning → 微调", "chain-of-thought → 思维链"):
+        assert line in system
+    assert "hallucination → 幻觉" in system
+    assert "alignment → 对齐" in system
+    assert "量化" not in system
+    assert "智能体" not in system
+    assert user.startswith("Title: Chain-of-Thought Prompting")
+
+
+def test_glossary_matching_respects_acronym_case_and_whole_words():
+    glossary = load_glossary()
+    found = {t.english for t in glossary_for("Fragment ragged multi-agent systems", glossary)}
+    assert "RAG" not in found
+    assert "multi-agent" in found
+    assert "agent" not in found
+    assert len(glossary) >= 30
+
+
+def test_a_good_answer_is_kept_whole_and_a_fenced_one_too():
+    parsed = parse_answer(answer())
+    assert (parsed.zh, parsed.en, parsed.importance) == (ZH, EN, 3)
+    assert parse_answer(f"```json\n{answer(importance=5)}\n```").importance == 5
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("", "empty answer"),
+        ('{"zh": "本文', "invalid JSON"),
+        ("[1, 2]", "not a JSON object"),
+        ("I'm sorry, but I cannot help with that.", "refusal"),
+        (answer(zh="作为一个AI语言模型，我无法总结这篇论文。"), "refusal"),
+        (answer(en="   "), "empty en text"),
+        (answer(zh=EN), "zh text is not Chinese"),
+        (answer(en=ZH), "en text is mostly Chinese"),
+        (answer(zh="很长的中文摘要" * 60), "far over 200"),
+        (answer(en="word " * 120), "far over 60"),
+        (answer(importance=0), "from 1 to 5"),
+        (answer(importance=7), "from 1 to 5"),
+        (answer(importance=2.5), "from 1 to 5"),
+        (answer(importance="high"), "not a number"),
+        (answer(importance=True), "not a number"),
+    ],
+)
+def test_a_bad_answer_is_rejected_with_its_reason(content: str, reason: str):
+    with pytest.raises(RejectedAnswer, match=reason):
+        parse_answer(content)
+
+
+def test_chinese_with_english_terms_inside_is_still_chinese():
+    mixed = "本文提出 RAG-Fusion，用 GPT-4 和 LLaMA-3 在 HotpotQA 与 NQ 上评测，准确率提升明显。"
+    assert parse_answer(answer(zh=mixed)).zh == mixed
