@@ -12,7 +12,7 @@ with no ledger, no limiter and no per-chat spacing (what the machine can do at a
 Duplicates and losses come from the fake's count of distinct (chat, text) messages against
 the ledger. Peak RSS is this process's. The last line printed is one JSON object.
 
-    .venv/bin/python bench/push.py [--chats 10000] [--limited-chats 75]
+    .venv/bin/python bench/push.py [--chats 10000] [--limited-chats 150]
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ async def raw_baseline(server: FakeBotApiProcess, messages: int) -> float:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chats", type=int, default=10_000)
-    parser.add_argument("--limited-chats", type=int, default=75)
+    parser.add_argument("--limited-chats", type=int, default=150)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         fast_db, slow_db = Path(tmp) / "fast.sqlite3", Path(tmp) / "slow.sqlite3"
