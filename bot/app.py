@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import time
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -75,6 +77,28 @@ def build_application(settings: Settings) -> Application:
 def run_polling(settings: Settings) -> None:
     """Poll until SIGINT or SIGTERM; post_shutdown closes the database on the way out."""
     build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def run_webhook(settings: Settings) -> None:
+    """Serve Telegram's webhook calls until SIGINT or SIGTERM, as run_polling does."""
+    build_application(settings).run_webhook(**webhook_options(settings))
+
+
+def webhook_options(settings: Settings) -> dict:
+    """Arguments of `run_webhook` / `Updater.start_webhook` for the configured webhook."""
+    url = settings.webhook_url
+    if url is None:
+        raise ValueError("webhook_options needs DIGESTBOT_WEBHOOK_URL")
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        # A reverse proxy usually forwards the public path as it is
+        "url_path": urlsplit(url).path.lstrip("/"),
+        "webhook_url": url,
+        # Without a configured secret, a fresh one per start still keeps strangers out
+        "secret_token": settings.webhook_secret or secrets.token_urlsafe(32),
+        "allowed_updates": Update.ALL_TYPES,
+    }
 
 
 async def post_init(app: Application) -> None:

@@ -7,7 +7,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from ipaddress import ip_address
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
@@ -22,6 +24,9 @@ DEFAULT_SOURCES = tuple(
     for category in ("cs.CL", "cs.AI", "cs.LG", "cs.IR", "cs.CV", "stat.ML")
 )
 _TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
+DEFAULT_WEBHOOK_LISTEN = "0.0.0.0"
+DEFAULT_WEBHOOK_PORT = 8443
 
 
 class ConfigError(Exception):
@@ -42,6 +47,10 @@ class Settings:
     openai_base_url: str | None = None
     openai_api_key: str | None = field(default=None, repr=False)
     summary_model: str | None = None
+    webhook_url: str | None = None
+    webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
+    webhook_port: int = DEFAULT_WEBHOOK_PORT
+    webhook_secret: str | None = field(default=None, repr=False)
 
     def require_token(self) -> str:
         """The bot token, for the subcommands that talk to Telegram."""
@@ -115,6 +124,43 @@ def _sources(value: str | None) -> tuple[str, ...]:
     return urls
 
 
+def _webhook_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ConfigError(f"DIGESTBOT_WEBHOOK_URL: {value!r} is not a public https URL")
+    return value
+
+
+def _webhook_listen(value: str | None) -> str:
+    if not value:
+        return DEFAULT_WEBHOOK_LISTEN
+    try:
+        ip_address(value)
+    except ValueError:
+        raise ConfigError(f"DIGESTBOT_WEBHOOK_LISTEN: {value!r} is not an IP address") from None
+    return value
+
+
+def _webhook_port(value: str | None) -> int:
+    if not value:
+        return DEFAULT_WEBHOOK_PORT
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise ConfigError(f"DIGESTBOT_WEBHOOK_PORT: {value!r} is not a port (1-65535)")
+    return int(value)
+
+
+def _webhook_secret(value: str | None) -> str | None:
+    if not value:
+        return None
+    if not _WEBHOOK_SECRET.fullmatch(value):
+        raise ConfigError(
+            "DIGESTBOT_WEBHOOK_SECRET: use 1-256 characters of A-Z, a-z, 0-9, _ and -"
+        )
+    return value
+
+
 def load(
     environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
 ) -> Settings:
@@ -138,4 +184,8 @@ def load(
         openai_base_url=_url("OPENAI_BASE_URL", get("OPENAI_BASE_URL")),
         openai_api_key=get("OPENAI_API_KEY") or None,
         summary_model=get("DIGESTBOT_SUMMARY_MODEL") or None,
+        webhook_url=_webhook_url(get("DIGESTBOT_WEBHOOK_URL")),
+        webhook_listen=_webhook_listen(get("DIGESTBOT_WEBHOOK_LISTEN")),
+        webhook_port=_webhook_port(get("DIGESTBOT_WEBHOOK_PORT")),
+        webhook_secret=_webhook_secret(get("DIGESTBOT_WEBHOOK_SECRET")),
     )

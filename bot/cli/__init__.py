@@ -70,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("match every stored paper again (after the topics file changed)"),
     )
 
-    commands.add_parser("run", help=_("run the bot (long polling)"))
+    commands.add_parser(
+        "run", help=_("run the bot (long polling, or a webhook if DIGESTBOT_WEBHOOK_URL is set)")
+    )
 
     backup = commands.add_parser("backup", help=_("write a consistent copy of the database"))
     backup.add_argument("path", help=_("the new file to write"))
@@ -90,10 +92,13 @@ HANDLERS = {
 
 
 def run_bot(settings: config.Settings) -> int:
-    """Poll Telegram until SIGINT or SIGTERM; the database is closed on the way out."""
-    from bot.app import run_polling  # the CLI's other commands never load Telegram
+    """Poll Telegram (or serve its webhook) until SIGINT or SIGTERM; the database is closed."""
+    from bot import app  # the CLI's other commands never load Telegram
 
-    run_polling(settings)
+    if settings.webhook_url is None:
+        app.run_polling(settings)
+    else:
+        app.run_webhook(settings)
     return 0
 
 

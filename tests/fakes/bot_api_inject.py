@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import time
 
+import aiohttp
+
 from tests.fakes.bot_api_faults import Faults
 from tests.fakes.bot_api_state import World
 from tests.fakes.bot_api_updates import (
@@ -51,6 +53,23 @@ class UpdateInjection:
     def inject(self, kind: str, payload: dict) -> dict:
         """Queue a raw update of ``kind`` ("message", "callback_query", …)."""
         return self.world.updates.put(kind, payload)
+
+    async def deliver_to_webhook(self, address: str, *, secret: str | None = None) -> list[int]:
+        """POST the queued updates to ``address`` as Telegram does once setWebhook was called.
+
+        Telegram sends the secret_token given to setWebhook in a header; ``secret`` overrides
+        it, to play a stranger. Returns the HTTP status of each POST; the queue is emptied.
+        """
+        webhook = self.world.webhook or {}
+        token = secret if secret is not None else webhook.get("secret_token")
+        headers = {"X-Telegram-Bot-Api-Secret-Token": token} if token else {}
+        updates, self.world.updates.pending = self.world.updates.pending, []
+        statuses = []
+        async with aiohttp.ClientSession() as session:
+            for update in updates:
+                async with session.post(address, json=update, headers=headers) as response:
+                    statuses.append(response.status)
+        return statuses
 
     def _message(self, chat: FakeChat, sender: FakeUser, **fields: object) -> dict:
         self.world.add_chat(chat)
