@@ -10,6 +10,7 @@ import time
 
 import aiohttp
 
+from tests.fakes import bot_api_messages as messages
 from tests.fakes.bot_api_faults import Faults
 from tests.fakes.bot_api_state import World
 from tests.fakes.bot_api_updates import (
@@ -18,6 +19,7 @@ from tests.fakes.bot_api_updates import (
     FakeUser,
     callback_query_json,
     document_json,
+    inline_callback_query_json,
     inline_query_json,
     message_json,
     my_chat_member_json,
@@ -129,6 +131,29 @@ class UpdateInjection:
         query_id = self.world.new_query_id()
         self.world.open_callback_queries.add(query_id)
         query = callback_query_json(query_id=query_id, from_user=user, message=current, data=data)
+        return self.inject("callback_query", query)
+
+    def user_shares_inline_result(self, user: FakeUser, answer: dict, result_id: str) -> str:
+        """``user`` picks result ``result_id`` of an answerInlineQuery: its inline_message_id."""
+        [result] = [r for r in answer["results"] if r["id"] == result_id]
+        content = result["input_message_content"]
+        as_message = {"text": content["message_text"], "parse_mode": content.get("parse_mode")}
+        parsed = messages.formatted_text(as_message, count=self.world.count_text)
+        inline_message_id = f"AQAAA{len(self.world.inline_messages) + 1:010d}{user.id}"
+        self.world.inline_messages[inline_message_id] = {
+            "text": parsed.text,
+            "entities": parsed.entities,
+            "reply_markup": result.get("reply_markup"),
+        }
+        return inline_message_id
+
+    def user_presses_inline(self, user: FakeUser, inline_message_id: str, data: str) -> dict:
+        """``user`` presses a button under a message that was sent through inline mode."""
+        query_id = self.world.new_query_id()
+        self.world.open_callback_queries.add(query_id)
+        query = inline_callback_query_json(
+            query_id=query_id, from_user=user, inline_message_id=inline_message_id, data=data
+        )
         return self.inject("callback_query", query)
 
     def user_queries_inline(

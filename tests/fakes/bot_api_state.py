@@ -117,6 +117,8 @@ class World:
         self.usernames: dict[str, int] = {}
         self.members: dict[int, Members] = {}
         self.messages: dict[tuple[int, int], dict] = {}
+        # Messages people sent "via" the bot by choosing an inline result, by inline_message_id
+        self.inline_messages: dict[str, dict] = {}
         self.last_message_id: dict[int, int] = {}
         self.commands: dict[tuple[str, str], list[dict]] = {}
         self.menu_buttons: dict[int | None, dict] = {}
