@@ -14,6 +14,7 @@ from storage import chats
 from storage.chat_models import Chat, InvalidSetting
 from storage.db import Database
 
+KEYS = ("timezone", "weekday", "hour", "empty")
 _WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -60,7 +61,7 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await update.effective_message.reply_text(describe(chat, lang))
         return
     with use(lang):
-        if len(context.args) != 2:
+        if len(context.args) != 2 or context.args[0].lower() not in KEYS:
             await _reply(update, _("Usage: /settings timezone|weekday|hour|empty VALUE"))
             return
         if not await may_change(update, context):
