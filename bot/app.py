@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from collections.abc import Awaitable
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import i18n
@@ -123,8 +125,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("update %s failed", getattr(update, "update_id", None), exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         with use(await _language_or_default(update, context)):
-            await update.effective_message.reply_text(
-                _("Sorry, something went wrong on my side. Please try again later.")
+            await _send_quietly(
+                update.effective_message.reply_text(
+                    _("Sorry, something went wrong on my side. Please try again later.")
+                )
             )
     settings: Settings = context.application.bot_data["settings"]
     now = time.monotonic()
@@ -134,9 +138,20 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     ):
         context.application.bot_data["last_admin_alert"] = now
         for admin in settings.admins:
-            await context.bot.send_message(
-                admin, f"⚠️ {type(context.error).__name__}", parse_mode=None
+            await _send_quietly(
+                context.bot.send_message(
+                    admin, f"⚠️ {type(context.error).__name__}", parse_mode=None
+                )
             )
+
+
+async def _send_quietly(sending: Awaitable[object]) -> None:
+    # An operator who never opened a chat with the bot, or a user who blocked it, must not
+    # turn one failed update into a second, unhandled one.
+    try:
+        await sending
+    except TelegramError as error:
+        log.warning("could not send the error notice: %s", error)
 
 
 async def _language_or_default(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
