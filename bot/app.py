@@ -53,7 +53,7 @@ def build_application(settings: Settings) -> Application:
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter())
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.sends_per_second))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

@@ -27,6 +27,7 @@ _TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
 DEFAULT_WEBHOOK_LISTEN = "0.0.0.0"
 DEFAULT_WEBHOOK_PORT = 8443
+DEFAULT_SENDS_PER_SECOND = 30  # Telegram's limit for an ordinary bot; paid broadcasts allow 1000
 
 
 class ConfigError(Exception):
@@ -51,6 +52,7 @@ class Settings:
     webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
     webhook_port: int = DEFAULT_WEBHOOK_PORT
     webhook_secret: str | None = field(default=None, repr=False)
+    sends_per_second: int = DEFAULT_SENDS_PER_SECOND
 
     def require_token(self) -> str:
         """The bot token, for the subcommands that talk to Telegram."""
@@ -161,6 +163,16 @@ def _webhook_secret(value: str | None) -> str | None:
     return value
 
 
+def _sends_per_second(value: str | None) -> int:
+    if not value:
+        return DEFAULT_SENDS_PER_SECOND
+    if not value.isdigit() or not 1 <= int(value) <= 1000:
+        raise ConfigError(
+            f"DIGESTBOT_MAX_SENDS_PER_SECOND: {value!r} is not a whole number from 1 to 1000"
+        )
+    return int(value)
+
+
 def load(
     environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
 ) -> Settings:
@@ -188,4 +200,5 @@ def load(
         webhook_listen=_webhook_listen(get("DIGESTBOT_WEBHOOK_LISTEN")),
         webhook_port=_webhook_port(get("DIGESTBOT_WEBHOOK_PORT")),
         webhook_secret=_webhook_secret(get("DIGESTBOT_WEBHOOK_SECRET")),
+        sends_per_second=_sends_per_second(get("DIGESTBOT_MAX_SENDS_PER_SECOND")),
     )

@@ -63,6 +63,9 @@ def test_every_contract_variable_is_read():
         ("DIGESTBOT_WEBHOOK_SECRET", "with space", "DIGESTBOT_WEBHOOK_SECRET"),
         ("DIGESTBOT_WEBHOOK_SECRET", "x" * 257, "DIGESTBOT_WEBHOOK_SECRET"),
         ("DIGESTBOT_WEBHOOK_SECRET", "pässword", "DIGESTBOT_WEBHOOK_SECRET"),
+        ("DIGESTBOT_MAX_SENDS_PER_SECOND", "0", "DIGESTBOT_MAX_SENDS_PER_SECOND: '0'"),
+        ("DIGESTBOT_MAX_SENDS_PER_SECOND", "1001", "DIGESTBOT_MAX_SENDS_PER_SECOND"),
+        ("DIGESTBOT_MAX_SENDS_PER_SECOND", "fast", "DIGESTBOT_MAX_SENDS_PER_SECOND"),
     ],
 )
 def test_a_bad_variable_is_one_line_naming_it(name: str, value: str, message: str):
@@ -115,3 +118,8 @@ def test_the_webhook_secret_never_appears_in_the_settings_repr_nor_in_its_error(
     with pytest.raises(ConfigError) as caught:
         load({"DIGESTBOT_WEBHOOK_SECRET": secret + "!"}, env_file=None)
     assert secret not in str(caught.value)
+
+
+def test_the_send_rate_defaults_to_telegrams_limit_for_an_ordinary_bot():
+    assert load({}, env_file=None).sends_per_second == 30
+    assert load({"DIGESTBOT_MAX_SENDS_PER_SECOND": "1000"}, env_file=None).sends_per_second == 1000
