@@ -19,4 +19,8 @@ RUN pip install . \
 
 USER digestbot
 VOLUME ["/data"]
+# Only in webhook mode (DIGESTBOT_WEBHOOK_URL set); polling needs no open port.
+EXPOSE 8443
+# SIGTERM stops polling or the webhook server, then closes the database.
+STOPSIGNAL SIGTERM
 CMD ["digestbot", "run"]

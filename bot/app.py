@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import time
+from collections.abc import Awaitable
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import i18n
@@ -49,7 +53,7 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(telegram_pace())
+        .rate_limiter(telegram_pace(settings.sends_per_second))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
@@ -79,6 +83,28 @@ def run_polling(settings: Settings) -> None:
     build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
 
 
+def run_webhook(settings: Settings) -> None:
+    """Serve Telegram's webhook calls until SIGINT or SIGTERM, as run_polling does."""
+    build_application(settings).run_webhook(**webhook_options(settings))
+
+
+def webhook_options(settings: Settings) -> dict:
+    """Arguments of `run_webhook` / `Updater.start_webhook` for the configured webhook."""
+    url = settings.webhook_url
+    if url is None:
+        raise ValueError("webhook_options needs DIGESTBOT_WEBHOOK_URL")
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        # A reverse proxy usually forwards the public path as it is
+        "url_path": urlsplit(url).path.lstrip("/"),
+        "webhook_url": url,
+        # Without a configured secret, a fresh one per start still keeps strangers out
+        "secret_token": settings.webhook_secret or secrets.token_urlsafe(32),
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
 async def post_init(app: Application) -> None:
     """Open the database with the topics, and publish the command menus in both languages."""
     i18n.load_all()
@@ -103,8 +129,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("update %s failed", getattr(update, "update_id", None), exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         with use(await _language_or_default(update, context)):
-            await update.effective_message.reply_text(
-                _("Sorry, something went wrong on my side. Please try again later.")
+            await _send_quietly(
+                update.effective_message.reply_text(
+                    _("Sorry, something went wrong on my side. Please try again later.")
+                )
             )
     settings: Settings = context.application.bot_data["settings"]
     now = time.monotonic()
@@ -114,9 +142,20 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     ):
         context.application.bot_data["last_admin_alert"] = now
         for admin in settings.admins:
-            await context.bot.send_message(
-                admin, f"⚠️ {type(context.error).__name__}", parse_mode=None
+            await _send_quietly(
+                context.bot.send_message(
+                    admin, f"⚠️ {type(context.error).__name__}", parse_mode=None
+                )
             )
+
+
+async def _send_quietly(sending: Awaitable[object]) -> None:
+    # An operator who never opened a chat with the bot, or a user who blocked it, must not
+    # turn one failed update into a second, unhandled one.
+    try:
+        await sending
+    except TelegramError as error:
+        log.warning("could not send the error notice: %s", error)
 
 
 async def _language_or_default(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:

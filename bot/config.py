@@ -7,7 +7,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from ipaddress import ip_address
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
@@ -25,6 +27,10 @@ DEFAULT_ISSUE_SIZE = 10
 JOBS = frozenset({"ingest", "summarize", "push"})
 _TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 DEFAULT_SUMMARY_MODEL = "gpt-4o-mini"
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
+DEFAULT_WEBHOOK_LISTEN = "0.0.0.0"
+DEFAULT_WEBHOOK_PORT = 8443
+DEFAULT_SENDS_PER_SECOND = 30  # Telegram's limit for an ordinary bot; paid broadcasts allow 1000
 
 
 class ConfigError(Exception):
@@ -72,6 +78,11 @@ class Settings:
     paid_broadcast: bool = False
     jobs: frozenset[str] = JOBS
     summary: SummaryLimits = field(default_factory=SummaryLimits)
+    webhook_url: str | None = None
+    webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
+    webhook_port: int = DEFAULT_WEBHOOK_PORT
+    webhook_secret: str | None = field(default=None, repr=False)
+    sends_per_second: int = DEFAULT_SENDS_PER_SECOND
 
     def require_token(self) -> str:
         """The bot token, for the subcommands that talk to Telegram."""
@@ -194,6 +205,53 @@ def _summary_limits(get: Callable[[str], str | None]) -> SummaryLimits:
     return SummaryLimits(**values)
 
 
+def _webhook_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ConfigError(f"DIGESTBOT_WEBHOOK_URL: {value!r} is not a public https URL")
+    return value
+
+
+def _webhook_listen(value: str | None) -> str:
+    if not value:
+        return DEFAULT_WEBHOOK_LISTEN
+    try:
+        ip_address(value)
+    except ValueError:
+        raise ConfigError(f"DIGESTBOT_WEBHOOK_LISTEN: {value!r} is not an IP address") from None
+    return value
+
+
+def _webhook_port(value: str | None) -> int:
+    if not value:
+        return DEFAULT_WEBHOOK_PORT
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise ConfigError(f"DIGESTBOT_WEBHOOK_PORT: {value!r} is not a port (1-65535)")
+    return int(value)
+
+
+def _webhook_secret(value: str | None) -> str | None:
+    if not value:
+        return None
+    if not _WEBHOOK_SECRET.fullmatch(value):
+        raise ConfigError(
+            "DIGESTBOT_WEBHOOK_SECRET: use 1-256 characters of A-Z, a-z, 0-9, _ and -"
+        )
+    return value
+
+
+def _sends_per_second(value: str | None) -> int:
+    if not value:
+        return DEFAULT_SENDS_PER_SECOND
+    if not value.isdigit() or not 1 <= int(value) <= 1000:
+        raise ConfigError(
+            f"DIGESTBOT_MAX_SENDS_PER_SECOND: {value!r} is not a whole number from 1 to 1000"
+        )
+    return int(value)
+
+
 def load(
     environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
 ) -> Settings:
@@ -223,4 +281,9 @@ def load(
         paid_broadcast=_flag("DIGESTBOT_PAID_BROADCAST", get("DIGESTBOT_PAID_BROADCAST")),
         jobs=_jobs(get("DIGESTBOT_JOBS")),
         summary=_summary_limits(get),
+        webhook_url=_webhook_url(get("DIGESTBOT_WEBHOOK_URL")),
+        webhook_listen=_webhook_listen(get("DIGESTBOT_WEBHOOK_LISTEN")),
+        webhook_port=_webhook_port(get("DIGESTBOT_WEBHOOK_PORT")),
+        webhook_secret=_webhook_secret(get("DIGESTBOT_WEBHOOK_SECRET")),
+        sends_per_second=_sends_per_second(get("DIGESTBOT_MAX_SENDS_PER_SECOND")),
     )

@@ -91,5 +91,5 @@ def push_bot(settings: Settings, *, connections: int = CONCURRENCY) -> ExtBot:
         base_url=settings.api_base_url,
         base_file_url=file_url(settings.api_base_url),
         request=AiohttpRequest(connections),
-        rate_limiter=telegram_pace(),
+        rate_limiter=telegram_pace(settings.sends_per_second),
     )

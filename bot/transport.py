@@ -105,12 +105,13 @@ def _body(request_data: RequestData | None) -> tuple[aiohttp.FormData | bytes | 
     return form, {}
 
 
-def telegram_pace() -> AIORateLimiter:
-    """Telegram's limits as a rate limiter: 30 messages a second overall, evenly spaced
-    rather than in bursts of 30 (a burst can draw a 429), and 20 a minute per group."""
+def telegram_pace(per_second: float = FloodLimit.MESSAGES_PER_SECOND) -> AIORateLimiter:
+    """Telegram's limits as a rate limiter: `per_second` messages overall (30 for an ordinary
+    bot), evenly spaced rather than in bursts (a burst can draw a 429), and 20 a minute per
+    group. Paid broadcasts have their own ceiling of 1,000 a second inside the limiter."""
     return AIORateLimiter(
         overall_max_rate=1,
-        overall_time_period=1 / FloodLimit.MESSAGES_PER_SECOND,
+        overall_time_period=1 / per_second,
         group_max_rate=FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP,
         group_time_period=60,
     )

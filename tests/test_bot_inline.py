@@ -60,3 +60,62 @@ async def test_an_arxiv_id_offers_exactly_that_paper_and_an_empty_query_the_late
 async def test_a_forged_offset_gets_an_empty_answer(app, api):
     ada = api.user(1001)
     assert (await ask(api, ada, "retrieval", offset="-5; DROP"))["results"] == []
+
+
+async def share(api, user, arxiv_id: str) -> tuple[str, dict]:
+    """`user` finds the paper inline and sends its card: the inline_message_id and the card."""
+    answer = await ask(api, user, arxiv_id)
+    inline_message_id = api.user_shares_inline_result(user, answer, arxiv_id)
+    return inline_message_id, api.world.inline_messages[inline_message_id]
+
+
+def button_data(card: dict, prefix: str) -> str:
+    buttons = [b for row in card["reply_markup"]["inline_keyboard"] for b in row]
+    [data] = [b["callback_data"] for b in buttons if b.get("callback_data", "").startswith(prefix)]
+    return data
+
+
+async def test_a_card_shared_inline_switches_language_in_place_by_inline_message_id(app, api):
+    ada = api.user(1001, language_code="en")
+    inline_id, card = await share(api, ada, "2406.00007")
+    english = card["text"]
+    assert button_data(card, "card:lang:") == "card:lang:2406.00007:zh"
+    mark = api.mark()
+    api.user_presses_inline(ada, inline_id, "card:lang:2406.00007:zh")
+    [edit] = await api.wait_for("editMessageText", since=mark)
+    assert edit.ok
+    assert edit.result is True
+    assert edit.params["inline_message_id"] == inline_id
+    assert "chat_id" not in edit.params
+    chinese = api.world.inline_messages[inline_id]
+    assert chinese["text"] != english
+    assert "摘要" in chinese["text"]
+    assert button_data(chinese, "card:lang:") == "card:lang:2406.00007:en"
+    [answered] = api.calls("answerCallbackQuery", since=mark)
+    assert answered.ok
+    # And back: the card reads as it did when shared
+    api.user_presses_inline(ada, inline_id, "card:lang:2406.00007:en")
+    await api.wait_for("editMessageText", count=2, since=mark)
+    assert api.world.inline_messages[inline_id]["text"] == english
+
+
+async def test_pressing_a_stale_language_button_twice_is_quietly_ignored(app, api, caplog):
+    ada = api.user(1001, language_code="en")
+    inline_id, _ = await share(api, ada, "2406.00003")
+    mark = api.mark()
+    api.user_presses_inline(ada, inline_id, "card:lang:2406.00003:zh")
+    api.user_presses_inline(ada, inline_id, "card:lang:2406.00003:zh")
+    edits = await api.wait_for("editMessageText", count=2, since=mark)
+    assert [e.ok for e in edits] == [True, False]
+    await api.wait_for("answerCallbackQuery", count=2, since=mark)
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+async def test_similar_papers_from_a_card_shared_inline_continue_in_a_private_chat(app, api):
+    ada = api.user(1001, language_code="en")
+    inline_id, card = await share(api, ada, "hep-th/9901001")
+    mark = api.mark()
+    api.user_presses_inline(ada, inline_id, button_data(card, "card:similar:"))
+    [answer] = await api.wait_for("answerCallbackQuery", since=mark)
+    assert answer.params["url"] == f"https://t.me/{api.bot_username}?start=paper_hep-th_9901001"
+    assert api.calls("sendMessage", since=mark) == []

@@ -54,6 +54,18 @@ def test_every_contract_variable_is_read():
         ("DIGESTBOT_EPOCH", "soon", "DIGESTBOT_EPOCH: 'soon' is not a date"),
         ("DIGESTBOT_TOPICS", "/no/such/topics.toml", "DIGESTBOT_TOPICS"),
         ("OPENAI_BASE_URL", "localhost:8000", "OPENAI_BASE_URL"),
+        ("DIGESTBOT_WEBHOOK_URL", "http://bot.example.org/hook", "DIGESTBOT_WEBHOOK_URL"),
+        ("DIGESTBOT_WEBHOOK_URL", "https://", "DIGESTBOT_WEBHOOK_URL"),
+        ("DIGESTBOT_WEBHOOK_LISTEN", "everywhere", "DIGESTBOT_WEBHOOK_LISTEN: 'everywhere'"),
+        ("DIGESTBOT_WEBHOOK_PORT", "0", "DIGESTBOT_WEBHOOK_PORT: '0'"),
+        ("DIGESTBOT_WEBHOOK_PORT", "65536", "DIGESTBOT_WEBHOOK_PORT"),
+        ("DIGESTBOT_WEBHOOK_PORT", "-1", "DIGESTBOT_WEBHOOK_PORT"),
+        ("DIGESTBOT_WEBHOOK_SECRET", "with space", "DIGESTBOT_WEBHOOK_SECRET"),
+        ("DIGESTBOT_WEBHOOK_SECRET", "x" * 257, "DIGESTBOT_WEBHOOK_SECRET"),
+        ("DIGESTBOT_WEBHOOK_SECRET", "pässword", "DIGESTBOT_WEBHOOK_SECRET"),
+        ("DIGESTBOT_MAX_SENDS_PER_SECOND", "0", "DIGESTBOT_MAX_SENDS_PER_SECOND: '0'"),
+        ("DIGESTBOT_MAX_SENDS_PER_SECOND", "1001", "DIGESTBOT_MAX_SENDS_PER_SECOND"),
+        ("DIGESTBOT_MAX_SENDS_PER_SECOND", "fast", "DIGESTBOT_MAX_SENDS_PER_SECOND"),
     ],
 )
 def test_a_bad_variable_is_one_line_naming_it(name: str, value: str, message: str):
@@ -106,3 +118,34 @@ def test_a_bad_summary_limit_is_one_line_naming_it(name: str, value: str):
     with pytest.raises(ConfigError, match=f"^{name}: ") as error:
         load({name: value}, env_file=None)
     assert "\n" not in str(error.value)
+
+
+def test_webhook_mode_is_off_by_default_and_read_when_set():
+    default = load({}, env_file=None)
+    assert default.webhook_url is None
+    assert (default.webhook_listen, default.webhook_port) == ("0.0.0.0", 8443)
+    settings = load(
+        {
+            "DIGESTBOT_WEBHOOK_URL": "https://bot.example.org/telegram",
+            "DIGESTBOT_WEBHOOK_LISTEN": "127.0.0.1",
+            "DIGESTBOT_WEBHOOK_PORT": "8080",
+            "DIGESTBOT_WEBHOOK_SECRET": "s3cret_-" + "x" * 248,
+        },
+        env_file=None,
+    )
+    assert settings.webhook_url == "https://bot.example.org/telegram"
+    assert (settings.webhook_listen, settings.webhook_port) == ("127.0.0.1", 8080)
+    assert len(settings.webhook_secret) == 256
+
+
+def test_the_webhook_secret_never_appears_in_the_settings_repr_nor_in_its_error():
+    secret = "a-very-secret-value"
+    assert secret not in repr(load({"DIGESTBOT_WEBHOOK_SECRET": secret}, env_file=None))
+    with pytest.raises(ConfigError) as caught:
+        load({"DIGESTBOT_WEBHOOK_SECRET": secret + "!"}, env_file=None)
+    assert secret not in str(caught.value)
+
+
+def test_the_send_rate_defaults_to_telegrams_limit_for_an_ordinary_bot():
+    assert load({}, env_file=None).sends_per_second == 30
+    assert load({"DIGESTBOT_MAX_SENDS_PER_SECOND": "1000"}, env_file=None).sends_per_second == 1000

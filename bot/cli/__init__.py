@@ -78,7 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--topic", metavar="SLUG", help=_("this topic's papers, whether or not a chat takes it")
     )
 
-    commands.add_parser("run", help=_("run the bot (long polling)"))
+    commands.add_parser(
+        "run", help=_("run the bot (long polling, or a webhook if DIGESTBOT_WEBHOOK_URL is set)")
+    )
 
     backup = commands.add_parser("backup", help=_("write a consistent copy of the database"))
     backup.add_argument("path", help=_("the new file to write"))
@@ -103,10 +105,13 @@ HANDLERS = {
 
 
 def run_bot(settings: config.Settings) -> int:
-    """Poll Telegram until SIGINT or SIGTERM; the database is closed on the way out."""
-    from bot.app import run_polling  # the CLI's other commands never load Telegram
+    """Poll Telegram (or serve its webhook) until SIGINT or SIGTERM; the database is closed."""
+    from bot import app  # the CLI's other commands never load Telegram
 
-    run_polling(settings)
+    if settings.webhook_url is None:
+        app.run_polling(settings)
+    else:
+        app.run_webhook(settings)
     return 0
 
 

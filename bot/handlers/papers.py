@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks
+from bot.arxiv_ids import to_deep_link
 from bot.cards import card_for
 from bot.handlers.context import chat_language, runtime
 from bot.handlers.search import show_similar
@@ -52,16 +54,34 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         with use(await chat_language(update, context)):
             await query.answer(_("This button has expired."), show_alert=False)
         return
+    if isinstance(data, callbacks.CardLanguage):
+        await query.answer()
+        card = render_card(view, data.lang)
+        # Works alike for a card in a chat and one shared inline (by inline_message_id)
+        await _edit_unless_unchanged(query, card.text, card.keyboard)
+        return
+    if query.message is None:
+        # A card shared inline lives in a chat the bot may not be in: continue in private
+        url = f"https://t.me/{context.bot.username}?start={to_deep_link(data.arxiv_id)}"
+        await query.answer(url=url)
+        return
     await query.answer()
     if isinstance(data, callbacks.SimilarPapers):
         await show_similar(update, context, view.paper.title)
         return
-    if isinstance(data, callbacks.CardLanguage):
-        card = render_card(view, data.lang)
-        await query.edit_message_text(card.text, reply_markup=card.keyboard)
-        return
     card = render_card(view, await chat_language(update, context))
     await query.message.reply_text(card.text, reply_markup=card.keyboard)
+
+
+async def _edit_unless_unchanged(
+    query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup
+) -> None:
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as error:
+        # A second press of the same stale button asks for the text already shown
+        if "not modified" not in error.message.lower():
+            raise
 
 
 async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -13,6 +13,7 @@ from bot.search import search as search_papers
 from storage import search_sessions
 
 PER_PAGE = 5
+MAX_QUERY = 300  # characters: more is no search anyone types, and the echo must fit a message
 
 
 async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -26,6 +27,16 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                     _(
                         "Usage: /search <words, an author or an arXiv id>, for example "
                         "/search retrieval augmented generation"
+                    )
+                )
+            )
+        return
+    if len(query) > MAX_QUERY:
+        with use(lang):
+            await update.effective_message.reply_text(
+                escape(
+                    _("A search can be at most {n} characters long. Nothing was searched.").format(
+                        n=MAX_QUERY
                     )
                 )
             )

@@ -14,6 +14,7 @@ from storage import chats, subscriptions
 from storage.chat_models import Chat, InvalidSetting
 from storage.db import Database
 
+KEYS = ("timezone", "weekday", "hour", "empty")
 _WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -63,7 +64,7 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await _show(update, context, await chats.get(rt.db, chat_id), lang)
         return
     with use(lang):
-        if len(context.args) != 2:
+        if len(context.args) != 2 or context.args[0].lower() not in KEYS:
             await _reply(update, _("Usage: /settings timezone|weekday|hour|empty VALUE"))
             return
         if not await may_change(update, context):

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import time
 
+import aiohttp
+
+from tests.fakes import bot_api_messages as messages
 from tests.fakes.bot_api_faults import Faults
 from tests.fakes.bot_api_state import World
 from tests.fakes.bot_api_updates import (
@@ -16,6 +19,7 @@ from tests.fakes.bot_api_updates import (
     FakeUser,
     callback_query_json,
     document_json,
+    inline_callback_query_json,
     inline_query_json,
     message_json,
     my_chat_member_json,
@@ -51,6 +55,23 @@ class UpdateInjection:
     def inject(self, kind: str, payload: dict) -> dict:
         """Queue a raw update of ``kind`` ("message", "callback_query", …)."""
         return self.world.updates.put(kind, payload)
+
+    async def deliver_to_webhook(self, address: str, *, secret: str | None = None) -> list[int]:
+        """POST the queued updates to ``address`` as Telegram does once setWebhook was called.
+
+        Telegram sends the secret_token given to setWebhook in a header; ``secret`` overrides
+        it, to play a stranger. Returns the HTTP status of each POST; the queue is emptied.
+        """
+        webhook = self.world.webhook or {}
+        token = secret if secret is not None else webhook.get("secret_token")
+        headers = {"X-Telegram-Bot-Api-Secret-Token": token} if token else {}
+        updates, self.world.updates.pending = self.world.updates.pending, []
+        statuses = []
+        async with aiohttp.ClientSession() as session:
+            for update in updates:
+                async with session.post(address, json=update, headers=headers) as response:
+                    statuses.append(response.status)
+        return statuses
 
     def _message(self, chat: FakeChat, sender: FakeUser, **fields: object) -> dict:
         self.world.add_chat(chat)
@@ -110,6 +131,29 @@ class UpdateInjection:
         query_id = self.world.new_query_id()
         self.world.open_callback_queries.add(query_id)
         query = callback_query_json(query_id=query_id, from_user=user, message=current, data=data)
+        return self.inject("callback_query", query)
+
+    def user_shares_inline_result(self, user: FakeUser, answer: dict, result_id: str) -> str:
+        """``user`` picks result ``result_id`` of an answerInlineQuery: its inline_message_id."""
+        [result] = [r for r in answer["results"] if r["id"] == result_id]
+        content = result["input_message_content"]
+        as_message = {"text": content["message_text"], "parse_mode": content.get("parse_mode")}
+        parsed = messages.formatted_text(as_message, count=self.world.count_text)
+        inline_message_id = f"AQAAA{len(self.world.inline_messages) + 1:010d}{user.id}"
+        self.world.inline_messages[inline_message_id] = {
+            "text": parsed.text,
+            "entities": parsed.entities,
+            "reply_markup": result.get("reply_markup"),
+        }
+        return inline_message_id
+
+    def user_presses_inline(self, user: FakeUser, inline_message_id: str, data: str) -> dict:
+        """``user`` presses a button under a message that was sent through inline mode."""
+        query_id = self.world.new_query_id()
+        self.world.open_callback_queries.add(query_id)
+        query = inline_callback_query_json(
+            query_id=query_id, from_user=user, inline_message_id=inline_message_id, data=data
+        )
         return self.inject("callback_query", query)
 
     def user_queries_inline(

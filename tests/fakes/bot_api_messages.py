@@ -177,7 +177,7 @@ def edit_message_text(world: World, params: dict) -> dict | bool:
     parsed = formatted_text(params, count=world.count_text)
     markup = check_reply_markup(params.get("reply_markup"))
     if params.get("inline_message_id"):
-        return True
+        return _edit_inline_message(world, params, parsed, markup)
     message = _message_to_edit(world, params)
     if "text" not in message:
         raise bad_request("there is no text in the message to edit")
@@ -197,13 +197,33 @@ def edit_message_text(world: World, params: dict) -> dict | bool:
 def edit_message_reply_markup(world: World, params: dict) -> dict | bool:
     markup = check_reply_markup(params.get("reply_markup"))
     if params.get("inline_message_id"):
-        return True
+        return _edit_inline_message(world, params, None, markup)
     message = _message_to_edit(world, params)
     if message.get("reply_markup") == markup:
         raise bad_request(NOT_MODIFIED)
     _set_markup(message, markup)
     message["edit_date"] = int(time.time())
     return dict(message)
+
+
+def _edit_inline_message(
+    world: World, params: dict, parsed: ParsedText | None, markup: dict | None
+) -> bool:
+    """An edit by inline_message_id: Telegram answers `true`, not the message."""
+    message = world.inline_messages.get(str(params["inline_message_id"]))
+    if message is None:
+        raise bad_request("MESSAGE_ID_INVALID")
+    text = parsed.text if parsed else message["text"]
+    entities = parsed.entities if parsed else message["entities"]
+    if (message["text"], message["entities"], message.get("reply_markup")) == (
+        text,
+        entities,
+        markup,
+    ):
+        raise bad_request(NOT_MODIFIED)
+    message.update(text=text, entities=entities, edit_date=int(time.time()))
+    _set_markup(message, markup)
+    return True
 
 
 def _set_markup(message: dict, markup: dict | None) -> None:

@@ -54,6 +54,7 @@ class UpdateQueue:
         self.allowed: frozenset[str] | None = None
         self.arrived = asyncio.Event()
         self.closing = False
+        self.served_at: dict[int, float] = {}  # update_id -> when getUpdates first handed it out
 
     def put(self, kind: str, payload: dict) -> dict:
         update = {"update_id": self.next_id, kind: payload}
@@ -98,6 +99,9 @@ class UpdateQueue:
                 await asyncio.wait_for(self.arrived.wait(), remaining)
             except TimeoutError:
                 break
+        now = time.time()
+        for update in ready:
+            self.served_at.setdefault(update["update_id"], now)
         return ready
 
     def close(self) -> None:
@@ -117,6 +121,8 @@ class World:
         self.usernames: dict[str, int] = {}
         self.members: dict[int, Members] = {}
         self.messages: dict[tuple[int, int], dict] = {}
+        # Messages people sent "via" the bot by choosing an inline result, by inline_message_id
+        self.inline_messages: dict[str, dict] = {}
         self.last_message_id: dict[int, int] = {}
         self.commands: dict[tuple[str, str], list[dict]] = {}
         self.menu_buttons: dict[int | None, dict] = {}

@@ -149,6 +149,19 @@ def callback_query_json(*, query_id: str, from_user: FakeUser, message: dict, da
     }
 
 
+def inline_callback_query_json(
+    *, query_id: str, from_user: FakeUser, inline_message_id: str, data: str
+) -> dict:
+    """A press on a button of a message sent through inline mode: no message, no chat."""
+    return {
+        "id": query_id,
+        "from": from_user.to_json(),
+        "inline_message_id": inline_message_id,
+        "chat_instance": str(sum(inline_message_id.encode()) * 7 + 3),
+        "data": data,
+    }
+
+
 def inline_query_json(
     *, query_id: str, from_user: FakeUser, query: str, offset: str = "", chat_type: str = "sender"
 ) -> dict:
