@@ -14,7 +14,7 @@ import os
 from collections.abc import Sequence
 
 from bot import config, i18n
-from bot.cli import data
+from bot.cli import data, imports
 from bot.i18n import _
 from bot.runtime import configure_logging
 from bot.topics import TopicsError
@@ -70,18 +70,21 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("match every stored paper again (after the topics file changed)"),
     )
 
+    import_ = imports.add_parser(commands, _lang_arg)
+
     commands.add_parser("run", help=_("run the bot (long polling)"))
 
     backup = commands.add_parser("backup", help=_("write a consistent copy of the database"))
     backup.add_argument("path", help=_("the new file to write"))
 
-    for sub in (ingest, search, paper, topics, backup):
+    for sub in (ingest, import_, search, paper, topics, backup):
         sub.add_argument("--json", action="store_true", help=_("print one JSON object"))
     return parser
 
 
 HANDLERS = {
     "ingest": data.ingest,
+    "import": imports.run,
     "search": data.search,
     "paper": data.paper,
     "topics": data.topics,
