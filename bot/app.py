@@ -12,6 +12,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot import i18n
 from bot.config import Settings
 from bot.handlers import (
+    imports,
     inline,
     language,
     membership,
@@ -64,6 +65,7 @@ def build_application(settings: Settings) -> Application:
     language.register(app)
     chat_settings.register(app)
     stats.register(app)
+    imports.register(app)  # operators: an editor's article as a document
     membership.register(app)
     inline.register(app)
     # Last in group 0: buttons that nothing above took.
