@@ -17,6 +17,7 @@ from bot import i18n
 from bot.config import Settings, file_url
 from bot.handlers import (
     digest,
+    imports,
     inline,
     language,
     membership,
@@ -70,6 +71,7 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
     chat_settings.register(app)
     digest.register(app)
     stats.register(app)
+    imports.register(app)  # operators: an editor's article as a document
     membership.register(app)
     inline.register(app)
     # Last in group 0: buttons that nothing above took.

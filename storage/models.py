@@ -115,3 +115,22 @@ class SearchPage:
     hits: tuple[SearchHit, ...]
     offset: int = 0
     total_is_capped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EditorPick:
+    """A paper an editor's article put in a fortnight's digest."""
+
+    paper_id: int
+    topic_slug: str | None  # None: the heading named no topic; the paper's rule topics apply
+    position: int  # the item's place in the article, from 1
+
+
+@dataclass(frozen=True, slots=True)
+class PickedItem:
+    """One imported item as storage records it: the pick, its topic and its summary."""
+
+    paper_id: int
+    topic_slug: str | None
+    position: int
+    summary: Summary | None

@@ -11,11 +11,12 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage import topics
+from storage import summaries, topics
 from storage.db import Database, utcnow
 from storage.models import Paper, TopicMatch, UpsertCounts
 
 TopicsFor = Callable[[Paper], Sequence[TopicMatch]]
+ExtractFor = Callable[[str], str | None]  # an abstract's English extract, None when it has none
 
 _COLUMNS = (
     "arxiv_id, version, title, authors, abstract, categories, submitted_at, updated_at,"
@@ -136,12 +137,17 @@ async def get_by_rowids(db: Database, ids: Sequence[int]) -> dict[int, Paper]:
 
 
 async def upsert(
-    db: Database, papers: Iterable[Paper], *, topics_for: TopicsFor | None = None
+    db: Database,
+    papers: Iterable[Paper],
+    *,
+    topics_for: TopicsFor | None = None,
+    extract_for: ExtractFor | None = None,
 ) -> UpsertResult:
     """Store papers in one transaction: new ones inserted, known ones merged forward.
 
     With `topics_for`, the papers that are new or changed get their rule topics in the same
-    transaction, so a paper is never stored without them.
+    transaction, so a paper is never stored without them; with `extract_for`, likewise the
+    English extract of their abstract (source `abstract`).
     """
     latest: dict[str, Paper] = {}
     for paper in papers:  # a feed may list a paper twice (new in one category, cross in another)
@@ -158,7 +164,7 @@ async def upsert(
         ]
         # Topics are matched in a worker thread while SQLite indexes the new papers in C.
         matching = asyncio.ensure_future(
-            asyncio.to_thread(_match_each, topics_for, [*updates, *inserts])
+            asyncio.to_thread(_match_each, topics_for, extract_for, [*updates, *inserts])
         )
         try:
             for paper in updates:
@@ -169,19 +175,41 @@ async def upsert(
                 )
             await _insert_all(conn, inserts, now)
         finally:
-            found = await matching
+            found, extracts = await matching
         ids = await _ids_of(db, [p.arxiv_id for p in inserts])
         changed = [*updates, *(replace(p, id=ids[p.arxiv_id]) for p in inserts)]
         if topics_for is not None:
             await topics.assign_within(conn, [(p.id, found[p.arxiv_id]) for p in changed])
+        if extract_for is not None:
+            await _store_extracts(conn, changed, extracts, {p.arxiv_id for p in updates})
     counts = UpsertCounts(len(inserts), len(updates), len(stored) - len(updates))
     return UpsertResult(counts, tuple(changed))
 
 
-def _match_each(topics_for: TopicsFor | None, candidates: list[Paper]) -> dict[str, Sequence]:
-    if topics_for is None:
-        return {}
-    return {paper.arxiv_id: topics_for(paper) for paper in candidates}
+def _match_each(
+    topics_for: TopicsFor | None, extract_for: ExtractFor | None, candidates: list[Paper]
+) -> tuple[dict[str, Sequence], dict[str, str | None]]:
+    """Rule topics and abstract extracts of the candidates, computed off the event loop."""
+    found = {p.arxiv_id: topics_for(p) for p in candidates} if topics_for else {}
+    extracts = {}
+    if extract_for is not None:
+        extracts = {p.arxiv_id: extract_for(p.abstract) if p.abstract else None for p in candidates}
+    return found, extracts
+
+
+async def _store_extracts(
+    conn: aiosqlite.Connection,
+    changed: list[Paper],
+    extracts: dict[str, str | None],
+    updated: set[str],
+) -> None:
+    """Extracts stored; an updated paper whose new abstract gives none loses its old one."""
+    await summaries.put_extracts_within(
+        conn, [(p.id, text) for p in changed if (text := extracts.get(p.arxiv_id))]
+    )
+    stale = [p.id for p in changed if p.arxiv_id in updated and not extracts.get(p.arxiv_id)]
+    if stale:
+        await summaries.drop_extracts_within(conn, stale)
 
 
 async def _insert_all(conn: aiosqlite.Connection, inserts: list[Paper], now: str) -> None:

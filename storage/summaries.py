@@ -2,41 +2,98 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
+
+import aiosqlite
 
 from storage.db import Database, utcnow
 from storage.models import SOURCE_RANK, Summary
 
 _RANK_SQL = "CASE {col} WHEN 'editor' THEN 3 WHEN 'llm' THEN 2 ELSE 1 END"
+_CHUNK = 500  # ids per IN (…), well under SQLite's variable limit
 
 
 async def put(db: Database, paper_id: int, summary: Summary) -> bool:
     """Store a summary unless the stored one comes from a better source; True if stored."""
-    created = (summary.created_at.isoformat() if summary.created_at else None) or utcnow()
     async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT INTO summaries (paper_id, lang, text, source, model, importance, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (paper_id, lang) DO UPDATE SET text = excluded.text,"
-            " source = excluded.source, model = excluded.model,"
-            " importance = coalesce(excluded.importance, summaries.importance),"
-            " created_at = excluded.created_at"
-            f" WHERE {_RANK_SQL.format(col='excluded.source')}"
-            f" >= {_RANK_SQL.format(col='summaries.source')}"
-            " AND (excluded.text, excluded.source, coalesce(excluded.model, ''))"
-            " IS NOT (summaries.text, summaries.source, coalesce(summaries.model, ''))",
-            (
-                paper_id,
-                summary.lang,
-                summary.text,
-                summary.source,
-                summary.model,
-                summary.importance,
-                created,
-            ),
+        return await put_within(conn, paper_id, summary)
+
+
+async def put_within(conn: aiosqlite.Connection, paper_id: int, summary: Summary) -> bool:
+    """`put` inside a transaction the caller holds; True if stored."""
+    created = (summary.created_at.isoformat() if summary.created_at else None) or utcnow()
+    cursor = await conn.execute(
+        "INSERT INTO summaries (paper_id, lang, text, source, model, importance, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (paper_id, lang) DO UPDATE SET text = excluded.text,"
+        " source = excluded.source, model = excluded.model,"
+        " importance = coalesce(excluded.importance, summaries.importance),"
+        " created_at = excluded.created_at"
+        f" WHERE {_RANK_SQL.format(col='excluded.source')}"
+        f" >= {_RANK_SQL.format(col='summaries.source')}"
+        " AND (excluded.text, excluded.source, coalesce(excluded.model, ''))"
+        " IS NOT (summaries.text, summaries.source, coalesce(summaries.model, ''))",
+        (
+            paper_id,
+            summary.lang,
+            summary.text,
+            summary.source,
+            summary.model,
+            summary.importance,
+            created,
+        ),
+    )
+    return cursor.rowcount > 0
+
+
+async def put_extracts_within(
+    conn: aiosqlite.Connection, extracts: Sequence[tuple[int, str]]
+) -> None:
+    """English extracts of abstracts (paper id, text) in one statement; a better summary stays.
+
+    An extract replaces only an older extract, so it follows its abstract to a new version.
+    """
+    if not extracts:
+        return
+    await conn.execute(
+        "INSERT INTO summaries (paper_id, lang, text, source, created_at)"
+        " SELECT value ->> 0, 'en', value ->> 1, 'abstract', ? FROM json_each(?) WHERE true"
+        " ON CONFLICT (paper_id, lang) DO UPDATE SET text = excluded.text,"
+        " created_at = excluded.created_at"
+        " WHERE summaries.source = 'abstract' AND summaries.text IS NOT excluded.text",
+        (utcnow(), json.dumps(extracts, ensure_ascii=False)),
+    )
+
+
+async def put_extracts(db: Database, extracts: Sequence[tuple[int, str]]) -> None:
+    """`put_extracts_within` in a transaction of its own."""
+    async with db.transaction() as conn:
+        await put_extracts_within(conn, extracts)
+
+
+async def drop_extracts_within(conn: aiosqlite.Connection, paper_ids: Sequence[int]) -> None:
+    """Forget the extracts of these papers (their new abstract gives none)."""
+    for start in range(0, len(paper_ids), _CHUNK):
+        chunk = list(paper_ids[start : start + _CHUNK])
+        marks = ",".join("?" * len(chunk))
+        await conn.execute(
+            "DELETE FROM summaries WHERE lang = 'en' AND source = 'abstract'"
+            f" AND paper_id IN ({marks})",
+            chunk,
         )
-        return cursor.rowcount > 0
+
+
+async def without_english(db: Database, after: int, limit: int) -> list[tuple[int, str]]:
+    """(id, abstract) of papers with an abstract and no English summary, by id after `after`."""
+    rows = await db.fetchall(
+        "SELECT p.id, p.abstract FROM papers p WHERE p.id > ? AND p.abstract <> ''"
+        " AND NOT EXISTS (SELECT 1 FROM summaries s WHERE s.paper_id = p.id AND s.lang = 'en')"
+        " ORDER BY p.id LIMIT ?",
+        (after, limit),
+    )
+    return [(row[0], row[1]) for row in rows]
 
 
 def better_or_equal(new: str, old: str) -> bool:

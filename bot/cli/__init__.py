@@ -14,7 +14,7 @@ import os
 from collections.abc import Sequence
 
 from bot import config, i18n
-from bot.cli import data, digests, summarize
+from bot.cli import data, digests, imports, summarize
 from bot.i18n import _
 from bot.runtime import configure_logging
 from bot.topics import TopicsError
@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("match every stored paper again (after the topics file changed)"),
     )
 
+    import_ = imports.add_parser(commands, _lang_arg)
+
     summary = commands.add_parser(
         "summarize", help=_("summarize new papers in both languages with the configured model")
     )
@@ -87,13 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     scheduled = digests.add_parsers(commands, _lang_arg)
 
-    for sub in (ingest, search, paper, topics, summary, backup, *scheduled):
+    for sub in (ingest, import_, search, paper, topics, summary, backup, *scheduled):
         sub.add_argument("--json", action="store_true", help=_("print one JSON object"))
     return parser
 
 
 HANDLERS = {
     "ingest": data.ingest,
+    "import": imports.run,
     "search": data.search,
     "paper": data.paper,
     "topics": data.topics,

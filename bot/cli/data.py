@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.i18n import _, ngettext
 from bot.ingest import service as ingest_service
 from bot.runtime import Runtime, open_runtime
+from bot.summarize import offline as offline_summaries
 from storage import papers as stored_papers
 from storage import summaries as stored_summaries
 from storage import topics as stored_topics
@@ -43,6 +44,8 @@ async def ingest(args: argparse.Namespace, settings: Settings) -> int:
     try:
         sources = [*args.source, *(Path(p) for p in args.file)] or list(settings.sources)
         report = await ingest_service.ingest_many(rt.db, sources, matcher=rt.matcher)
+        # Papers stored before the offline fallback existed get their extract once.
+        await offline_summaries.fill_missing(rt.db)
     finally:
         await rt.close()
     obj = report.as_json()

@@ -142,7 +142,9 @@ def _sections(body: list[Event], skipped: list[Skipped]) -> list[Section]:
 def _add_item(draft: Draft, section: Section, seen: dict[str, int], skipped: list[Skipped]) -> None:
     ids = list(dict.fromkeys(ref.arxiv_id for ref in draft.refs()))
     title = article_lines.clean_title(draft.title)
-    if not ids:
+    if not ids and any(article_lines.mentions_arxiv(line.text) for line in draft.lines()):
+        reason = "item's arXiv link is malformed"
+    elif not ids:
         reason = "item has no arXiv link"
     elif len(ids) > 1:
         reason = f"item has {len(ids)} different arXiv links"

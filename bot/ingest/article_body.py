@@ -41,6 +41,10 @@ class Draft:
         )
         return own or tuple(ref for line in self.content for ref in line.refs)
 
+    def lines(self) -> list[Line]:
+        """The title line and every line after it."""
+        return [self.title_line, *self.content]
+
     def has_text(self) -> bool:
         return any(line.kind in ("text", "bullet", "sublist") for line in self.content)
 

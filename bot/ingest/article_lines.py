@@ -201,6 +201,11 @@ def arxiv_refs(text: str) -> tuple[ArxivRef, ...]:
     return tuple(refs)
 
 
+def mentions_arxiv(text: str) -> bool:
+    """Whether the text points at arXiv at all, even with an id that does not parse."""
+    return _ARXIV_SPAN.search(text.translate(_FOLD)) is not None
+
+
 def _is_link_only(folded: str) -> bool:
     """A line of links and their labels (`论文链接：https://…`, `[arXiv](…) | [PDF](…)`)."""
     rest = _IMAGE.sub(" ", folded)

@@ -20,6 +20,7 @@ from bot.ingest import arxiv_api
 from bot.ingest.detect import parse_document
 from bot.ingest.document import FeedProblem, ParsedFeed
 from bot.ingest.fetch import Fetcher
+from bot.summarize import extractive
 from storage import feeds, papers, topics
 from storage.db import Database
 from storage.models import Paper, TopicMatch, UpsertCounts
@@ -62,9 +63,12 @@ class IngestReport:
 
 
 async def store(db: Database, feed: ParsedFeed, matcher: Matcher | None = None) -> UpsertCounts:
-    """A parsed feed's papers stored at once, with the topics of those new or changed."""
+    """A parsed feed's papers stored at once; those new or changed get topics and an extract."""
     topics_for = matcher.match if matcher is not None else None
-    return (await papers.upsert(db, feed.papers, topics_for=topics_for)).counts
+    result = await papers.upsert(
+        db, feed.papers, topics_for=topics_for, extract_for=extractive.summarize
+    )
+    return result.counts
 
 
 async def _parse(data: bytes, source: str, status: int = 200) -> ParsedFeed:
