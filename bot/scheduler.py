@@ -1,5 +1,5 @@
-"""The bot's timed work on the JobQueue: the fortnightly push, daily ingestion (and the
-summaries after it).
+"""The bot's timed work on the JobQueue: the fortnightly push, daily ingestion, and the
+summaries after each ingestion and daily.
 
 Nothing is remembered in the job queue itself: the next push time is worked out from the
 database after every pass, after a change of settings or subscriptions, and at least hourly,
@@ -10,7 +10,7 @@ The clock is injectable, so tests can live through several fortnights in seconds
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 
 from telegram.ext import Application, ContextTypes, Job
@@ -19,12 +19,14 @@ from bot.ingest.service import ingest_many
 from bot.push import push_pass
 from bot.push_plan import due_chats, next_due
 from bot.runtime import Runtime
+from bot.summarize.service import endpoint_configured, summarize_pending
 from storage import deliveries, feeds, papers, subscriptions
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 INGEST_AT = time(1, 30, tzinfo=UTC)  # arXiv announces at 00:00 UTC on weekdays
+SUMMARIZE_AT = time(2, 30, tzinfo=UTC)  # for runs a budget stopped, and ingestion by cron
 INGEST_OVERDUE = timedelta(hours=26)
 RECHECK = timedelta(hours=1)  # the longest the push job sleeps without looking again
 RETRY_DEFERRED = timedelta(minutes=1)  # after a pass that left parts for later
@@ -59,7 +61,6 @@ class Scheduler:
     def __init__(self, app: Application, rt: Runtime, clock: Clock = system_clock) -> None:
         self.app, self.rt, self.clock = app, rt, clock
         self._push: Job | None = None
-        self.after_ingest: list[Callable[[Runtime], Awaitable[object]]] = []
 
     async def start(self) -> None:
         jobs = self.rt.settings.jobs
@@ -68,8 +69,14 @@ class Scheduler:
             queue.run_daily(self._ingest, INGEST_AT, name="ingest")
             if await ingestion_overdue(self.rt, self.clock()):
                 queue.run_once(self._ingest, 0, name="ingest-at-start")
+        if self.summarizing:
+            queue.run_daily(self._summarize, SUMMARIZE_AT, name="summarize")
         if "push" in jobs:
             await self.wake()
+
+    @property
+    def summarizing(self) -> bool:
+        return "summarize" in self.rt.settings.jobs and endpoint_configured(self.rt.settings)
 
     async def wake(self) -> None:
         """Work out the next push time again (settings or subscriptions changed)."""
@@ -103,6 +110,10 @@ class Scheduler:
             report.updated,
             len(report.errors),
         )
-        for then in self.after_ingest:
-            await then(self.rt)
-        await self.wake()  # new papers can change nothing due, but a chat may now have one
+        if self.summarizing:
+            await self._summarize(context)
+        await self.wake()
+
+    async def _summarize(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        run = await summarize_pending(self.rt.db, self.rt.settings, now=self.clock())
+        log.info("summaries: %s", run.as_json())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tests import digest_world as world
-from tests.test_cli import one_json_object, run
+from tests.test_cli import REPO, one_json_object, run
 
 
 async def seed(tmp_path) -> None:
@@ -56,3 +56,19 @@ async def test_push_without_a_token_names_the_variable(tmp_path):
     assert code == 2
     assert "TELEGRAM_BOT_TOKEN" in one_json_object(out)["error"]
     assert err.count("\n") == 1
+
+
+async def test_an_imported_editors_pick_leads_its_topic_in_the_fortnights_digest(tmp_path):
+    """The editor's article for 17–30 June puts its papers first, with its summaries."""
+    await seed(tmp_path)
+    article = "tests/fixtures/articles/en_markdown_2024_06_h2.md"
+    code, _, _ = await run(
+        tmp_path, "import", str(REPO / article), "--period", "2024-06-20", "--offline"
+    )
+    assert code == 0
+    code, out, _ = await run(
+        tmp_path, "digest", "--topic", "llm", "--period", "2024-06-20", "--json"
+    )
+    [part] = one_json_object(out)["parts"]
+    assert "1. <b>BigCodeBench: Benchmarking Code Generation" in part
+    assert "A benchmark of 1,140 fine-grained programming tasks" in part

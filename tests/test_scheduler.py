@@ -3,6 +3,7 @@ fortnights: due times come from the database, restarts lose nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -78,3 +79,46 @@ async def test_a_push_due_while_the_bot_was_stopped_goes_out_when_it_starts(path
         sent = await reply_to(api, ADA, "/subscriptions")
         assert "Next digest: Mon, Jul 15, 2024, 09:00" in sent["text"]
     assert len(digests(api)) == 1
+
+
+async def test_an_empty_database_is_filled_at_start_and_its_papers_summarized(tmp_path, api):
+    """Ingestion runs at start-up when nothing is stored, then the summaries for the topics
+    chats take; the papers of other topics wait."""
+    from tests.conftest import FIXTURES
+    from tests.fakes.arxiv_server import Answer, FakeArxiv
+    from tests.fakes.openai_server import FakeOpenAI
+
+    db_path = tmp_path / "fresh.sqlite3"
+    rt = await world.runtime(db_path)
+    await world.subscribe(rt, ADA.id, ["rag"])
+    await rt.close()
+    async with FakeArxiv() as arxiv, FakeOpenAI() as model:
+        feed = arxiv.script(
+            "/rss/cs.CL", Answer(body=(FIXTURES / "arxiv_rss_mixed.xml").read_bytes())
+        )
+        settings = world.settings(
+            db_path,
+            api,
+            DIGESTBOT_JOBS="ingest,summarize",
+            DIGESTBOT_SOURCES=feed,
+            OPENAI_BASE_URL=model.base_url,
+            OPENAI_API_KEY="sk-test",
+        )
+        clock = TravelClock(datetime(2024, 6, 26, 12, tzinfo=UTC))
+        async with running(build_application(settings, clock=clock)) as app:
+            runtime = app.bot_data["runtime"]
+            for _ in range(200):
+                row = await runtime.db.fetchone(
+                    "SELECT count(*) FROM summaries WHERE source = 'llm'"
+                )
+                if row[0]:
+                    break
+                await asyncio.sleep(0.05)
+            papers = await runtime.db.fetchone("SELECT count(*) FROM papers")
+            summarized = await runtime.db.fetchall(
+                "SELECT DISTINCT p.arxiv_id FROM summaries s JOIN papers p ON p.id = s.paper_id"
+                " WHERE s.source = 'llm'"
+            )
+    assert papers[0] == 4
+    assert [row[0] for row in summarized] == ["2406.17001"]  # the one RAG paper
+    assert len(model.requests) == 1
