@@ -1,11 +1,16 @@
-"""Summarizer throughput: 1,000 papers against a fake endpoint answering in 50 ms each.
+"""Summaries: importing an editor's article, and the LLM summarizer's throughput.
 
-Run as `python bench/summarize.py [--papers N] [--latency S] [--concurrency N]`. With requests
-limited to `concurrency` in flight and each taking `latency`, no summarizer can beat
-concurrency / latency papers a second: that ideal is the baseline, and the ratio to it shows
-what selection, prompts, validation, storage and the ledger cost. The fake server runs in its
-own thread and event loop, as a remote endpoint would. Prints readable figures, and as its
-last line one JSON object.
+1. A generated 200-item article imported offline into a fresh database, against parsing
+   it alone (bench/import_article.py).
+2. 1,000 papers summarized against a fake endpoint answering in 50 ms each. With requests
+   limited to `concurrency` in flight and each taking `latency`, no summarizer can beat
+   concurrency / latency papers a second: that ideal is the baseline, and the ratio to it
+   shows what selection, prompts, validation, storage and the ledger cost. The fake server
+   runs in its own thread and event loop, as a remote endpoint would.
+
+Prints readable figures, and as its last line one JSON object.
+
+    .venv/bin/python bench/summarize.py [--items 200] [--papers N] [--latency S] [--concurrency N]
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.import_article import measure_import
 from bot import config
 from bot.summarize.service import summarize_pending
 from storage import chats, papers, subscriptions, topics
@@ -119,18 +125,37 @@ async def measure_summaries(args: argparse.Namespace) -> dict[str, float | int]:
 
 
 # Each measurement adds its figures to the one JSON object printed last.
-MEASUREMENTS: list[Callable[[argparse.Namespace], object]] = [measure_summaries]
+def measure_article_import(args: argparse.Namespace) -> dict[str, float | int]:
+    """Items of an editor's article imported a second (offline), and the ratio to parsing."""
+    figures = measure_import(args.items)
+    print(
+        f"import:    {figures['items']} items in {figures['import_ms']:.1f} ms,"
+        f" {figures['import_items_per_s']:,.0f} items/s"
+        f" ({figures['ratio_to_parse']}× parsing alone, {figures['parse_ms']:.1f} ms)"
+    )
+    return {
+        "import_items_per_s": figures["import_items_per_s"],
+        "import_ratio_to_parse": figures["ratio_to_parse"],
+    }
+
+
+MEASUREMENTS: list[Callable[[argparse.Namespace], object]] = [
+    measure_article_import,
+    measure_summaries,
+]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=200)
     parser.add_argument("--papers", type=int, default=1000)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
     figures: dict[str, object] = {}
     for measure in MEASUREMENTS:
-        figures |= asyncio.run(measure(args))
+        found = measure(args)
+        figures |= asyncio.run(found) if asyncio.iscoroutine(found) else found
     print(json.dumps(figures))
 
 
