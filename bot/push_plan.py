@@ -18,6 +18,8 @@ from bot.runtime import Runtime
 from storage import deliveries, subscriptions
 from storage.chat_models import Chat, Subscription
 
+PLAN_BATCH = 500  # chats written into the ledger per commit
+
 
 @dataclass(frozen=True, slots=True)
 class DueChat:
@@ -77,18 +79,16 @@ async def plan_due(rt: Runtime, now: datetime | None = None) -> int:
     now = now or datetime.now(UTC)
     cache = IssueCache()
     rendered: dict[tuple, list[str]] = {}
-    planned = 0
+    planned, batch = 0, []
     for due in await due_chats(rt, now):
-        texts = await _texts(rt, due, cache, rendered)
-        planned += await deliveries.plan(
-            rt.db,
-            due.chat.id,
-            due.period.start,
-            texts,
-            thread_id=_thread(due),
-            due_at=due.due_at,
+        texts = tuple(await _texts(rt, due, cache, rendered))
+        batch.append(
+            deliveries.Plan(due.chat.id, due.period.start, texts, _thread(due), due.due_at)
         )
-    return planned
+        if len(batch) == PLAN_BATCH:
+            planned += await deliveries.plan(rt.db, batch)
+            batch = []
+    return planned + await deliveries.plan(rt.db, batch)
 
 
 async def _texts(

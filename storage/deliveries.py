@@ -51,44 +51,60 @@ async def planned_chats(
     return {(row[0], date.fromisoformat(row[1])) for row in rows}
 
 
-async def plan(
-    db: Database,
-    chat_id: int,
-    period_start: date,
-    texts: Sequence[str],
-    *,
-    thread_id: int | None,
-    due_at: datetime,
-) -> int:
-    """Write a chat's parts for a period (once: a second plan changes nothing); how many.
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A chat's digest for a period, as the messages to send."""
 
-    No texts leaves one 'empty' row, so the period is not looked at again for the chat.
-    Open rows of the chat's older periods are cancelled: after a long downtime only the
+    chat_id: int
+    period_start: date
+    texts: tuple[str, ...]
+    thread_id: int | None
+    due_at: datetime
+
+
+async def plan(db: Database, plans: Sequence[Plan]) -> int:
+    """Write chats' parts for a period, in one commit; parts written.
+
+    A chat planned for that period already is left as it is, so planning twice changes
+    nothing. No texts leaves one 'empty' row, so the period is not looked at again for the
+    chat. Open rows of a chat's older periods are cancelled: after a long downtime only the
     latest digest goes out.
     """
-    period = period_start.isoformat()
+    written = 0
     async with db.transaction() as conn:
-        if await db.fetchone(
-            "SELECT 1 FROM deliveries WHERE chat_id = ? AND period_start = ?", (chat_id, period)
-        ):
-            return 0
-        await conn.execute(
-            "UPDATE deliveries SET state = 'cancelled', error = 'superseded by a newer digest'"
-            " WHERE chat_id = ? AND period_start < ? AND state IN ('pending', 'claimed')",
-            (chat_id, period),
-        )
-        rows = []
-        for number, text in enumerate(texts, start=1):
-            text_id = await _text_id(conn, text)
-            rows.append((chat_id, period, number, len(texts), text_id, thread_id))
-        if not rows:
-            rows.append((chat_id, period, 0, 0, None, thread_id))
-        await conn.executemany(
-            "INSERT INTO deliveries (chat_id, period_start, part, parts, text_id, thread_id,"
-            " state, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(*row, "pending" if texts else "empty", due_at.isoformat()) for row in rows],
-        )
-    return len(texts)
+        text_ids: dict[str, int] = {}
+        for one in plans:
+            written += await _plan_one(db, conn, one, text_ids)
+    return written
+
+
+async def _plan_one(
+    db: Database, conn: aiosqlite.Connection, one: Plan, text_ids: dict[str, int]
+) -> int:
+    period = one.period_start.isoformat()
+    if await db.fetchone(
+        "SELECT 1 FROM deliveries WHERE chat_id = ? AND period_start = ?", (one.chat_id, period)
+    ):
+        return 0
+    await conn.execute(
+        "UPDATE deliveries SET state = 'cancelled', error = 'superseded by a newer digest'"
+        " WHERE chat_id = ? AND period_start < ? AND state IN ('pending', 'claimed')",
+        (one.chat_id, period),
+    )
+    rows = []
+    for number, text in enumerate(one.texts, start=1):
+        if text not in text_ids:
+            text_ids[text] = await _text_id(conn, text)
+        rows.append((one.chat_id, period, number, len(one.texts), text_ids[text], one.thread_id))
+    if not rows:
+        rows.append((one.chat_id, period, 0, 0, None, one.thread_id))
+    state = "pending" if one.texts else "empty"
+    await conn.executemany(
+        "INSERT INTO deliveries (chat_id, period_start, part, parts, text_id, thread_id,"
+        " state, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*row, state, one.due_at.isoformat()) for row in rows],
+    )
+    return len(one.texts)
 
 
 async def _text_id(conn: aiosqlite.Connection, text: str) -> int:
