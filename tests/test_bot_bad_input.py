@@ -33,6 +33,7 @@ NOT_CHANGED = ("Nothing was changed.", "未做任何修改")
 SETTINGS_USAGE = ("Usage: /settings timezone|weekday|hour|empty VALUE", "用法：/settings")
 SEARCH_USAGE = ("Usage: /search <words, an author or an arXiv id>", "用法：/search")
 SEARCH_TOO_LONG = ("A search can be at most 300 characters long.", "搜索最多 300 个字符")
+DIGEST_USAGE = ("Usage: /digest [topic] [previous]", "用法：/digest [主题] [previous]")
 OPERATORS_ONLY = ("/stats is for the bot's operators only.", "/stats 仅供机器人的运营者使用。")
 
 CASES = [
@@ -73,6 +74,10 @@ CASES = [
     ("/settings colour blue", SETTINGS_USAGE),
     ("/settings <script>& x", SETTINGS_USAGE),
     ("/settings timezone " + HUGE, NOT_CHANGED),
+    ("/digest nosuchtopic", DIGEST_USAGE),
+    ("/digest rag previous extra", DIGEST_USAGE),
+    ("/digest " + HUGE, DIGEST_USAGE),
+    *[(f"/digest {junk}", DIGEST_USAGE) for junk in HTML + FTS_SYNTAX],
     ("/search", SEARCH_USAGE),
     ("/search    ", SEARCH_USAGE),
     ("/search " + HUGE, SEARCH_TOO_LONG),

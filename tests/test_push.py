@@ -166,3 +166,15 @@ async def test_a_saved_keyword_query_gets_its_own_section(rt, api):
     assert "Your search “mixture of experts”" in text
     assert "Mixture of experts routing" in text
     assert "Unrelated optics" not in text
+
+
+async def test_bursts_of_429_from_an_overloaded_telegram_pause_everyone_and_lose_nothing(rt, api):
+    await world.add_paper(rt, "2406.00012", JUNE_17, {"rag": 1.0})
+    chat_ids = list(range(120, 140))
+    for chat_id in chat_ids:
+        await world.subscribe(rt, chat_id, ["rag"])
+    api.limit_rate(overall_per_second=8)  # far below what the bot is allowed to send
+    report = await run_pass(rt, DUE)
+    assert report.retry_after_hits > 0
+    assert (report.sent, report.failed, report.deferred) == (20, 0, 0)
+    assert all(len(api.messages_in(chat_id)) == 1 for chat_id in chat_ids)
