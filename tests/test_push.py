@@ -178,3 +178,16 @@ async def test_bursts_of_429_from_an_overloaded_telegram_pause_everyone_and_lose
     assert report.retry_after_hits > 0
     assert (report.sent, report.failed, report.deferred) == (20, 0, 0)
     assert all(len(api.messages_in(chat_id)) == 1 for chat_id in chat_ids)
+
+
+async def test_a_slow_chat_does_not_hold_up_the_others(rt, api):
+    await world.add_paper(rt, "2406.00013", JUNE_17, {"rag": 1.0})
+    for chat_id in range(141, 152):
+        await world.subscribe(rt, chat_id, ["rag"])
+    api.faults.slow_chats[141] = 3.0  # Telegram takes three seconds to answer for this chat
+    report = await run_pass(rt, DUE)
+    assert report.sent == 11
+    sends = {c.chat_id: c.at for c in api.log.select("sendMessage")}
+    others = [at for chat_id, at in sends.items() if chat_id != 141]
+    assert max(others) - min(others) < 1.0
+    assert sends[141] - max(others) > 1.5  # answered long after every other chat was served

@@ -110,6 +110,7 @@ class Faults:
     scripted: list[tuple[str, int | None, ApiError]] = field(default_factory=list)
     limits: RateLimits | None = None
     latency: float = 0.0
+    slow_chats: dict[int, float] = field(default_factory=dict)  # extra seconds per chat
     rejected: int = 0  # how many answers were 429s, for a benchmark's report
 
     def raise_scripted(self, method: str, chat_id: int | None) -> None:

@@ -88,6 +88,8 @@ def build_app(world: World, faults: Faults, log: CallLog) -> web.Application:
         params = await read_params(request)
         if faults.latency and method.lower() != "getupdates":
             await asyncio.sleep(faults.latency)
+        if (slow := faults.slow_chats.get(params.get("chat_id"))) is not None:
+            await asyncio.sleep(slow)
         call = Call(log.total, method, params, time.time(), params.get("chat_id"))
         try:
             call.result = await call_method(world, faults, method, params)
