@@ -12,7 +12,9 @@ from telegram.ext import Application
 from bot import config
 from bot.app import build_application
 from bot.ingest.service import ingest_file
+from bot.runtime import Runtime
 from storage.db import Database
+from tests import digest_world
 from tests.fakes.bot_api import FakeBotApi
 from tests.running import running
 
@@ -78,3 +80,14 @@ async def app(api: FakeBotApi, seeded: Path) -> AsyncIterator[Application]:
     )
     async with running(build_application(settings)) as application:
         yield application
+
+
+@pytest.fixture
+async def push_rt(tmp_path: Path, api: FakeBotApi) -> AsyncIterator[Runtime]:
+    """A runtime on a fresh database whose bot talks to the fake Bot API, for pushes."""
+    api.world.any_chat = True  # the chats met the bot before these tests begin
+    runtime = await digest_world.runtime(tmp_path / "push.sqlite3", api)
+    try:
+        yield runtime
+    finally:
+        await runtime.close()

@@ -3,17 +3,22 @@ summaries, and chats subscribed as of a given moment."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import config
+from bot.push import PushReport, push_bot, push_pass
 from bot.runtime import Runtime, open_runtime
 from storage import chats, papers, subscriptions, summaries
 from storage import topics as stored_topics
 from storage.models import Paper, Summary, TopicMatch
 
 LONG_AGO = datetime(2023, 1, 1, tzinfo=UTC)
+REPO = Path(__file__).resolve().parent.parent
 
 
 def settings(db_path: Path, api: object | None = None, **env: str) -> config.Settings:
@@ -90,3 +95,25 @@ async def subscribe(
         "UPDATE subscriptions SET created_at = ? WHERE chat_id = ?",
         (since.isoformat(timespec="seconds"), chat_id),
     )
+
+
+async def run_pass(rt: Runtime, now: datetime) -> PushReport:
+    """One delivery pass in this process, as of `now`."""
+    async with push_bot(rt.settings) as bot:
+        return await push_pass(rt, bot, now)
+
+
+async def push_process(rt: Runtime, api: object, now: datetime) -> asyncio.subprocess.Process:
+    """`digestbot push --now NOW --json` started in a subprocess, as cron would run it."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "DIGESTBOT_DB": rt.settings.db_path,
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "DIGESTBOT_TIMEZONE": "Asia/Shanghai",
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "push", "--now", now.isoformat(), "--json",
+        cwd=Path(rt.settings.db_path).parent, env=env, stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip

@@ -17,6 +17,7 @@ from tests.conftest import FIXTURES
 from tests.fakes.arxiv_lookup import lookup
 from tests.fakes.arxiv_server import FakeArxiv
 from tests.fakes.bot_api import FakeBotApi
+from tests.running import running
 
 ARTICLE = (FIXTURES / "articles" / "en_broken_items.md").read_bytes()
 ZH_ARTICLE = (FIXTURES / "articles" / "zh_broken_items.txt").read_bytes()
@@ -43,17 +44,8 @@ async def bot_app(api: FakeBotApi, arxiv: FakeArxiv, seeded: Path) -> AsyncItera
         },
         env_file=None,
     )
-    application = build_application(settings)
-    async with application:
-        await application.post_init(application)
-        await application.start()
-        await application.updater.start_polling(poll_interval=0, timeout=1)
-        try:
-            yield application
-        finally:
-            await application.updater.stop()
-            await application.stop()
-            await application.post_shutdown(application)
+    async with running(build_application(settings)) as application:
+        yield application
 
 
 def table_rows(path: Path) -> dict[str, list[tuple]]:

@@ -5,36 +5,17 @@ part goes twice only when the kill fell between Telegram's acceptance and the le
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import signal
-import sys
 from collections import Counter
 from datetime import UTC, datetime
-from pathlib import Path
 
 from storage import deliveries
 from tests import digest_world as world
-from tests.conftest import REPO
 
 JUNE_17 = datetime(2024, 6, 17, 8, tzinfo=UTC)
 DUE = datetime(2024, 7, 1, 1, tzinfo=UTC)
 CHATS = range(301, 341)
-
-
-async def start_push(rt, api) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO),
-        "DIGESTBOT_DB": rt.settings.db_path,
-        "TELEGRAM_BOT_TOKEN": api.token,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "DIGESTBOT_TIMEZONE": "Asia/Shanghai",
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "push", "--now", DUE.isoformat(), "--json",
-        cwd=Path(rt.settings.db_path).parent, env=env, stdout=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
 
 
 async def test_killing_a_broadcast_at_random_moments_loses_nothing(tmp_path, api):
@@ -55,14 +36,14 @@ async def test_killing_a_broadcast_at_random_moments_loses_nothing(tmp_path, api
         kills = 0
         for _ in range(4):
             mark = api.mark()
-            process = await start_push(rt, api)
+            process = await world.push_process(rt, api, DUE)
             # Kill after a random number of messages went out, a random instant later.
             if await _sends_seen(api, mark, chance.randint(3, 25), process):
                 await asyncio.sleep(chance.uniform(0, 0.02))
                 process.send_signal(signal.SIGKILL)
                 kills += 1
             await process.wait()
-        process = await start_push(rt, api)
+        process = await world.push_process(rt, api, DUE)
         assert await process.wait() == 0
 
         assert kills >= 2

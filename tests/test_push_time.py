@@ -3,42 +3,25 @@ changes, timezone changes and downtime. Each period is pushed once, never skippe
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import sys
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from bot.push import push_bot, push_pass
 from storage import chats, deliveries
 from tests import digest_world as world
-from tests.conftest import REPO
 
 JUNE_17 = datetime(2024, 6, 17, 8, tzinfo=UTC)
 DUE = datetime(2024, 7, 1, 1, tzinfo=UTC)  # Monday 09:00 in Shanghai after 17–30 June
 
 
-@pytest.fixture
-async def rt(tmp_path, api):
-    api.world.any_chat = True
-    runtime = await world.runtime(tmp_path / "time.sqlite3", api)
-    try:
-        yield runtime
-    finally:
-        await runtime.close()
-
-
-async def run_pass(rt, now):
-    bot = push_bot(rt.settings)
-    async with bot:
-        return await push_pass(rt, bot, now)
-
-
 def sends_to(api, chat_id):
     return [c for c in api.log.select(chat_id=chat_id) if c.method == "sendMessage" and c.ok]
+
+
+@pytest.fixture
+def rt(push_rt):
+    return push_rt
 
 
 async def passes(rt, start, end, step):
@@ -46,7 +29,7 @@ async def passes(rt, start, end, step):
     sent_at = []
     moment = start
     while moment <= end:
-        if (await run_pass(rt, moment)).sent:
+        if (await world.run_pass(rt, moment)).sent:
             sent_at.append(moment)
         moment += step
     return sent_at
@@ -56,21 +39,9 @@ async def test_push_cli_sends_each_fortnight_once_over_several_fortnights(rt, ap
     for n in range(3):  # one paper in each of three fortnights from 17 June
         await world.add_paper(rt, f"2406.3000{n}", JUNE_17 + timedelta(days=14 * n), {"rag": 1})
     await world.subscribe(rt, 201, ["rag"])
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO),
-        "DIGESTBOT_DB": rt.settings.db_path,
-        "TELEGRAM_BOT_TOKEN": api.token,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "DIGESTBOT_TIMEZONE": "Asia/Shanghai",
-    }
     reports = []
     for days in (0, 1, 13, 14, 15, 28, 28):
-        now = (DUE + timedelta(days=days)).isoformat()
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "push", "--now", now, "--json",
-            cwd=Path(rt.settings.db_path).parent, env=env, stdout=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+        process = await world.push_process(rt, api, DUE + timedelta(days=days))
         out, _ = await process.communicate()
         assert process.returncode == 0
         reports.append(json.loads(out))
@@ -116,7 +87,7 @@ async def test_fall_back_in_berlin_neither_doubles_nor_skips(rt, api):
 async def test_moving_to_a_later_timezone_after_the_push_sends_nothing_twice(rt, api):
     await world.add_paper(rt, "2406.30010", JUNE_17, {"rag": 1})
     await world.subscribe(rt, 204, ["rag"])
-    assert (await run_pass(rt, DUE)).sent == 1
+    assert (await world.run_pass(rt, DUE)).sent == 1
     await chats.set_timezone(rt.db, 204, "America/Los_Angeles")  # 09:00 there is 16:00 UTC
     assert await passes(rt, DUE, DUE + timedelta(days=2), timedelta(hours=1)) == []
     assert len(sends_to(api, 204)) == 1
@@ -125,9 +96,9 @@ async def test_moving_to_a_later_timezone_after_the_push_sends_nothing_twice(rt,
 async def test_moving_to_an_earlier_timezone_before_the_push_sends_it_at_once(rt, api):
     await world.add_paper(rt, "2406.30011", JUNE_17, {"rag": 1})
     await world.subscribe(rt, 205, ["rag"], timezone="America/Los_Angeles")
-    assert (await run_pass(rt, DUE + timedelta(hours=5))).sent == 0  # 22:00 Sunday there
+    assert (await world.run_pass(rt, DUE + timedelta(hours=5))).sent == 0  # 22:00 Sunday there
     await chats.set_timezone(rt.db, 205, "Asia/Shanghai")  # whose 09:00 has passed
-    assert (await run_pass(rt, DUE + timedelta(hours=6))).sent == 1
+    assert (await world.run_pass(rt, DUE + timedelta(hours=6))).sent == 1
     assert (
         await passes(rt, DUE + timedelta(hours=7), DUE + timedelta(days=1), timedelta(hours=3))
         == []
@@ -137,17 +108,17 @@ async def test_moving_to_an_earlier_timezone_before_the_push_sends_it_at_once(rt
 async def test_a_push_missed_while_the_bot_was_down_goes_out_once_on_its_return(rt, api):
     await world.add_paper(rt, "2406.30012", JUNE_17, {"rag": 1})
     await world.subscribe(rt, 206, ["rag"])
-    assert (await run_pass(rt, DUE - timedelta(hours=2))).sent == 0  # the last pass before
+    assert (await world.run_pass(rt, DUE - timedelta(hours=2))).sent == 0  # the last pass before
     back = DUE + timedelta(days=3)
-    assert (await run_pass(rt, back)).sent == 1
-    assert (await run_pass(rt, back + timedelta(minutes=1))).sent == 0
+    assert (await world.run_pass(rt, back)).sent == 1
+    assert (await world.run_pass(rt, back + timedelta(minutes=1))).sent == 0
 
 
 async def test_after_more_than_a_fortnight_down_only_the_latest_digest_goes_out(rt, api):
     await world.add_paper(rt, "2406.30013", JUNE_17, {"rag": 1})
     await world.add_paper(rt, "2407.30013", JUNE_17 + timedelta(days=14), {"rag": 1})
     await world.subscribe(rt, 207, ["rag"])
-    assert (await run_pass(rt, DUE + timedelta(days=20))).sent == 1
+    assert (await world.run_pass(rt, DUE + timedelta(days=20))).sent == 1
     [call] = sends_to(api, 207)
     assert "Jul 1\u2009–\u200914, 2024" in call.params["text"]
 
@@ -156,17 +127,17 @@ async def test_a_chat_that_subscribes_after_the_due_time_waits_for_the_next_dige
     await world.add_paper(rt, "2406.30014", JUNE_17, {"rag": 1})
     await world.add_paper(rt, "2407.30014", JUNE_17 + timedelta(days=14), {"rag": 1})
     await world.subscribe(rt, 208, ["rag"], since=DUE + timedelta(days=1))
-    assert (await run_pass(rt, DUE + timedelta(days=2))).sent == 0
-    assert (await run_pass(rt, DUE + timedelta(days=14))).sent == 1
+    assert (await world.run_pass(rt, DUE + timedelta(days=2))).sent == 0
+    assert (await world.run_pass(rt, DUE + timedelta(days=14))).sent == 1
 
 
 async def test_every_chat_gets_the_same_issue_though_papers_arrive_between_pushes(rt, api):
     await world.add_paper(rt, "2406.30015", JUNE_17, {"rag": 1}, title="The first paper")
     await world.subscribe(rt, 209, ["rag"])  # Shanghai: 01:00 UTC
     await world.subscribe(rt, 210, ["rag"], timezone="America/Los_Angeles")  # 16:00 UTC
-    await run_pass(rt, DUE)
+    await world.run_pass(rt, DUE)
     await world.add_paper(rt, "2406.30016", JUNE_17, {"rag": 1}, title="A late arrival")
-    await run_pass(rt, DUE + timedelta(hours=16))
+    await world.run_pass(rt, DUE + timedelta(hours=16))
     [early], [late] = sends_to(api, 209), sends_to(api, 210)
     assert early.params["text"] == late.params["text"]
     assert "A late arrival" not in late.params["text"]
