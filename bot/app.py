@@ -32,7 +32,7 @@ from bot.handlers.context import chat_language
 from bot.i18n import _, use
 from bot.runtime import open_runtime
 from bot.scheduler import Clock, Scheduler, system_clock
-from bot.transport import telegram_pace
+from bot.transport import AiohttpRequest, telegram_pace
 
 log = logging.getLogger("bot.app")
 ADMIN_ALERT_INTERVAL = 60.0  # seconds: operators hear of errors at most once a minute
@@ -54,6 +54,7 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
+        .request(AiohttpRequest())  # sends; getUpdates keeps PTB's own transport
         .rate_limiter(telegram_pace(settings.sends_per_second))
         .post_init(post_init)
         .post_shutdown(post_shutdown)

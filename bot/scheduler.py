@@ -94,7 +94,12 @@ class Scheduler:
 
     async def _run_push(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         self._push = None
-        report = await push_pass(self.rt, context.bot, self.clock())
+        try:
+            report = await push_pass(self.rt, context.bot, self.clock())
+        except Exception:
+            # Whatever failed, pushes go on: the pass is tried again, the error handler reports.
+            self._schedule(RETRY_DEFERRED)
+            raise
         if report.sent or report.failed or report.planned:
             log.info("push pass: %s", report.to_json())
         if report.deferred or report.busy:
