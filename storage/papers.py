@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -16,7 +16,8 @@ from storage.db import Database, utcnow
 from storage.models import Paper, TopicMatch, UpsertCounts
 
 TopicsFor = Callable[[Paper], Sequence[TopicMatch]]
-ExtractFor = Callable[[str], str | None]  # an abstract's English extract, None when it has none
+# Abstracts' English extracts in their order, None for one that has none.
+ExtractAll = Callable[[list[str]], Awaitable[Sequence[str | None]]]
 
 _COLUMNS = (
     "arxiv_id, version, title, authors, abstract, categories, submitted_at, updated_at,"
@@ -141,12 +142,12 @@ async def upsert(
     papers: Iterable[Paper],
     *,
     topics_for: TopicsFor | None = None,
-    extract_for: ExtractFor | None = None,
+    extract_all: ExtractAll | None = None,
 ) -> UpsertResult:
     """Store papers in one transaction: new ones inserted, known ones merged forward.
 
     With `topics_for`, the papers that are new or changed get their rule topics in the same
-    transaction, so a paper is never stored without them; with `extract_for`, likewise the
+    transaction, so a paper is never stored without them; with `extract_all`, likewise the
     English extract of their abstract (source `abstract`).
     """
     latest: dict[str, Paper] = {}
@@ -162,10 +163,14 @@ async def upsert(
             for arxiv_id, before in stored.items()
             if (after := merge(before, latest[arxiv_id])) != before
         ]
-        # Topics are matched in a worker thread while SQLite indexes the new papers in C.
-        matching = asyncio.ensure_future(
-            asyncio.to_thread(_match_each, topics_for, extract_for, [*updates, *inserts])
+        # Topics are matched in a worker thread, and extracts made as `extract_all` sees fit,
+        # while SQLite indexes the new papers in C.
+        candidates = [*updates, *inserts]
+        beside = asyncio.gather(
+            asyncio.to_thread(_match_each, topics_for, candidates),
+            _extract_each(extract_all, candidates),
         )
+        await asyncio.sleep(0)  # both started before the rows below are encoded, not after
         try:
             for paper in updates:
                 await conn.execute(
@@ -175,26 +180,30 @@ async def upsert(
                 )
             await _insert_all(conn, inserts, now)
         finally:
-            found, extracts = await matching
+            found, extracts = await beside
         ids = await _ids_of(db, [p.arxiv_id for p in inserts])
         changed = [*updates, *(replace(p, id=ids[p.arxiv_id]) for p in inserts)]
         if topics_for is not None:
             await topics.assign_within(conn, [(p.id, found[p.arxiv_id]) for p in changed])
-        if extract_for is not None:
+        if extract_all is not None:
             await _store_extracts(conn, changed, extracts, {p.arxiv_id for p in updates})
     counts = UpsertCounts(len(inserts), len(updates), len(stored) - len(updates))
     return UpsertResult(counts, tuple(changed))
 
 
-def _match_each(
-    topics_for: TopicsFor | None, extract_for: ExtractFor | None, candidates: list[Paper]
-) -> tuple[dict[str, Sequence], dict[str, str | None]]:
-    """Rule topics and abstract extracts of the candidates, computed off the event loop."""
-    found = {p.arxiv_id: topics_for(p) for p in candidates} if topics_for else {}
-    extracts = {}
-    if extract_for is not None:
-        extracts = {p.arxiv_id: extract_for(p.abstract) if p.abstract else None for p in candidates}
-    return found, extracts
+def _match_each(topics_for: TopicsFor | None, candidates: list[Paper]) -> dict[str, Sequence]:
+    """Rule topics of the candidates, computed off the event loop."""
+    return {p.arxiv_id: topics_for(p) for p in candidates} if topics_for else {}
+
+
+async def _extract_each(
+    extract_all: ExtractAll | None, candidates: list[Paper]
+) -> dict[str, str | None]:
+    """Abstract extracts of the candidates, by arXiv id."""
+    if extract_all is None:
+        return {}
+    texts = await extract_all([p.abstract or "" for p in candidates])
+    return dict(zip((p.arxiv_id for p in candidates), texts, strict=True))
 
 
 async def _store_extracts(

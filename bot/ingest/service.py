@@ -20,7 +20,7 @@ from bot.ingest import arxiv_api
 from bot.ingest.detect import parse_document
 from bot.ingest.document import FeedProblem, ParsedFeed
 from bot.ingest.fetch import Fetcher
-from bot.summarize import extractive
+from bot.summarize.extract_worker import Extractor, extractor_for
 from storage import feeds, papers, topics
 from storage.db import Database
 from storage.models import Paper, TopicMatch, UpsertCounts
@@ -62,12 +62,16 @@ class IngestReport:
         }
 
 
-async def store(db: Database, feed: ParsedFeed, matcher: Matcher | None = None) -> UpsertCounts:
+async def store(
+    db: Database,
+    feed: ParsedFeed,
+    matcher: Matcher | None = None,
+    extractor: Extractor | None = None,
+) -> UpsertCounts:
     """A parsed feed's papers stored at once; those new or changed get topics and an extract."""
     topics_for = matcher.match if matcher is not None else None
-    result = await papers.upsert(
-        db, feed.papers, topics_for=topics_for, extract_for=extractive.summarize
-    )
+    extract_all = extractor if extractor is not None else Extractor()
+    result = await papers.upsert(db, feed.papers, topics_for=topics_for, extract_all=extract_all)
     return result.counts
 
 
@@ -113,11 +117,12 @@ async def _ingest_url(
             report.not_modified += 1
             await feeds.record(db, url, status="not-modified")
             return None
-        feed = await _parse(fetched.body, url, fetched.status)
+        async with extractor_for(len(fetched.body)) as extractor:
+            feed = await _parse(fetched.body, url, fetched.status)
+            counts = await store(db, feed, matcher, extractor)
     except FeedProblem as problem:
         await _fail(db, problem, report, url)
         return None
-    counts = await store(db, feed, matcher)
     report.add(counts)
     await feeds.record(
         db,
@@ -134,11 +139,13 @@ async def _ingest_data(
     db: Database, data: bytes, source: str, matcher: Matcher | None, report: IngestReport
 ) -> None:
     try:
-        feed = await _parse(data, source)
+        async with extractor_for(len(data)) as extractor:
+            feed = await _parse(data, source)
+            counts = await store(db, feed, matcher, extractor)
     except FeedProblem as problem:
         await _fail(db, problem, report, None)
         return
-    report.add(await store(db, feed, matcher))
+    report.add(counts)
 
 
 async def _ingest_path(

@@ -1,12 +1,15 @@
 """The honest offline English summary: the key sentences of an abstract, whole and in order.
 
-It runs for every paper at ingest, so it is cheap: one pass to find sentence ends, a few
-substring tests and compiled regexes per sentence to score it, no model, no tokenizer.
+It runs for every paper at ingest, so it is cheap: one pass to find sentence ends, one
+substring search per cue over the whole abstract and a few compiled regexes per sentence to
+score it, no model, no tokenizer.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 MAX_WORDS = 60
 # A whole sentence a little over the budget says more than nothing, and a cut one would
@@ -177,8 +180,7 @@ def summarize(abstract: str, *, max_words: int = MAX_WORDS) -> str | None:
     if not text:
         return None
     sentences = split_sentences(text)
-    scored = (_score(sentence, i) for i, sentence in enumerate(sentences))
-    scores, words = zip(*scored, strict=True)
+    scores, words = _scores(sentences)
     chosen = _choose(words, scores, max_words)
     if chosen is None:
         return None
@@ -221,29 +223,55 @@ def _ends_sentence(text: str, dot: int, next_word: int) -> bool:
     return True
 
 
-def _score(sentence: str, position: int) -> tuple[float, int]:
-    """What a researcher wants from a summary (the contribution, the result, the method),
-    and the sentence's length in words."""
-    lowered = sentence.lower()
-    words = lowered.split()
-    score = 0.0
-    if "we" in words or "here" in words or "here," in words or _SUBJECT_PHRASES.search(lowered):
-        score += 3.0 if _CONTRIBUTION_VERB.search(lowered) else 1.0
-    if any(phrase in lowered for phrase in _RESULT_WORDS) or _RESULT_NUMBER.search(lowered):
-        score += 2.0
-    if any(phrase in lowered for phrase in _METHOD_WORDS):
-        score += 0.5
-    if score < 3.0 and (
-        lowered.startswith(_BACKGROUND_OPENERS)
-        or any(phrase in lowered for phrase in _BACKGROUND_CLAIMS)
-    ):
-        score -= 2.0
-    if any(phrase in lowered for phrase in _BOILERPLATE_WORDS):
-        score -= 4.0
-    return score - 0.01 * position, len(words)  # among equals, the earlier sentence
+def _scores(sentences: list[str]) -> tuple[list[float], list[int]]:
+    """What a researcher wants from each sentence (the contribution, the result, the method),
+    and each sentence's length in words."""
+    lowered = [sentence.lower() for sentence in sentences]
+    # One search per cue over all sentences rather than one per sentence: this runs for every
+    # paper at ingest. Sentences hold no newline (the text is one line), so no cue spans two.
+    joined = "\n".join(lowered)
+    starts = list(accumulate((len(sentence) + 1 for sentence in lowered), initial=0))
+    result = _having(joined, starts, _RESULT_WORDS)
+    method = _having(joined, starts, _METHOD_WORDS)
+    background = _having(joined, starts, _BACKGROUND_CLAIMS)
+    boilerplate = _having(joined, starts, _BOILERPLATE_WORDS)
+    scores, lengths = [], []
+    for i, sentence in enumerate(lowered):
+        words = sentence.split()
+        score = 0.0
+        if "we" in words or "here" in words or "here," in words or _has_subject(sentence):
+            score += 3.0 if _CONTRIBUTION_VERB.search(sentence) else 1.0
+        if i in result or _RESULT_NUMBER.search(sentence):
+            score += 2.0
+        if i in method:
+            score += 0.5
+        if score < 3.0 and (i in background or sentence.startswith(_BACKGROUND_OPENERS)):
+            score -= 2.0
+        if i in boilerplate:
+            score -= 4.0
+        scores.append(score - 0.01 * i)  # among equals, the earlier sentence
+        lengths.append(len(words))
+    return scores, lengths
 
 
-def _choose(words: tuple[int, ...], scores: tuple[float, ...], max_words: int) -> list[int] | None:
+def _having(joined: str, starts: list[int], phrases: tuple[str, ...]) -> set[int]:
+    """Which sentences (by the offsets they start at in `joined`) contain one of the phrases."""
+    found = set()
+    for phrase in phrases:
+        at = joined.find(phrase)
+        while at >= 0:
+            i = bisect_right(starts, at) - 1
+            found.add(i)
+            at = joined.find(phrase, starts[i + 1])  # the rest of this sentence is settled
+    return found
+
+
+def _has_subject(sentence: str) -> bool:
+    # The plain test first: the pattern cannot match without one of these.
+    return ("this " in sentence or "our " in sentence) and bool(_SUBJECT_PHRASES.search(sentence))
+
+
+def _choose(words: list[int], scores: list[float], max_words: int) -> list[int] | None:
     """The best sentences that fit, fewest first; or the shortest key one a little over."""
     ranked = sorted(range(len(scores)), key=lambda i: -scores[i])
     chosen: list[int] = []
