@@ -17,10 +17,10 @@ from telegram.ext import Application, ContextTypes, Job
 
 from bot.ingest.service import ingest_many
 from bot.push import push_pass
-from bot.push_plan import due_chats, next_due
+from bot.push_plan import due_chats, next_due, next_push_for
 from bot.runtime import Runtime
 from bot.summarize.service import endpoint_configured, summarize_pending
-from storage import deliveries, feeds, papers, subscriptions
+from storage import chats, deliveries, feeds, papers, subscriptions
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ class Scheduler:
     def __init__(self, app: Application, rt: Runtime, clock: Clock = system_clock) -> None:
         self.app, self.rt, self.clock = app, rt, clock
         self._push: Job | None = None
+        self._push_at: datetime | None = None  # by this scheduler's clock
 
     async def start(self) -> None:
         jobs = self.rt.settings.jobs
@@ -79,7 +80,7 @@ class Scheduler:
         return "summarize" in self.rt.settings.jobs and endpoint_configured(self.rt.settings)
 
     async def wake(self) -> None:
-        """Work out the next push time again (settings or subscriptions changed)."""
+        """Work out the next push time again, from every chat."""
         if "push" not in self.rt.settings.jobs:
             return
         now = self.clock()
@@ -87,13 +88,28 @@ class Scheduler:
         delay = RECHECK if when is None else min(max(when - now, timedelta()), RECHECK)
         self._schedule(delay)
 
+    async def chat_changed(self, chat_id: int) -> None:
+        """A chat's settings or subscriptions changed: push sooner if it is now due sooner.
+
+        Only that chat is looked at; a push it no longer needs finds nothing to do.
+        """
+        if "push" not in self.rt.settings.jobs:
+            return
+        chat = await chats.get(self.rt.db, chat_id)
+        subs = await subscriptions.for_chat(self.rt.db, chat_id)
+        now = self.clock()
+        when = await next_push_for(self.rt, chat, subs, now) if chat else None
+        if when is not None and (self._push_at is None or when < self._push_at):
+            self._schedule(max(when - now, timedelta()))
+
     def _schedule(self, delay: timedelta) -> None:
         if self._push is not None:
             self._push.schedule_removal()
+        self._push_at = self.clock() + delay
         self._push = self.app.job_queue.run_once(self._run_push, delay, name="push")
 
     async def _run_push(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        self._push = None
+        self._push, self._push_at = None, None
         try:
             report = await push_pass(self.rt, context.bot, self.clock())
         except Exception:

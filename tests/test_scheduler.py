@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.app import build_application
+from storage import chats
 from tests import digest_world as world
 from tests.fakes.bot_api_updates import FakeUser
 from tests.fakes.conversation import reply_to
@@ -122,3 +123,20 @@ async def test_an_empty_database_is_filled_at_start_and_its_papers_summarized(tm
     assert papers[0] == 4
     assert [row[0] for row in summarized] == ["2406.17001"]  # the one RAG paper
     assert len(model.requests) == 1
+
+
+async def test_a_timezone_change_that_makes_the_digest_due_sends_it_at_once(path, api):
+    rt = await world.runtime(path)
+    await chats.set_timezone(rt.db, ADA.id, "America/Los_Angeles")
+    await rt.close()
+    settings = world.settings(path, api, DIGESTBOT_JOBS="push")
+    clock = TravelClock(DUE + timedelta(hours=2))  # 11:00 in Shanghai, Sunday night in LA
+    async with running(build_application(settings, clock=clock)):
+        sent = await reply_to(api, ADA, "/subscriptions")
+        assert "Next digest: Mon, Jul 1, 2024, 09:00" in sent["text"]  # in LA, hours away
+        assert digests(api) == []
+        mark = api.mark()
+        await reply_to(api, ADA, "/settings timezone Asia/Shanghai")
+        await api.wait_for("sendMessage", count=1, since=api.mark(), timeout=10)
+        assert digests(api) == ["📚 <b>Papers that mattered, Jun 17\u2009–\u200930, 2024</b>"]
+        assert len(api.log.select("sendMessage", since=mark)) == 2  # the settings, the digest

@@ -37,11 +37,11 @@ async def chat_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
     return i18n.negotiate(user.language_code if user else None)
 
 
-async def schedule_changed(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Subscriptions or delivery settings changed: the next push time is worked out again."""
+async def schedule_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The chat's subscriptions or delivery settings changed: its next push is looked at."""
     scheduler = context.application.bot_data.get("scheduler")
-    if scheduler is not None:
-        await scheduler.wake()
+    if scheduler is not None and update.effective_chat is not None:
+        await scheduler.chat_changed(update.effective_chat.id)
 
 
 def now(context: ContextTypes.DEFAULT_TYPE) -> datetime:

@@ -83,7 +83,7 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
                 ),
             )
             return
-    await schedule_changed(context)
+    await schedule_changed(update, context)
     await _show(update, context, chat, lang)
 
 

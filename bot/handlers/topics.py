@@ -84,7 +84,7 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             language=lang,
         )
     await query.answer()
-    await schedule_changed(context)
+    await schedule_changed(update, context)
     shown = render_topics(rt.topics, await _subscribed(update, context), lang)
     await query.edit_message_text(shown.text, reply_markup=shown.keyboard)
 
@@ -122,7 +122,7 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, *, adding:
         except InvalidQuery:
             await _reply(update, _("A keyword query needs 1 to 200 characters between quotes."))
             return
-    await schedule_changed(context)
+    await schedule_changed(update, context)
     await subscriptions_command(update, context)
 
 
