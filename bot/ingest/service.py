@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.ingest import arxiv_api
-from bot.ingest.detect import parse_document
 from bot.ingest.document import FeedProblem, ParsedFeed
 from bot.ingest.fetch import Fetcher
+from bot.ingest.halves import parse_in_halves
 from bot.summarize.extract_worker import Extractor, extractor_for
 from storage import feeds, papers, topics
 from storage.db import Database
@@ -75,11 +75,6 @@ async def store(
     return result.counts
 
 
-async def _parse(data: bytes, source: str, status: int = 200) -> ParsedFeed:
-    # In a worker thread, so that a feed of thousands of papers does not stall the bot.
-    return await asyncio.to_thread(parse_document, data, source, status)
-
-
 async def _fail(db: Database, problem: FeedProblem, report: IngestReport, url: str | None) -> None:
     log.warning("feed not ingested: %s", problem)
     report.fail(problem)
@@ -118,7 +113,7 @@ async def _ingest_url(
             await feeds.record(db, url, status="not-modified")
             return None
         async with extractor_for(len(fetched.body)) as extractor:
-            feed = await _parse(fetched.body, url, fetched.status)
+            feed = await parse_in_halves(fetched.body, url, fetched.status, extractor.worker)
             counts = await store(db, feed, matcher, extractor)
     except FeedProblem as problem:
         await _fail(db, problem, report, url)
@@ -140,7 +135,7 @@ async def _ingest_data(
 ) -> None:
     try:
         async with extractor_for(len(data)) as extractor:
-            feed = await _parse(data, source)
+            feed = await parse_in_halves(data, source, 200, extractor.worker)
             counts = await store(db, feed, matcher, extractor)
     except FeedProblem as problem:
         await _fail(db, problem, report, None)

@@ -40,6 +40,11 @@ class Extractor:
     def in_worker(self) -> bool:
         return self._pool is not None
 
+    @property
+    def worker(self) -> ProcessPoolExecutor | None:
+        """The worker process, which may take other work of the same document first."""
+        return self._pool
+
     async def __call__(self, abstracts: Sequence[str]) -> list[str | None]:
         """The extracts of these abstracts, in their order."""
         if self._pool is not None:
