@@ -73,3 +73,20 @@ async def test_another_chats_paging_button_is_refused(app, api):
     [answer] = await api.wait_for("answerCallbackQuery", since=mark)
     assert "expired" in answer.params["text"]
     assert api.calls("editMessageText", since=mark) == []
+
+
+async def test_pressing_the_same_paging_button_twice_changes_nothing_and_logs_no_error(
+    app, api, caplog
+):
+    ada = api.user(1001)
+    first = await reply_to(api, ada, "/search retrieval")
+    forward = buttons(first)[-1]["callback_data"]
+    await press(api, ada, first, forward, "editMessageText")
+    mark = api.mark()
+    api.user_presses(ada, first, forward)  # a double tap: the same page again
+    [refused] = await api.wait_for("editMessageText", since=mark)
+    assert "not modified" in refused.error
+    await reply_to(api, ada, "/help")  # updates are handled in turn: the press is done with
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    [help_text] = api.calls("sendMessage", since=mark)  # and no apology: nothing went wrong
+    assert "/search" in help_text.params["text"]

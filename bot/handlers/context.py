@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from telegram import Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import i18n
@@ -61,3 +62,15 @@ async def next_push_text(
         if when <= moment:
             return _("being sent now")
         return format_datetime_local(when, lang, chat.timezone)
+
+
+async def edit_unless_unchanged(
+    query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None
+) -> None:
+    """Edit the button's message; a second press of the same button changes nothing."""
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as error:
+        # Telegram refuses an edit to the text already shown; there is nothing to tell.
+        if "not modified" not in error.message.lower():
+            raise

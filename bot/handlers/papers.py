@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks
 from bot.arxiv_ids import to_deep_link
 from bot.cards import card_for
-from bot.handlers.context import chat_language, runtime
+from bot.handlers.context import chat_language, edit_unless_unchanged, runtime
 from bot.handlers.search import show_similar
 from bot.i18n import _, use
 from bot.render import escape, render_card
@@ -58,7 +57,7 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await query.answer()
         card = render_card(view, data.lang)
         # Works alike for a card in a chat and one shared inline (by inline_message_id)
-        await _edit_unless_unchanged(query, card.text, card.keyboard)
+        await edit_unless_unchanged(query, card.text, card.keyboard)
         return
     if query.message is None:
         # A card shared inline lives in a chat the bot may not be in: continue in private
@@ -71,17 +70,6 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     card = render_card(view, await chat_language(update, context))
     await query.message.reply_text(card.text, reply_markup=card.keyboard)
-
-
-async def _edit_unless_unchanged(
-    query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup
-) -> None:
-    try:
-        await query.edit_message_text(text, reply_markup=keyboard)
-    except BadRequest as error:
-        # A second press of the same stale button asks for the text already shown
-        if "not modified" not in error.message.lower():
-            raise
 
 
 async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

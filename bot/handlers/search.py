@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks
-from bot.handlers.context import chat_language, runtime
+from bot.handlers.context import chat_language, edit_unless_unchanged, runtime
 from bot.i18n import _, use
 from bot.render import escape, render_search_page
 from bot.search import search as search_papers
@@ -87,7 +87,7 @@ async def page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     page = await search_papers(rt.db, text, lang=lang, limit=PER_PAGE, offset=offset)
     shown = render_search_page(page, text, request.token, request.page, lang, PER_PAGE)
     await query.answer()
-    await query.edit_message_text(shown.text, reply_markup=shown.keyboard)
+    await edit_unless_unchanged(query, shown.text, shown.keyboard)
 
 
 def register(app: Application) -> None:
