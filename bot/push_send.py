@@ -8,6 +8,8 @@ The bot's AIORateLimiter keeps the overall rate (30/s, or 1,000/s with paid broa
 A rate limit or a network failure puts the chat back for later in the pass; a chat that
 blocked or removed the bot is paused; a group that became a supergroup is moved and sent
 to there; a part Telegram refuses is marked failed and the chat's next part goes on.
+A send that timed out is tried again: Telegram may have taken it, and has no idempotency
+key to ask with, so this is the ledger's window (storage.deliveries) met another way.
 """
 
 from __future__ import annotations

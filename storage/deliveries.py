@@ -3,7 +3,8 @@ completed after, so a push happens once however often the process is stopped or 
 
 A row still open (pending, or claimed by a process that died) is sent on the next pass.
 Only a part Telegram accepted in the moment before `complete` was written can go twice:
-that is the window, one part per chat, the send of it and one autocommitted UPDATE wide.
+that is the window, one part per chat, the send of it and one autocommitted UPDATE wide
+(plus the wait for the connection's write lock, should another write hold it then).
 """
 
 from __future__ import annotations
