@@ -15,11 +15,20 @@ import re
 
 # CJK Unified Ideographs, Extension A, Compatibility Ideographs, and Extension B and on.
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 def has_cjk(text: str) -> bool:
     """Whether the text holds any Chinese character."""
     return _CJK_RUN.search(text) is not None
+
+
+def chinese_share(text: str) -> float:
+    """Chinese characters as a share of Chinese characters and Latin letters (0 without any):
+    Chinese prose naming English terms and titles still scores well above a fifth."""
+    chinese = sum(len(run) for run in _CJK_RUN.findall(text))
+    latin = len(_LATIN.findall(text))
+    return chinese / (chinese + latin) if chinese else 0.0
 
 
 def run_bigrams(run: str) -> list[str]:

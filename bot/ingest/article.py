@@ -10,15 +10,13 @@ the import can say what it dropped.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from bot.ingest import article_lines
 from bot.ingest.article_body import Draft, Event, read_events
 from bot.ingest.article_lines import Line
+from storage.cjk import chinese_share
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
 # Chinese with English paper titles and terms still reads as Chinese well below half.
 _ZH_SHARE = 0.2
 
@@ -166,8 +164,4 @@ def _language(sections: list[Section]) -> str:
     """'zh' when Chinese characters make a fair share of the letters of headings and items."""
     parts = [section.heading for section in sections]
     parts += [f"{item.title}\n{item.summary}" for section in sections for item in section.items]
-    body = "\n".join(parts)
-    chinese = len(_CJK.findall(body))
-    if not chinese:
-        return "en"
-    return "zh" if chinese / (chinese + len(_LATIN.findall(body))) >= _ZH_SHARE else "en"
+    return "zh" if chinese_share("\n".join(parts)) >= _ZH_SHARE else "en"

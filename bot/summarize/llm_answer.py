@@ -14,14 +14,15 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from storage.cjk import chinese_share
+
 GLOSSARY_FILE = Path(__file__).resolve().parent.parent / "data" / "glossary.toml"
 ZH_CHARS = 200
 EN_WORDS = 60
 # "About" 200 characters or 60 words: a little over is fine, half again over is no summary.
 _OVERRUN = 1.5
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LETTER = re.compile(r"[^\W\d_]")
+_OTHER_SCRIPT = 0.2  # a Chinese summary names English terms; an English one, no Chinese
 _FENCE = re.compile(r"^\s*```[a-zA-Z]*\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL)
 _REFUSAL = re.compile(
     r"I['’]m sorry|I am sorry|I cannot|I can['’]t|I am unable|I['’]m unable|as an AI\b"
@@ -116,10 +117,9 @@ def _importance(value: object) -> int:
 
 
 def _check_languages(zh: str, en: str) -> None:
-    cjk_zh = len(_CJK.findall(zh))
-    if cjk_zh == 0 or cjk_zh < 0.2 * len(_LETTER.findall(zh)):
+    if chinese_share(zh) < _OTHER_SCRIPT:
         raise RejectedAnswer("zh text is not Chinese")
-    if len(_CJK.findall(en)) > 0.2 * max(1, len(_LETTER.findall(en))):
+    if chinese_share(en) > _OTHER_SCRIPT:
         raise RejectedAnswer("en text is mostly Chinese")
 
 
