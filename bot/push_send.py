@@ -19,9 +19,10 @@ import contextlib
 import logging
 import time
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from itertools import groupby
+from operator import attrgetter
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -120,9 +121,9 @@ class Broadcast:
             after = batch[-1].chat_id
             await deliveries.claim(self.db, batch)
             texts = await deliveries.texts(self.db, sorted({p.text_id for p in batch}))
-            for chat_id, parts in _by_chat(batch):
+            for chat_id, parts in groupby(batch, key=attrgetter("chat_id")):
                 self._outstanding += 1
-                await self._queue.put(_Job(chat_id, parts, texts=texts))
+                await self._queue.put(_Job(chat_id, list(parts), texts=texts))
 
     async def _worker(self) -> None:
         while True:
@@ -260,14 +261,3 @@ def _send_args(job: _Job, part: Part, paid_broadcast: bool) -> dict:
     if paid_broadcast:
         args["allow_paid_broadcast"] = True
     return args
-
-
-def _by_chat(parts: list[Part]) -> Iterator[tuple[int, list[Part]]]:
-    current: list[Part] = []
-    for part in parts:
-        if current and part.chat_id != current[0].chat_id:
-            yield current[0].chat_id, current
-            current = []
-        current.append(part)
-    if current:
-        yield current[0].chat_id, current

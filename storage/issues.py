@@ -53,13 +53,13 @@ candidates AS (
       AND (coalesce(p.announce_type, 'new') NOT IN ('replace', 'replace-cross')
            OR p.submitted_at >= :start)
 )
-SELECT c.paper_id FROM candidates c
+SELECT c.paper_id,
+       (SELECT max(s.importance) FROM summaries s WHERE s.paper_id = c.paper_id) AS importance
+FROM candidates c
 JOIN papers p ON p.id = c.paper_id
 LEFT JOIN picks ON picks.paper_id = c.paper_id
 LEFT JOIN paper_topics pt ON pt.paper_id = c.paper_id AND pt.topic_slug = :topic
-ORDER BY picks.position IS NULL, picks.position,
-         (SELECT max(s.importance) FROM summaries s WHERE s.paper_id = c.paper_id) IS NULL,
-         (SELECT max(s.importance) FROM summaries s WHERE s.paper_id = c.paper_id) DESC,
+ORDER BY picks.position IS NULL, picks.position, importance IS NULL, importance DESC,
          coalesce(pt.score, 0) DESC, p.announced_at DESC, p.id DESC
 LIMIT :cap
 """
