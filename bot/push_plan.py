@@ -59,14 +59,20 @@ async def next_push_for(
     return next_due(chat, now, rt)[1]
 
 
-async def due_chats(rt: Runtime, now: datetime) -> list[DueChat]:
+async def due_chats(
+    rt: Runtime,
+    now: datetime,
+    active: list[tuple[Chat, list[Subscription]]] | None = None,
+) -> list[DueChat]:
     """Active subscribed chats whose latest due period has no ledger rows yet.
 
     A chat that subscribed after that period's due time waits for the next one: its first
     digest is never a fortnight-old one sent the moment it subscribes.
     """
     found = []
-    for chat, subs in await subscriptions.active_chats(rt.db):
+    if active is None:
+        active = await subscriptions.active_chats(rt.db)
+    for chat, subs in active:
         period, due = latest_due(chat, now, rt)
         if min(s.created_at for s in subs) <= due:
             found.append(DueChat(chat, tuple(subs), period, due))

@@ -39,10 +39,10 @@ def system_clock() -> datetime:
 async def next_push_at(rt: Runtime, now: datetime) -> datetime | None:
     """When a pass next has something to do: now if anything is due or open, else the
     earliest chat's next due time; None without subscribed chats."""
-    if await deliveries.open_count(rt.db) or await due_chats(rt, now):
+    active = await subscriptions.active_chats(rt.db)
+    if await deliveries.open_count(rt.db) or await due_chats(rt, now, active):
         return now
-    found = await subscriptions.active_chats(rt.db)
-    return min((next_due(chat, now, rt)[1] for chat, _ in found), default=None)
+    return min((next_due(chat, now, rt)[1] for chat, _ in active), default=None)
 
 
 async def ingestion_overdue(rt: Runtime, now: datetime) -> bool:
