@@ -60,10 +60,8 @@ async def add_paper(
     matches = [TopicMatch(slug, score) for slug, score in topics.items()]
     await stored_topics.assign(rt.db, [(paper_id, matches)])
     for lang, text in (summaries_by_lang or {"en": f"What {arxiv_id} found."}).items():
-        source = "llm"
-        await summaries.put(
-            rt.db, paper_id, Summary(lang, text, source, model="m", importance=importance)
-        )
+        summary = Summary(lang, text, "llm", model="m", importance=importance)
+        await summaries.put(rt.db, paper_id, summary)
     return paper_id
 
 
