@@ -87,7 +87,7 @@ async def _wanted(
 
 
 class _Run:
-    """One run's shared state: the queue of papers, the spend so far, the storage lock."""
+    """One run's shared state: the queue of papers and the spend so far."""
 
     def __init__(self, db: Database, client: ChatClient, settings: Settings, day: ledger.Spend):
         self.db, self.client, self.limits = db, client, settings.summary
@@ -95,7 +95,6 @@ class _Run:
         self.report = SummaryRun()
         self.papers: asyncio.Queue[Paper] = asyncio.Queue()
         self.glossary = load_glossary()
-        self.write_lock = asyncio.Lock()  # one connection: one transaction at a time
         self.failures_in_a_row = 0
 
     def token_budget_spent(self) -> str | None:
@@ -137,8 +136,8 @@ class _Run:
         await self.write(ledger.LedgerEntry(paper.id, model, at, outcome, reason, *tokens), answer)
 
     async def write(self, entry: ledger.LedgerEntry, answer: SummaryAnswer | None = None) -> None:
-        """Store the summaries (a better source is kept) and the ledger row; count them."""
-        async with self.write_lock:
+        """Store the summaries (a better source is kept) and the ledger row in one commit."""
+        async with self.db.transaction():
             if answer is not None:
                 for lang, text in (("zh", answer.zh), ("en", answer.en)):
                     summary = Summary(
