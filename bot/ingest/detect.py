@@ -1,9 +1,16 @@
-"""Any arXiv document — RSS, API Atom, or a saved JSON API answer — told apart by its content."""
+"""Any arXiv document — RSS, API Atom, or a saved JSON API answer — told apart by its content,
+and a Hugging Face Daily Papers answer told from them."""
 
 from __future__ import annotations
 
 from bot.ingest import arxiv_api, arxiv_rss
 from bot.ingest.document import FeedProblem, ParsedFeed, looks_recorded, read, unwrap_recorded
+from bot.ingest.hf_daily import looks_like_daily_list
+
+
+def is_hf_daily(data: bytes) -> bool:
+    """True for a Hugging Face `daily_papers` answer (a JSON array), which is not a feed."""
+    return looks_like_daily_list(data)
 
 
 def parse_document(data: bytes, source: str, status: int = 200) -> ParsedFeed:

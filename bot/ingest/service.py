@@ -16,7 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from bot.ingest import arxiv_api
+from bot.ingest import arxiv_api, hf_daily, hf_ingest
+from bot.ingest.detect import is_hf_daily
 from bot.ingest.document import FeedProblem, ParsedFeed
 from bot.ingest.fetch import Fetcher
 from bot.ingest.halves import parse_in_halves
@@ -133,6 +134,9 @@ async def _ingest_url(
 async def _ingest_data(
     db: Database, data: bytes, source: str, matcher: Matcher | None, report: IngestReport
 ) -> None:
+    if is_hf_daily(data):
+        await hf_ingest.store_document(db, data, source, report, matcher)
+        return
     try:
         async with extractor_for(len(data)) as extractor:
             feed = await parse_in_halves(data, source, 200, extractor.worker)
@@ -198,7 +202,9 @@ async def ingest_many(
     report = IngestReport()
     async with _fetcher_for(fetcher) as active:
         for source in sources:
-            if isinstance(source, str) and _is_url(source):
+            if isinstance(source, str) and hf_daily.is_day_url(source):
+                await hf_ingest.ingest_day_url(db, source, active, report, matcher)
+            elif isinstance(source, str) and _is_url(source):
                 await _ingest_url(db, source, active, matcher, report)
             else:
                 await _ingest_path(db, Path(source), matcher, report)
