@@ -23,6 +23,8 @@ DEFAULT_SOURCES = tuple(
     f"https://rss.arxiv.org/rss/{category}"
     for category in ("cs.CL", "cs.AI", "cs.LG", "cs.IR", "cs.CV", "stat.ML")
 )
+HF_SOURCE = "hf"  # the word among DIGESTBOT_SOURCES for Hugging Face Daily Papers
+DEFAULT_HF_API = "https://huggingface.co/api"
 DEFAULT_ISSUE_SIZE = 10
 JOBS = frozenset({"ingest", "summarize", "push"})
 _TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
@@ -71,6 +73,8 @@ class Settings:
     topics_file: Path | None = None
     sources: tuple[str, ...] = DEFAULT_SOURCES
     arxiv_api_url: str = DEFAULT_ARXIV_API
+    hf_daily: bool = True  # Hugging Face Daily Papers read after the feeds
+    hf_api_url: str = DEFAULT_HF_API
     openai_base_url: str | None = None
     openai_api_key: str | None = field(default=None, repr=False)
     summary_model: str | None = None
@@ -183,10 +187,19 @@ def _jobs(value: str | None) -> frozenset[str]:
     return chosen
 
 
+def _source_words(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in re.split(r"[\s,]+", value) if part.strip())
+
+
+def _hf_daily(value: str | None) -> bool:
+    """Daily Papers are read by default; a source list without the word `hf` leaves them out."""
+    return not value or HF_SOURCE in (word.lower() for word in _source_words(value))
+
+
 def _sources(value: str | None) -> tuple[str, ...]:
     if not value:
         return DEFAULT_SOURCES
-    urls = tuple(part.strip() for part in re.split(r"[\s,]+", value) if part.strip())
+    urls = tuple(word for word in _source_words(value) if word.lower() != HF_SOURCE)
     for url in urls:
         _url("DIGESTBOT_SOURCES", url)
     return urls
@@ -272,6 +285,8 @@ def load(
         topics_file=_topics_file(get("DIGESTBOT_TOPICS")),
         sources=_sources(get("DIGESTBOT_SOURCES")),
         arxiv_api_url=_url("DIGESTBOT_ARXIV_API", get("DIGESTBOT_ARXIV_API")) or DEFAULT_ARXIV_API,
+        hf_daily=_hf_daily(get("DIGESTBOT_SOURCES")),
+        hf_api_url=_url("DIGESTBOT_HF_API", get("DIGESTBOT_HF_API")) or DEFAULT_HF_API,
         openai_base_url=_url("OPENAI_BASE_URL", get("OPENAI_BASE_URL")),
         openai_api_key=get("OPENAI_API_KEY") or None,
         summary_model=get("DIGESTBOT_SUMMARY_MODEL") or None,

@@ -1,5 +1,5 @@
-"""The bot's timed work on the JobQueue: the fortnightly push, daily ingestion, and the
-summaries after each ingestion and daily.
+"""The bot's timed work on the JobQueue: the fortnightly push, daily ingestion (the arXiv feeds,
+then Hugging Face Daily Papers), and the summaries after each ingestion and daily.
 
 Nothing is remembered in the job queue itself: the next push time is worked out from the
 database after every pass, after a change of settings or subscriptions, and at least hourly,
@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from telegram.ext import Application, ContextTypes, Job
 
-from bot.ingest.service import ingest_many
+from bot.ingest.daily import ingest_configured
 from bot.push import push_pass
 from bot.push_plan import due_chats, next_due, next_push_for
 from bot.runtime import Runtime
@@ -124,7 +124,9 @@ class Scheduler:
             await self.wake()
 
     async def _ingest(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        report = await ingest_many(self.rt.db, self.rt.settings.sources, matcher=self.rt.matcher)
+        report = await ingest_configured(
+            self.rt.db, self.rt.settings, self.clock().date(), matcher=self.rt.matcher
+        )
         log.info(
             "ingestion: %d new, %d updated, %d errors",
             report.new,

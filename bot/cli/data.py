@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import i18n
@@ -14,6 +15,7 @@ from bot.arxiv_ids import parse as parse_arxiv_id
 from bot.config import Settings
 from bot.i18n import _, ngettext
 from bot.ingest import service as ingest_service
+from bot.ingest.daily import ingest_configured
 from bot.runtime import Runtime, open_runtime
 from bot.summarize import offline as offline_summaries
 from storage import papers as stored_papers
@@ -39,11 +41,15 @@ def fail(args: argparse.Namespace, message: str) -> None:
 
 
 async def ingest(args: argparse.Namespace, settings: Settings) -> int:
-    """Fetch the given feeds (or the configured ones) and read the given files."""
+    """Fetch the given feeds (or the configured sources) and read the given files."""
     rt = await open_runtime(settings)
     try:
-        sources = [*args.source, *(Path(p) for p in args.file)] or list(settings.sources)
-        report = await ingest_service.ingest_many(rt.db, sources, matcher=rt.matcher)
+        sources = [*args.source, *(Path(p) for p in args.file)]
+        if sources:
+            report = await ingest_service.ingest_many(rt.db, sources, matcher=rt.matcher)
+        else:
+            today = datetime.now(UTC).date()
+            report = await ingest_configured(rt.db, settings, today, matcher=rt.matcher)
         # Papers stored before the offline fallback existed get their extract once.
         await offline_summaries.fill_missing(rt.db)
     finally:
