@@ -127,6 +127,13 @@ async def test_a_weekend_without_a_list_answers_404_which_is_a_read_not_an_error
     assert (await feeds.get(db, hf.url("2024-06-08"))).status == "ok"
 
 
+async def test_an_empty_list_counts_as_read_for_its_day(db, hf):
+    hf.script("2024-06-17", json_answer([]))
+    report = await read_day(db, hf, "2024-06-17")
+    assert (report.new, report.errors) == (0, [])
+    assert await hf_signals.last_day_read(db) == date(2024, 6, 17)
+
+
 async def test_a_429_is_retried_after_the_wait_hugging_face_asks_for(db, hf):
     hf.script(
         "2024-06-03",

@@ -50,6 +50,12 @@ class DailyList:
     source: str
     entries: tuple[Listed, ...]
     skipped: int = 0
+    day: date | None = None  # the list's day, when the URL or the file name gives it
+
+    @property
+    def days(self) -> list[date]:
+        """The days this answer reads, an empty list's included."""
+        return sorted({entry.day for entry in self.entries} | ({self.day} if self.day else set()))
 
 
 def day_url(base: str, day: date) -> str:
@@ -104,7 +110,7 @@ def parse_daily(data: bytes, source: str, day: date | None = None) -> DailyList:
         seen = entries.get(listed.paper.arxiv_id)
         if seen is None or listed.upvotes > seen.upvotes:
             entries[listed.paper.arxiv_id] = listed
-    return DailyList(source, tuple(entries.values()), skipped)
+    return DailyList(source, tuple(entries.values()), skipped, day)
 
 
 def entry(raw: object, day: date | None) -> Listed | None:

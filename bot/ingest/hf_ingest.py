@@ -54,7 +54,7 @@ async def store_list(
         topics_for = matcher.match if matcher is not None else None
         result = await papers.upsert(db, fresh, topics_for=topics_for, extract_all=Extractor())
         ids = {i: p.id for i, p in (await papers.get_many(db, list(by_id))).items()}
-        for day in sorted({entry.day for entry in daily.entries}):
+        for day in daily.days:
             signals = [
                 DaySignal(ids[e.paper.arxiv_id], e.upvotes, e.comments)
                 for e in daily.entries

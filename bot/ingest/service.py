@@ -181,7 +181,7 @@ async def ingest_bytes(
 async def ingest_file(
     db: Database, path: str | Path, *, matcher: Matcher | None = None
 ) -> IngestReport:
-    """A saved RSS feed, API Atom answer or JSON-wrapped API answer, stored."""
+    """A saved RSS feed, API Atom answer, JSON-wrapped API answer or Daily Papers list, stored."""
     report = IngestReport()
     await _ingest_path(db, Path(path), matcher, report)
     return report
