@@ -68,10 +68,10 @@ async def record(db: Database, day: date, signals: Sequence[DaySignal]) -> None:
         await record_within(conn, day, signals)
 
 
-async def last_day_read(db: Database) -> date | None:
-    """The latest day whose list (or its absence) was read."""
-    row = await db.fetchone("SELECT max(day) FROM hf_daily_days")
-    return date.fromisoformat(row[0]) if row and row[0] else None
+async def days_read(db: Database, since: date) -> set[date]:
+    """The days from `since` whose list (or its absence) was read."""
+    rows = await db.fetchall("SELECT day FROM hf_daily_days WHERE day >= ?", (since.isoformat(),))
+    return {date.fromisoformat(row[0]) for row in rows}
 
 
 async def for_day(db: Database, day: date) -> dict[str, DaySignal]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -155,15 +155,25 @@ def test_the_day_comes_from_the_url_the_file_name_or_else_each_entrys_listing_ti
     assert [e.day for e in daily.entries] == [date(2024, 6, 4), date(2024, 6, 3), date(2024, 6, 3)]
 
 
-def test_a_run_reads_the_weekdays_since_the_last_one_read_and_always_yesterday_and_today():
+def weekdays(first: date, last: date) -> list[date]:
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return [day for day in days if day.weekday() < 5]
+
+
+def test_a_run_reads_the_weekdays_not_read_yet_and_always_yesterday_and_today():
     wednesday = date(2024, 6, 12)
-    assert days_to_read(wednesday, date(2024, 6, 12)) == [date(2024, 6, 11), wednesday]
-    after_a_long_weekend = days_to_read(date(2024, 6, 11), date(2024, 6, 6))
-    assert after_a_long_weekend == [date(2024, 6, 7), date(2024, 6, 10), date(2024, 6, 11)]
-    never = days_to_read(wednesday, None)
-    assert never[0] == date(2024, 5, 29)
-    assert len(never) == 11
-    assert days_to_read(date(2024, 6, 16), date(2024, 6, 14)) == []  # a Sunday: no lists
+    fortnight = weekdays(date(2024, 5, 29), wednesday)
+    assert days_to_read(wednesday, set()) == fortnight  # two weeks back on a fresh database
+    assert days_to_read(wednesday, set(fortnight)) == [date(2024, 6, 11), wednesday]
+    missed = set(fortnight) - {date(2024, 6, 4), date(2024, 6, 7)}
+    assert days_to_read(wednesday, missed) == [
+        date(2024, 6, 4),
+        date(2024, 6, 7),
+        date(2024, 6, 11),
+        wednesday,
+    ]
+    sunday = date(2024, 6, 16)
+    assert days_to_read(sunday, set(weekdays(date(2024, 6, 3), sunday))) == []  # no lists
 
 
 @pytest.fixture

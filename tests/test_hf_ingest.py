@@ -123,7 +123,7 @@ async def test_upvotes_that_grow_between_reads_are_raised_and_an_earlier_snapsho
 async def test_a_weekend_without_a_list_answers_404_which_is_a_read_not_an_error(db, hf):
     report = await read_day(db, hf, "2024-06-08")
     assert report.errors == []
-    assert await hf_signals.last_day_read(db) == date(2024, 6, 8)
+    assert await hf_signals.days_read(db, date(2024, 6, 1)) == {date(2024, 6, 8)}
     assert (await feeds.get(db, hf.url("2024-06-08"))).status == "ok"
 
 
@@ -131,7 +131,7 @@ async def test_an_empty_list_counts_as_read_for_its_day(db, hf):
     hf.script("2024-06-17", json_answer([]))
     report = await read_day(db, hf, "2024-06-17")
     assert (report.new, report.errors) == (0, [])
-    assert await hf_signals.last_day_read(db) == date(2024, 6, 17)
+    assert await hf_signals.days_read(db, date(2024, 6, 1)) == {date(2024, 6, 17)}
 
 
 async def test_a_429_is_retried_after_the_wait_hugging_face_asks_for(db, hf):
@@ -197,6 +197,32 @@ async def test_a_run_reads_the_missed_weekdays_and_yesterday_and_today_but_no_we
     assert second_run == ["2024-06-05", "2024-06-06", "2024-06-07", "2024-06-10"]
     assert report.errors == []
     assert report.new == 0  # the trimmed recordings hold 3 and 13 June only
+
+
+async def test_a_day_whose_read_failed_is_read_again_by_the_next_run(db, hf):
+    hf.script("2024-06-03", Answer(body=b"[{", content_type=JSON_TYPE), json_answer(JUNE_3))
+    async with quick_fetcher() as fetcher:
+        first = IngestReport()
+        await ingest_recent(db, hf.base_url, date(2024, 6, 4), first, fetcher=fetcher)
+        second = IngestReport()
+        await ingest_recent(db, hf.base_url, date(2024, 6, 6), second, fetcher=fetcher)
+    assert len(first.errors) == 1
+    assert (second.new, second.errors) == (3, [])
+    second_run = [r.query["date"] for r in hf.seen()][-3:]
+    assert second_run == ["2024-06-03", "2024-06-05", "2024-06-06"]
+
+
+async def test_when_hugging_face_cannot_be_reached_a_run_stops_at_the_first_day(db, hf, caplog):
+    for day in ("2024-06-05", "2024-06-06"):
+        hf.script(day, Answer(503, b"", JSON_TYPE))
+    report = IngestReport()
+    async with quick_fetcher(attempts=2) as fetcher:
+        with caplog.at_level(logging.WARNING, logger="bot.ingest"):
+            await ingest_recent(db, hf.base_url, date(2024, 6, 6), report, fetcher=fetcher)
+    assert [r.query["date"] for r in hf.seen()][-2:] == ["2024-06-05", "2024-06-05"]
+    assert len(report.errors) == 1
+    assert "HTTP 503" in report.errors[0]
+    assert len(caplog.records) == 1
 
 
 async def test_a_day_url_given_as_a_source_is_read_as_a_list(db, hf):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -55,7 +55,8 @@ async def test_the_daily_job_reads_the_feeds_then_daily_papers_then_completes_th
 ):
     db_path = tmp_path / "fresh.sqlite3"
     rt = await world.runtime(db_path)
-    await hf_signals.record(rt.db, date(2024, 6, 3), [])  # read before: no two weeks to catch up
+    for back in range(15):  # the fortnight before read already: nothing to catch up
+        await hf_signals.record(rt.db, date(2024, 6, 4) - timedelta(days=back), [])
     await rt.close()
     async with FakeArxiv() as arxiv, FakeHf(HF) as hf:
         feed = arxiv.script(

@@ -9,6 +9,7 @@ day without a list (a weekend, a holiday) answers 404, which is a read, not a fa
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -27,18 +28,18 @@ if TYPE_CHECKING:
 log = logging.getLogger("bot.ingest")
 
 CATCH_UP = timedelta(days=14)  # the furthest back a run reaches for days it missed
+# Problems of reaching the server rather than of one day's answer.
+_UNREACHABLE = frozenset({"timeout", "network", "http", "bad-url"})
 HF_INTERVAL = 1.0  # seconds between requests: a few a day, no need for arXiv's three
 
 
-def days_to_read(today: date, last_read: date | None, catch_up: timedelta = CATCH_UP) -> list[date]:
-    """Weekdays from the day after the last one read (at most `catch_up` back) to today,
-    and always yesterday and today, whose lists still grow."""
+def days_to_read(today: date, read: Collection[date], catch_up: timedelta = CATCH_UP) -> list[date]:
+    """The weekdays of the last `catch_up` whose list was not read yet, a failed read's
+    included, and always yesterday and today, whose lists still grow."""
     first = today - catch_up
-    if last_read is not None:
-        first = max(first, last_read + timedelta(days=1))
-    first = min(first, today - timedelta(days=1))
-    days = (first + timedelta(days=n) for n in range((today - first).days + 1))
-    return [day for day in days if day.weekday() < 5]
+    days = (first + timedelta(days=n) for n in range(catch_up.days + 1))
+    growing = today - timedelta(days=1)
+    return [day for day in days if day.weekday() < 5 and (day not in read or day >= growing)]
 
 
 async def store_list(
@@ -90,8 +91,8 @@ async def ingest_day_url(
     fetcher: Fetcher,
     report: IngestReport,
     matcher: Matcher | None = None,
-) -> bool:
-    """One day's list fetched with a conditional GET and stored; False when it failed."""
+) -> FeedProblem | None:
+    """One day's list fetched with a conditional GET and stored; what went wrong, if anything."""
     day = hf_daily.day_of_url(url)
     state = await feeds.get(db, url)
     try:
@@ -99,11 +100,11 @@ async def ingest_day_url(
         if fetched.not_modified:
             report.not_modified += 1
             await feeds.record(db, url, status="not-modified")
-            return True
+            return None
         if fetched.status == 404 and day is not None:
             await hf_signals.record(db, day, [])  # no list that day: read, nothing on it
             await feeds.record(db, url, status="ok")
-            return True
+            return None
         if fetched.status >= 400:
             raise FeedProblem("http", url, f"HTTP {fetched.status} from Hugging Face")
         daily = hf_daily.parse_daily(fetched.body, url, day)
@@ -112,7 +113,7 @@ async def ingest_day_url(
         log.warning("Hugging Face list not ingested: %s", problem)
         report.fail(problem)
         await feeds.record(db, url, status="error", error=str(problem))
-        return False
+        return problem
     _note_skipped(daily)
     report.add(counts)
     await feeds.record(
@@ -123,7 +124,7 @@ async def ingest_day_url(
         etag=fetched.etag,
         last_modified=fetched.last_modified,
     )
-    return True
+    return None
 
 
 async def ingest_recent(
@@ -135,13 +136,17 @@ async def ingest_recent(
     matcher: Matcher | None = None,
     fetcher: Fetcher | None = None,
 ) -> None:
-    """The lists of the days not read since the last run, and of yesterday and today."""
-    days = days_to_read(today, await hf_signals.last_day_read(db))
+    """The lists of the days not read yet, and of yesterday and today. A day that cannot be
+    fetched ends the run: the days after it would fail alike, and the next run reads them."""
+    days = days_to_read(today, await hf_signals.days_read(db, today - CATCH_UP))
     own = fetcher is None
     active = fetcher or Fetcher(min_interval=HF_INTERVAL)
     try:
         for day in days:
-            await ingest_day_url(db, hf_daily.day_url(base, day), active, report, matcher)
+            url = hf_daily.day_url(base, day)
+            problem = await ingest_day_url(db, url, active, report, matcher)
+            if problem is not None and problem.kind in _UNREACHABLE:
+                break
     finally:
         if own:
             await active.aclose()
