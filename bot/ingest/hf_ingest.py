@@ -81,7 +81,7 @@ async def store_document(
         log.warning("Hugging Face list not ingested: %s", problem)
         report.fail(problem)
         return
-    _note_skipped(daily)
+    _note_stored(daily, counts)
     report.add(counts)
 
 
@@ -114,7 +114,7 @@ async def ingest_day_url(
         report.fail(problem)
         await feeds.record(db, url, status="error", error=str(problem))
         return problem
-    _note_skipped(daily)
+    _note_stored(daily, counts)
     report.add(counts)
     await feeds.record(
         db,
@@ -152,7 +152,9 @@ async def ingest_recent(
             await active.aclose()
 
 
-def _note_skipped(daily: hf_daily.DailyList) -> None:
+def _note_stored(daily: hf_daily.DailyList, counts: UpsertCounts) -> None:
+    """One progress line per list, and one warning when entries had to be skipped."""
+    log.info("%s: %d papers listed, %d of them new", daily.source, len(daily.entries), counts.new)
     if daily.skipped:
         log.warning(
             "%s: %d of %d entries skipped as malformed",
