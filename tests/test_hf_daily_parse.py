@@ -84,6 +84,7 @@ def test_hidden_authors_are_left_out_and_the_others_keep_their_order():
         ("id", None),
         ("id", "not-an-id"),
         ("id", 2405.21075),
+        ("id", "2405.21075" + " " * 100),
         ("title", ""),
         ("title", "x" * 5000),
         ("summary", ["a list"]),
@@ -104,6 +105,15 @@ def test_an_entry_that_cannot_be_trusted_is_skipped_and_counted(field, value):
         raw[0]["paper"]["id"],
         raw[2]["paper"]["id"],
     ]
+
+
+def test_an_entry_without_an_abstract_or_authors_is_kept_with_them_empty():
+    raw = entries()
+    raw[0]["paper"]["summary"] = None
+    del raw[0]["paper"]["authors"]
+    daily = parse_daily(answer(raw), "sparse", date(2024, 6, 3))
+    assert daily.skipped == 0
+    assert (daily.entries[0].paper.abstract, daily.entries[0].paper.authors) == ("", ())
 
 
 def test_entries_that_are_not_objects_are_skipped_too():

@@ -118,10 +118,12 @@ def entry(raw: object, day: date | None) -> Listed | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("paper"), dict):
         return None
     paper = raw["paper"]
-    ref = arxiv_ids.parse(paper["id"]) if isinstance(paper.get("id"), str) else None
+    given = paper.get("id")
+    ref = arxiv_ids.parse(given) if isinstance(given, str) and len(given) <= 64 else None
     title = _text(paper.get("title") or raw.get("title"), MAX_TITLE)
-    abstract = _text(paper.get("summary", ""), MAX_ABSTRACT)
-    authors = _authors(paper.get("authors", []))
+    # An absent abstract or author list is empty; one of the wrong type is not to be trusted.
+    abstract = _text(paper.get("summary") or "", MAX_ABSTRACT)
+    authors = _authors(paper.get("authors") or [])
     upvotes = _count(paper.get("upvotes", 0))
     comments = _count(raw.get("numComments", 0))
     listed_at = _datetime(raw.get("publishedAt"))
