@@ -18,6 +18,7 @@ from storage.models import Paper, Topic, TopicMatch
 from tests.conftest import FIXTURES
 from tests.fakes.arxiv_server import Answer
 from tests.fakes.hf_server import JSON_TYPE, FakeHf, json_answer
+from tests.test_hf_daily_parse import SHARED_HF
 
 HF = FIXTURES / "hf_daily"
 JUNE_3 = json.loads((HF / "2024-06-03.json").read_bytes())
@@ -234,3 +235,20 @@ async def test_a_saved_answer_is_ingested_as_a_file_its_day_taken_from_its_name(
     report = await ingest_file(db, HF / "2024-06-13.json")
     assert (report.new, report.errors) == (3, [])
     assert len(await hf_signals.for_day(db, date(2024, 6, 13))) == 3
+
+
+async def test_a_real_fortnight_served_over_http_is_read_day_by_day_and_then_answered_304(db):
+    if not SHARED_HF.is_dir():
+        pytest.skip(f"recorded Hugging Face answers not found at {SHARED_HF}")
+    listed = {
+        e["paper"]["id"] for path in SHARED_HF.glob("*.json") for e in json.loads(path.read_bytes())
+    }
+    async with FakeHf(SHARED_HF) as hf, quick_fetcher() as fetcher:
+        first, again = IngestReport(), IngestReport()
+        await ingest_recent(db, hf.base_url, date(2024, 6, 14), first, fetcher=fetcher)
+        await ingest_recent(db, hf.base_url, date(2024, 6, 14), again, fetcher=fetcher)
+        asked = [r.query["date"] for r in hf.seen()]
+    assert (first.new, first.errors) == (len(listed), [])
+    assert await hf_signals.counts(db) == (len(listed), len(listed))
+    assert len(asked) == 11 + 2  # a fortnight of weekdays, then yesterday and today again
+    assert (again.not_modified, again.new, again.errors) == (2, 0, [])
