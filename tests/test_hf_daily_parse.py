@@ -155,7 +155,7 @@ def test_an_answer_is_told_from_arxiv_documents_by_its_content():
 
 def test_the_day_comes_from_the_url_the_file_name_or_else_each_entrys_listing_time():
     url = day_url("https://huggingface.co/api/", date(2024, 6, 3))
-    assert url == "https://huggingface.co/api/daily_papers?date=2024-06-03"
+    assert url == "https://huggingface.co/api/daily_papers?date=2024-06-03&limit=100"
     assert day_of_url(url) == date(2024, 6, 3)
     assert day_of_name("/saved/2024-06-13.json") == date(2024, 6, 13)
     assert day_of_name("/saved/latest.json") is None

@@ -28,6 +28,7 @@ MAX_TITLE = 1000
 MAX_ABSTRACT = 20_000
 MAX_AUTHORS = 3000
 MAX_COUNT = 10_000_000  # upvotes or comments beyond this are not a real count
+DAY_LIMIT = 100  # papers asked for a day: the endpoint's largest page (its default is 50)
 
 _START = re.compile(rb"^\s*\[\s*(?:\]|\{)")
 _DAY_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -59,8 +60,8 @@ class DailyList:
 
 
 def day_url(base: str, day: date) -> str:
-    """The endpoint's URL for one day's list."""
-    return f"{base.rstrip('/')}/daily_papers?date={day.isoformat()}"
+    """The endpoint's URL for one day's whole list."""
+    return f"{base.rstrip('/')}/daily_papers?date={day.isoformat()}&limit={DAY_LIMIT}"
 
 
 def is_day_url(url: str) -> bool:

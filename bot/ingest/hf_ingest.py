@@ -155,6 +155,12 @@ async def ingest_recent(
 def _note_stored(daily: hf_daily.DailyList, counts: UpsertCounts) -> None:
     """One progress line per list, and one warning when entries had to be skipped."""
     log.info("%s: %d papers listed, %d of them new", daily.source, len(daily.entries), counts.new)
+    if len(daily.entries) + daily.skipped >= hf_daily.DAY_LIMIT:
+        log.warning(
+            "%s: a full page; papers past the first %d are not read",
+            daily.source,
+            hf_daily.DAY_LIMIT,
+        )
     if daily.skipped:
         log.warning(
             "%s: %d of %d entries skipped as malformed",
