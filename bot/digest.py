@@ -1,5 +1,6 @@
 """A chat's digest for a period: its subscribed topics' issues and its saved queries' issues,
-with the papers and summaries to show. Rendering is bot.render_digest's.
+with the papers, summaries and each topic paper's score to show. Rendering is
+bot.render_digest's; the ranking is bot.ranking's.
 """
 
 from __future__ import annotations
@@ -8,7 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot import issue_ranking
+from bot.issue_ranking import RankedIssue
 from bot.periods import Period
+from bot.ranking import Score, Weights
 from storage import issues, papers, summaries
 from storage.db import Database
 from storage.models import Paper, Summary, Topic
@@ -19,6 +23,7 @@ class Section:
     topic: Topic | None  # exactly one of topic and query is set
     query: str | None
     papers: tuple[Paper, ...]
+    scores: tuple[Score | None, ...] = ()  # beside papers, for a topic's section: why each is in
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +41,7 @@ class Digest:
 class IssueCache:
     """Topic issues already looked up in one pass: ten thousand chats share a handful."""
 
-    topics: dict[tuple[date, str], issues.Issue] = field(default_factory=dict)
+    topics: dict[tuple[date, str], RankedIssue] = field(default_factory=dict)
     papers: dict[int, Paper] = field(default_factory=dict)
     summaries: dict[int, dict[str, Summary]] = field(default_factory=dict)
 
@@ -52,6 +57,7 @@ async def compose(
     cap: int = issues.DEFAULT_CAP,
     freeze: bool = False,
     cache: IssueCache | None = None,
+    weights: Weights | None = None,
 ) -> Digest:
     """The digest of some topics (in the configured order), then a chat's saved queries.
 
@@ -59,24 +65,31 @@ async def compose(
     """
     cache = cache if cache is not None else IssueCache()
     wanted = set(topic_slugs)
-    found: list[tuple[Topic | None, str | None, issues.Issue]] = []
+    found: list[tuple[Topic | None, str | None, RankedIssue]] = []
     for topic in sorted((t for t in topics if t.slug in wanted), key=lambda t: t.position):
         key = (period.start, topic.slug)
-        issue = cache.topics.get(key)
-        if issue is None or (freeze and not issue.frozen):
-            issue = await issues.topic_issue(db, period.start, topic.slug, cap=cap, freeze=freeze)
-            cache.topics[key] = issue
-        found.append((topic, None, issue))
+        ranked = cache.topics.get(key)
+        if ranked is None or (freeze and not ranked.issue.frozen):
+            ranked = await issue_ranking.topic_issue(
+                db, period.start, topic.slug, cap=cap, freeze=freeze, weights=weights
+            )
+            cache.topics[key] = ranked
+        found.append((topic, None, ranked))
     for query in queries if chat_id is not None else ():
         issue = await issues.query_issue(db, period.start, chat_id, query, cap=cap, freeze=freeze)
-        found.append((None, query, issue))
-    await _load(db, cache, [pid for *_, issue in found for pid in issue.paper_ids])
-    sections = tuple(
-        Section(topic, query, tuple(cache.papers[p] for p in issue.paper_ids if p in cache.papers))
-        for topic, query, issue in found
-    )
+        found.append((None, query, RankedIssue(issue)))
+    await _load(db, cache, [p for *_, ranked in found for p in ranked.issue.paper_ids])
+    sections = tuple(_section(topic, query, ranked, cache) for topic, query, ranked in found)
     shown = {paper.id for section in sections for paper in section.papers}
     return Digest(period, sections, {p: cache.summaries.get(p, {}) for p in shown})
+
+
+def _section(
+    topic: Topic | None, query: str | None, ranked: RankedIssue, cache: IssueCache
+) -> Section:
+    shown = [p for p in ranked.issue.paper_ids if p in cache.papers]
+    scores = tuple(ranked.scores.get(p) for p in shown) if topic is not None else ()
+    return Section(topic, query, tuple(cache.papers[p] for p in shown), scores)
 
 
 async def _load(db: Database, cache: IssueCache, paper_ids: list[int]) -> None:

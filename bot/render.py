@@ -16,8 +16,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import callbacks, dates
 from bot.arxiv_ids import to_deep_link
 from bot.i18n import _, ngettext, use
+from bot.render_reasons import card_reason
 from bot.render_split import MESSAGE_LIMIT, shorten_html, split_messages, visible_length
 from storage.models import Paper, SearchPage, Summary, Topic
+from storage.ranking_inputs import Standing
 
 __all__ = [
     "CardView",
@@ -40,6 +42,7 @@ class CardView:
     summaries: dict[str, Summary] = field(default_factory=dict)
     topics: tuple[Topic, ...] = ()
     bot_username: str | None = None
+    standing: Standing | None = None  # what sets the paper apart: editors, Daily Papers, a model
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,7 @@ def _meta_lines(view: CardView, lang: str) -> list[str | None]:
     when = _date_label(paper, lang)
     facts = " · ".join(part for part in (when, paper.primary_category) if part)
     topics = " · ".join(escape(topic.name(lang)) for topic in view.topics)
+    why = card_reason(view.standing)
     link = None
     if view.bot_username:
         url = f"https://t.me/{view.bot_username}?start={to_deep_link(paper.arxiv_id)}"
@@ -107,6 +111,7 @@ def _meta_lines(view: CardView, lang: str) -> list[str | None]:
         authors_line(paper.authors) or None,
         f"📅 {escape(facts)}" if facts else None,
         f"🏷 {topics}" if topics else None,
+        f"<i>{escape(why)}</i>" if why else None,
         link,
     ]
 

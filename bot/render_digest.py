@@ -1,5 +1,6 @@
 """The fortnightly digest as Telegram HTML messages, written like a good research blog's:
-a header naming the period, a section per topic, numbered papers with their summaries.
+a header naming the period, a section per topic, numbered papers with why each is there
+and their summaries.
 
 Pure: a Digest and a language in, message texts out, each within Telegram's limit and
 split only between papers (a section's heading stays with its first paper).
@@ -10,7 +11,9 @@ from __future__ import annotations
 from bot import dates
 from bot.digest import Digest, Section
 from bot.i18n import _, ngettext, use
+from bot.ranking import Score
 from bot.render import escape, escape_attribute
+from bot.render_reasons import digest_reason
 from bot.render_split import split_messages
 from storage.models import Paper, Summary
 
@@ -50,16 +53,25 @@ def _heading(section: Section, lang: str) -> str:
 
 
 def _section_blocks(section: Section, digest: Digest, lang: str) -> list[str]:
+    scores = section.scores or (None,) * len(section.papers)
     items = [
-        _item(number, paper, digest.summaries.get(paper.id, {}), lang)
-        for number, paper in enumerate(section.papers, start=1)
+        _item(number, paper, _why(section, score), digest.summaries.get(paper.id, {}), lang)
+        for number, (paper, score) in enumerate(zip(section.papers, scores, strict=True), start=1)
     ]
     items[0] = f"{_heading(section, lang)}\n\n{items[0]}"
     return items
 
 
-def _item(number: int, paper: Paper, summaries: dict[str, Summary], lang: str) -> str:
-    lines = [f"{number}. <b>{escape(paper.title)}</b>"]
+def _why(section: Section, score: Score | None) -> str:
+    if score is not None:
+        return digest_reason(score)
+    if section.query is not None:
+        return _("🔎 matches your search")
+    return _("new this fortnight")
+
+
+def _item(number: int, paper: Paper, why: str, summaries: dict[str, Summary], lang: str) -> str:
+    lines = [f"{number}. <b>{escape(paper.title)}</b>", f"<i>{escape(why)}</i>"]
     summary_line = _summary(summaries, lang)
     if summary_line:
         lines.append(summary_line)

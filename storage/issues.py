@@ -1,18 +1,19 @@
 """Issues: a period's ranked papers for a topic (or a chat's saved query), frozen when first sent.
 
-Ranking, in order: the editor's picks for the period (in the article's order), then the
-importance a summarizer or editor gave, then how strongly the topic rules matched, then
-the newest. A paper belongs to a period when it was first announced in it; a replacement
-of an older paper (a new version) is not news and is left out.
+A topic's papers are ranked by bot.ranking (over storage.ranking_inputs' candidates) and
+stored here; a saved query's papers are ranked by full-text relevance, here. A paper belongs
+to a period when it was first announced in it; a replacement of an older paper (a new
+version) is not news and is left out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from storage import search
 from storage.db import Database, utcnow
+from storage.ranking_inputs import bounds as _bounds
 
 DEFAULT_CAP = 10
 
@@ -26,44 +27,6 @@ class Issue:
     frozen: bool  # False: a preview, assembled now and stored nowhere
 
 
-def _bounds(period_start: date) -> dict:
-    start = datetime.combine(period_start, time(), UTC)
-    return {
-        "period": period_start.isoformat(),
-        "start": start.isoformat(),
-        "end": (start + timedelta(days=14)).isoformat(),
-    }
-
-
-# Candidates: the topic's papers announced in the period, and the editor's picks for it
-# (a pick with no heading topic counts when the rules put the paper in this topic).
-_TOPIC_SQL = """
-WITH picks AS (
-    SELECT ep.paper_id, ep.position FROM editor_picks ep
-    WHERE ep.period_start = :period
-      AND (ep.topic_slug = :topic OR (ep.topic_slug IS NULL AND EXISTS (
-           SELECT 1 FROM paper_topics pt WHERE pt.paper_id = ep.paper_id
-           AND pt.topic_slug = :topic)))
-),
-candidates AS (
-    SELECT paper_id FROM picks
-    UNION
-    SELECT pt.paper_id FROM paper_topics pt JOIN papers p ON p.id = pt.paper_id
-    WHERE pt.topic_slug = :topic AND p.announced_at >= :start AND p.announced_at < :end
-      AND (coalesce(p.announce_type, 'new') NOT IN ('replace', 'replace-cross')
-           OR p.submitted_at >= :start)
-)
-SELECT c.paper_id,
-       (SELECT max(s.importance) FROM summaries s WHERE s.paper_id = c.paper_id) AS importance
-FROM candidates c
-JOIN papers p ON p.id = c.paper_id
-LEFT JOIN picks ON picks.paper_id = c.paper_id
-LEFT JOIN paper_topics pt ON pt.paper_id = c.paper_id AND pt.topic_slug = :topic
-ORDER BY picks.position IS NULL, picks.position, importance IS NULL, importance DESC,
-         coalesce(pt.score, 0) DESC, p.announced_at DESC, p.id DESC
-LIMIT :cap
-"""
-
 # A saved query's papers of the period, best match first (the user's words quoted).
 _QUERY_SQL = """
 SELECT f.rowid FROM paper_fts f
@@ -74,12 +37,6 @@ WHERE paper_fts MATCH :match AND f.rowid IN (
 ORDER BY bm25(paper_fts, 10.0, 5.0, 1.0, 2.0, 2.0), f.rowid DESC
 LIMIT :cap
 """
-
-
-async def rank_topic(db: Database, period_start: date, slug: str, cap: int) -> list[int]:
-    """The topic's papers for the period, best first, at most `cap`."""
-    rows = await db.fetchall(_TOPIC_SQL, {**_bounds(period_start), "topic": slug, "cap": cap})
-    return [row[0] for row in rows]
 
 
 async def rank_query(db: Database, period_start: date, query: str, cap: int) -> list[int]:
@@ -107,19 +64,15 @@ async def _stored(
     return Issue(period_start, slug, query, tuple(r[0] for r in papers), frozen=True)
 
 
-async def topic_issue(
-    db: Database, period_start: date, slug: str, *, cap: int = DEFAULT_CAP, freeze: bool = False
-) -> Issue:
-    """The topic's issue: the frozen one when it was sent already, else assembled now.
+async def stored_topic(db: Database, period_start: date, slug: str) -> Issue | None:
+    """The topic's issue for the period as frozen when first sent, if it was."""
+    return await _stored(db, period_start, slug, None, None)
 
-    With `freeze`, an issue assembled now is stored, so every later reader gets the same.
-    """
-    found = await _stored(db, period_start, slug, None, None)
-    if found is not None:
-        return found
-    ranked = await rank_topic(db, period_start, slug, cap)
-    issue = Issue(period_start, slug, None, tuple(ranked), frozen=False)
-    return await _freeze(db, issue, None) if freeze else issue
+
+async def freeze_topic(db: Database, issue: Issue) -> Issue:
+    """A topic's issue assembled now, stored so that every later reader gets the same; when
+    another writer froze it first, theirs."""
+    return await _freeze(db, issue, None)
 
 
 async def query_issue(

@@ -1,5 +1,5 @@
-"""A fortnight's issue for a topic: editor picks first, then importance, then how well the
-topic matched, then the newest; capped; frozen when first sent."""
+"""A fortnight's issue for a topic: editor picks first, then the ranking's score (topic fit,
+Daily Papers, a model's importance), then the newest; capped; frozen when first sent."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot import issue_ranking
 from storage import issues
 from storage.db import utcnow
 from tests import digest_world as world
@@ -32,19 +33,23 @@ async def pick(rt, paper_id: int, position: int, slug: str | None = "rag") -> No
     )
 
 
-async def test_papers_are_ranked_picks_importance_match_then_recency(rt):
-    weak_new = await world.add_paper(rt, "2406.60001", DAY + timedelta(days=3), {"rag": 0.3})
+async def rank(rt, slug: str, cap: int = 10) -> list[int]:
+    return list((await issue_ranking.topic_issue(rt.db, JUNE_17, slug, cap=cap)).issue.paper_ids)
+
+
+async def test_papers_are_ranked_picks_then_score_then_recency(rt):
+    weak_new = await world.add_paper(rt, "2406.60001", DAY + timedelta(days=3), {"rag": 0.6})
     strong = await world.add_paper(rt, "2406.60002", DAY, {"rag": 0.9})
-    important = await world.add_paper(rt, "2406.60003", DAY, {"rag": 0.2}, importance=5)
-    weak_old = await world.add_paper(rt, "2406.60004", DAY, {"rag": 0.3})
+    important = await world.add_paper(rt, "2406.60003", DAY, {"rag": 0.9}, importance=5)
+    weak_old = await world.add_paper(rt, "2406.60004", DAY, {"rag": 0.6})
     picked = await world.add_paper(rt, "2406.60005", DAY, {"rag": 0.1})
     # An editor's pick from before the fortnight, headed under this topic, still leads.
     older_pick = await world.add_paper(rt, "2405.60006", DAY - timedelta(days=30), {})
     await pick(rt, picked, 2)
     await pick(rt, older_pick, 1)
-    ranked = await issues.rank_topic(rt.db, JUNE_17, "rag", cap=10)
+    ranked = await rank(rt, "rag")
     assert ranked == [older_pick, picked, important, strong, weak_new, weak_old]
-    assert await issues.rank_topic(rt.db, JUNE_17, "rag", cap=3) == ranked[:3]
+    assert await rank(rt, "rag", cap=3) == ranked[:3]
 
 
 async def test_only_papers_announced_in_the_fortnight_and_new_ones_count(rt):
@@ -57,16 +62,16 @@ async def test_only_papers_announced_in_the_fortnight_and_new_ones_count(rt):
     await rt.db.write(
         "UPDATE papers SET submitted_at = '2023-01-05T00:00:00+00:00' WHERE arxiv_id = '2301.60012'"
     )
-    assert await issues.rank_topic(rt.db, JUNE_17, "rag", cap=10) == [inside]
+    assert await rank(rt, "rag") == [inside]
 
 
 async def test_an_issue_frozen_when_sent_does_not_change_with_later_papers(rt):
     first = await world.add_paper(rt, "2406.60020", DAY, {"rag": 1})
-    frozen = await issues.topic_issue(rt.db, JUNE_17, "rag", freeze=True)
+    frozen = (await issue_ranking.topic_issue(rt.db, JUNE_17, "rag", freeze=True)).issue
     await world.add_paper(rt, "2406.60021", DAY, {"rag": 1}, importance=5)
-    again = await issues.topic_issue(rt.db, JUNE_17, "rag")
+    again = (await issue_ranking.topic_issue(rt.db, JUNE_17, "rag")).issue
     assert (frozen.paper_ids, again.paper_ids, again.frozen) == ((first,), (first,), True)
-    preview = await issues.topic_issue(rt.db, JUNE_17 + timedelta(days=14), "rag")
+    preview = (await issue_ranking.topic_issue(rt.db, JUNE_17 + timedelta(days=14), "rag")).issue
     assert preview.frozen is False
 
 

@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime
 
 from bot.digest import Digest, Section
 from bot.periods import Period
+from bot.ranking import Signals, Weights, score
 from bot.render_digest import render_digest
 from bot.render_split import visible_length
+from storage.hf_signals import CommunitySignal
 from storage.models import Paper, Summary, Topic
 
 JUNE = Period(date(2024, 6, 17))
@@ -27,20 +29,38 @@ def digest(sections, summaries=None) -> Digest:
     return Digest(JUNE, tuple(sections), summaries or {})
 
 
+def scored(n: int, fit: float, upvotes: int | None = None, pick: int | None = None):
+    hf = None
+    if upvotes is not None:
+        hf = CommunitySignal(n, f"2406.{70000 + n}", upvotes, 0, 1, 1, 1.0, date(2024, 6, 18))
+    return score(Signals(n, fit=fit, community=hf, pick_position=pick), Weights())
+
+
 def test_a_digest_reads_like_a_blog_digest_in_both_languages():
+    rag = (paper(1), paper(2))
+    agents = (paper(3),)
     found = digest(
-        [Section(RAG, None, (paper(1), paper(2))), Section(AGENTS, None, (paper(3),))],
+        [
+            Section(RAG, None, rag, (scored(1, 0.9, upvotes=26), scored(2, 0.6))),
+            Section(AGENTS, None, agents, (scored(3, 0.5, pick=1),)),
+        ],
         {1: {"zh": Summary("zh", "中文摘要一。", "editor"), "en": Summary("en", "One.", "llm")}},
     )
     [en] = render_digest(found, "en")
     assert en.startswith("📚 <b>Papers that mattered, Jun 17\u2009–\u200930, 2024</b>\n3 papers")
-    assert "<b>▍Retrieval-augmented generation</b>\n\n1. <b>Paper 1</b>\nOne.\n" in en
+    assert (
+        "<b>▍Retrieval-augmented generation</b>\n\n1. <b>Paper 1</b>\n"
+        "<i>🔥 HF 26 upvotes · on topic</i>\nOne.\n" in en
+    )
+    assert "2. <b>Paper 2</b>\n<i>related to the topic</i>\n" in en
     assert '<a href="https://arxiv.org/abs/2406.70001v1">arXiv:2406.70001</a>' in en
-    assert "<b>▍Agents</b>\n\n1. <b>Paper 3</b>" in en
+    assert "<b>▍Agents</b>\n\n1. <b>Paper 3</b>\n<i>✍️ editor's pick</i>" in en
     [zh] = render_digest(found, "zh")
     assert zh.startswith("📚 <b>2024年6月17日至30日 重要论文总结</b>\n共 3 篇论文")
     assert "<b>▍检索增强生成</b>" in zh
-    assert "1. <b>Paper 1</b>\n中文摘要一。" in zh
+    assert "1. <b>Paper 1</b>\n<i>🔥 HF 26 赞 · 主题吻合</i>\n中文摘要一。" in zh
+    assert "<i>与主题相关</i>" in zh
+    assert "<i>✍️ 编者推荐</i>" in zh
     assert "/unsubscribe" in zh
 
 

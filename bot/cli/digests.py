@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 from bot import i18n
 from bot.cli.data import emit, fail
+from bot.cli.explain import explain_json, explain_text
 from bot.config import Settings
 from bot.digest import compose
 from bot.i18n import _
@@ -44,6 +45,11 @@ def add_parsers(commands, lang_arg) -> list[argparse.ArgumentParser]:
     digest.add_argument(
         "--period", type=day, metavar="YYYY-MM-DD", help=_("a day in the fortnight (default: now)")
     )
+    digest.add_argument(
+        "--explain",
+        action="store_true",
+        help=_("print each pick's score and its parts instead of the messages"),
+    )
     push = commands.add_parser("push", help=_("send the digests that are due, once"))
     push.add_argument(
         "--now", type=moment, metavar="ISO-8601", help=_("act as of this moment (default: now)")
@@ -78,6 +84,10 @@ async def digest(args: argparse.Namespace, settings: Settings) -> int:
         await rt.close()
     parts = render_digest(found, lang)
     obj = {"period": [period.start.isoformat(), period.end.isoformat()], "parts": parts}
+    if args.explain:
+        obj["explain"] = explain_json(found, lang)
+        emit(args, obj, explain_text(found, lang))
+        return 0
     text = "\n\n".join(parts) or _("Nothing for these topics in {start} – {end}.").format(
         start=period.start.isoformat(), end=period.end.isoformat()
     )

@@ -1,0 +1,83 @@
+"""A topic's issue for a period, ranked when it is composed and frozen when first sent, with
+every paper's score and parts (also for an issue frozen earlier, whose order stays)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from bot import ranking
+from bot.ranking import Score, Signals, Weights
+from storage import hf_signals, issues, ranking_inputs
+from storage.db import Database
+from storage.ranking_inputs import Candidate
+
+# Daily Papers lists a paper a day or two after arXiv announces it: the signal of a period
+# is read from a little before it to a week after it ends.
+SIGNAL_BEFORE = timedelta(days=3)
+SIGNAL_AFTER = timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class RankedIssue:
+    issue: issues.Issue
+    scores: dict[int, Score] = field(default_factory=dict)  # by paper id
+
+
+async def topic_issue(
+    db: Database,
+    period_start: date,
+    slug: str,
+    *,
+    cap: int = issues.DEFAULT_CAP,
+    freeze: bool = False,
+    weights: Weights | None = None,
+) -> RankedIssue:
+    """The topic's issue: the frozen one when it was sent already, else ranked now.
+
+    With `freeze`, an issue ranked now is stored, so every later reader gets the same.
+    """
+    weights = weights or ranking.load()
+    community = await community_of(db, period_start)
+    found = await issues.stored_topic(db, period_start, slug)
+    if found is not None:
+        facts = await ranking_inputs.for_papers(db, period_start, slug, found.paper_ids)
+        known = _signals(facts.values(), community)
+        scored = [ranking.score(signals, weights) for signals in known]
+        return RankedIssue(found, {s.signals.paper_id: s for s in scored})
+    candidates = await ranking_inputs.topic_candidates(db, period_start, slug)
+    ranked = ranking.rank(_signals(candidates, community), weights, cap)
+    issue = issues.Issue(
+        period_start, slug, None, tuple(s.signals.paper_id for s in ranked), frozen=False
+    )
+    if freeze:
+        issue = await issues.freeze_topic(db, issue)
+    return RankedIssue(issue, {s.signals.paper_id: s for s in ranked})
+
+
+async def community_of(db: Database, period_start: date) -> dict[int, hf_signals.CommunitySignal]:
+    """The Daily Papers signal of the papers a period's issues may hold, by paper id."""
+    end = period_start + timedelta(days=14)
+    return await hf_signals.community_signal(db, period_start - SIGNAL_BEFORE, end + SIGNAL_AFTER)
+
+
+def _signals(
+    candidates: Iterable[Candidate], community: dict[int, hf_signals.CommunitySignal]
+) -> list[Signals]:
+    return [to_signals(c, community.get(c.paper_id)) for c in candidates]
+
+
+def to_signals(candidate: Candidate, community: hf_signals.CommunitySignal | None) -> Signals:
+    """The ranking's view of a stored candidate: an editor's heading is a certain fit."""
+    fit = candidate.fit
+    if fit is not None:
+        fit = 1.0 if candidate.fit_source == "editor" else max(0.0, min(1.0, fit))
+    return Signals(
+        paper_id=candidate.paper_id,
+        announced=candidate.announced,
+        pick_position=candidate.pick_position,
+        fit=fit,
+        importance=candidate.importance,
+        community=community,
+    )
