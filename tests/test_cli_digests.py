@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from storage import hf_signals
+from storage.hf_signals import DaySignal
 from tests import digest_world as world
 from tests.test_cli import REPO, one_json_object, run
 
@@ -72,3 +74,44 @@ async def test_an_imported_editors_pick_leads_its_topic_in_the_fortnights_digest
     [part] = one_json_object(out)["parts"]
     assert "1. <b>BigCodeBench: Benchmarking Code Generation" in part
     assert "A benchmark of 1,140 fine-grained programming tasks" in part
+
+
+async def seed_ranked(tmp_path) -> None:
+    rt = await world.runtime(tmp_path / "db.sqlite3")
+    day = datetime(2024, 6, 18, tzinfo=UTC)
+    upvoted = await world.add_paper(rt, "2406.90011", day, {"rag": 0.9}, title="Upvoted")
+    await world.add_paper(rt, "2406.90012", day, {"rag": 0.95}, title="Rules only")
+    await hf_signals.record(rt.db, datetime(2024, 6, 19).date(), [DaySignal(upvoted, 26, 3)])
+    await rt.close()
+
+
+async def test_digest_explain_prints_each_picks_score_and_its_parts(tmp_path):
+    await seed_ranked(tmp_path)
+    args = ("digest", "--topic", "rag", "--period", "2024-06-30", "--lang", "en", "--explain")
+    code, out, _ = await run(tmp_path, *args)
+    assert code == 0
+    first, second = out.split("  2. ")
+    assert "1. 2406.90011  Upvoted" in first
+    assert "why: 🔥 HF 26 upvotes · on topic" in first
+    assert "on Daily Papers 1.50" in first
+    assert "HF 26 upvotes, 3 comments, 100% of its day's top" in first
+    assert "2406.90012  Rules only" in second
+    assert "why: on topic" in second
+
+
+async def test_digest_explain_json_adds_the_parts_per_paper(tmp_path):
+    await seed_ranked(tmp_path)
+    args = ("digest", "--topic", "rag", "--period", "2024-06-30", "--lang", "zh", "--explain")
+    code, out, _ = await run(tmp_path, *args, "--json")
+    found = one_json_object(out)
+    assert code == 0
+    assert found["parts"]  # the messages are still there
+    [section] = found["explain"]
+    assert section["topic"] == "rag"
+    upvoted, rules_only = section["papers"]
+    assert upvoted["arxiv_id"] == "2406.90011"
+    assert upvoted["why"] == "🔥 HF 26 赞 · 主题吻合"
+    assert upvoted["hf"]["upvotes"] == 26
+    assert upvoted["parts"]["hf_presence"] == 1.5
+    assert upvoted["score"] > rules_only["score"]
+    assert rules_only["hf"] is None
