@@ -1,10 +1,15 @@
 """A chat's digest for a period: its subscribed topics' issues and its saved queries' issues,
 with the papers, summaries and each topic paper's score to show. Rendering is
 bot.render_digest's; the ranking is bot.ranking's.
+
+A paper shows once in a digest: when several of the chat's topics hold it, it stays in the
+one where it scores best and the others show the next papers of their issue (each topic's
+issue keeps as many papers again in reserve). A chat of one topic sees its issue as frozen.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -71,7 +76,7 @@ async def compose(
         ranked = cache.topics.get(key)
         if ranked is None or (freeze and not ranked.issue.frozen):
             ranked = await issue_ranking.topic_issue(
-                db, period.start, topic.slug, cap=cap, freeze=freeze, weights=weights
+                db, period.start, topic.slug, cap=cap * 2, freeze=freeze, weights=weights
             )
             cache.topics[key] = ranked
         found.append((topic, None, ranked))
@@ -79,15 +84,52 @@ async def compose(
         issue = await issues.query_issue(db, period.start, chat_id, query, cap=cap, freeze=freeze)
         found.append((None, query, RankedIssue(issue)))
     await _load(db, cache, [p for *_, ranked in found for p in ranked.issue.paper_ids])
-    sections = tuple(_section(topic, query, ranked, cache) for topic, query, ranked in found)
+    shares = _share_out([ranked for *_, ranked in found], [t is not None for t, *_ in found], cap)
+    sections = tuple(
+        _section(topic, query, ranked, share, cache)
+        for (topic, query, ranked), share in zip(found, shares, strict=True)
+    )
     shown = {paper.id for section in sections for paper in section.papers}
     return Digest(period, sections, {p: cache.summaries.get(p, {}) for p in shown})
 
 
+def _share_out(ranked: Sequence[RankedIssue], shared: Sequence[bool], cap: int) -> list[list[int]]:
+    """Each section's papers in its issue's order, none shown in two `shared` sections."""
+    excluded: list[set[int]] = [set() for _ in ranked]
+    while True:
+        shown = [
+            [p for p in r.issue.paper_ids if p not in ex][:cap]
+            for r, ex in zip(ranked, excluded, strict=True)
+        ]
+        where: dict[int, list[int]] = defaultdict(list)
+        for index, ids in enumerate(shown):
+            if shared[index]:
+                for paper_id in ids:
+                    where[paper_id].append(index)
+        clashes = {p: found for p, found in where.items() if len(found) > 1}
+        if not clashes:
+            return shown
+        for paper_id, found in clashes.items():
+            keep = min(found, key=lambda i: _claim(ranked[i], paper_id, i))
+            for index in found:
+                if index != keep:
+                    excluded[index].add(paper_id)
+
+
+def _claim(ranked: RankedIssue, paper_id: int, index: int) -> tuple:
+    """How strongly a section holds a paper: an editor's pick, then the score, then the first."""
+    score = ranked.scores.get(paper_id)
+    return (not (score and score.picked), -(score.total if score else 0.0), index)
+
+
 def _section(
-    topic: Topic | None, query: str | None, ranked: RankedIssue, cache: IssueCache
+    topic: Topic | None,
+    query: str | None,
+    ranked: RankedIssue,
+    share: list[int],
+    cache: IssueCache,
 ) -> Section:
-    shown = [p for p in ranked.issue.paper_ids if p in cache.papers]
+    shown = [p for p in share if p in cache.papers]
     scores = tuple(ranked.scores.get(p) for p in shown) if topic is not None else ()
     return Section(topic, query, tuple(cache.papers[p] for p in shown), scores)
 

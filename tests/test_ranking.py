@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot import issue_ranking, ranking
+from bot.digest import compose
+from bot.periods import Period
 from storage import hf_signals
 from storage.db import utcnow
 from storage.hf_signals import DaySignal
@@ -90,3 +92,16 @@ def test_the_packaged_weights_load_and_a_wrong_key_is_named(tmp_path):
     wrong.write_text("[fit_gate]\nfloor = -1\n", encoding="utf-8")
     with pytest.raises(ranking.RankingError, match="floor must be a number, 0 or more"):
         ranking.load(wrong)
+
+
+async def test_a_paper_in_two_of_a_chats_topics_shows_once_where_it_fits_best(rt):
+    both = await world.add_paper(rt, "2406.61051", DAY, {"rag": 0.6, "agents": 0.95})
+    await on_daily_papers(rt, date(2024, 6, 19), {both: 30})
+    rag_only = [await world.add_paper(rt, f"2406.6106{n}", DAY, {"rag": 0.9}) for n in range(3)]
+    period = Period(JUNE_17)
+    found = await compose(rt.db, period, rt.topics, topic_slugs=["rag", "agents"], cap=3)
+    shown = {s.topic.slug: [p.id for p in s.papers] for s in found.sections}
+    assert shown["agents"] == [both]
+    assert sorted(shown["rag"]) == sorted(rag_only)  # the next paper took its place
+    alone = await compose(rt.db, period, rt.topics, topic_slugs=["rag"], cap=3)
+    assert both in [p.id for p in alone.sections[0].papers]
