@@ -80,6 +80,8 @@ def _score_lines(score: Score | None) -> list[str]:
         )
     if signals.importance is not None:
         facts.append(_("model rated {n}/5").format(n=round(signals.importance)))
+    else:
+        facts.append(_("no model rating: counted as middling"))
     lines.append(" · ".join(facts))
     return lines
 
