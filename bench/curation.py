@@ -142,7 +142,9 @@ async def main() -> int:
     args = parser.parse_args()
     curation = fixtures_dir(args.fixtures) / "curation"
     if not (curation / "curated_lists.json").is_file():
-        print(f"skipped: no curation fixtures at {curation} (set DIGESTBOT_FIXTURES or --fixtures)")
+        reason = f"no curation fixtures at {curation} (set DIGESTBOT_FIXTURES or --fixtures)"
+        print(f"skipped: {reason}")
+        print(json.dumps({"skipped": reason}))
         return 0
     logging.disable(logging.INFO)
     lists = json.loads((curation / "curated_lists.json").read_text(encoding="utf-8"))

@@ -105,3 +105,10 @@ async def test_a_paper_in_two_of_a_chats_topics_shows_once_where_it_fits_best(rt
     assert sorted(shown["rag"]) == sorted(rag_only)  # the next paper took its place
     alone = await compose(rt.db, period, rt.topics, topic_slugs=["rag"], cap=3)
     assert both in [p.id for p in alone.sections[0].papers]
+
+
+async def test_a_paper_listed_on_daily_papers_just_after_the_fortnight_still_counts(rt):
+    on_topic = await world.add_paper(rt, "2406.61071", DAY, {"rag": 0.95})
+    late_listed = await world.add_paper(rt, "2406.61072", DAY + timedelta(days=11), {"rag": 0.8})
+    await on_daily_papers(rt, date(2024, 7, 2), {late_listed: 25})  # the Tuesday after
+    assert await ranked(rt) == [late_listed, on_topic]
