@@ -102,15 +102,10 @@ async def _texts(
 ) -> list[str]:
     chat = due.chat
     lang = chat.push_language
-    topics_only = all(s.query is None for s in due.subscriptions)
-    # Chats that take the same topics in the same language read the same messages.
-    key = (
-        due.period.start,
-        lang,
-        chat.empty_topics,
-        *sorted(s.topic_slug for s in due.subscriptions),
-    )
-    if topics_only and key in rendered:
+    # Chats that take the same topics in the same language read the same messages; a saved
+    # query is the chat's own, so a chat with one shares nothing.
+    key = _shared_key(due)
+    if key is not None and key in rendered:
         return rendered[key]
     digest = await compose(
         rt.db,
@@ -124,9 +119,17 @@ async def _texts(
         cache=cache,
     )
     texts = render_digest(digest, lang, empty_topics=chat.empty_topics)
-    if topics_only:
+    if key is not None:
         rendered[key] = texts
     return texts
+
+
+def _shared_key(due: DueChat) -> tuple | None:
+    """What makes two chats' digests identical, or None for a chat with a saved query."""
+    if any(s.topic_slug is None for s in due.subscriptions):
+        return None
+    slugs = sorted(s.topic_slug for s in due.subscriptions)
+    return (due.period.start, due.chat.push_language, due.chat.empty_topics, *slugs)
 
 
 def _thread(due: DueChat) -> int | None:
