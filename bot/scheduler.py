@@ -17,7 +17,7 @@ from telegram.ext import Application, ContextTypes, Job
 
 from bot.ingest.service import ingest_many
 from bot.push import push_pass
-from bot.push_plan import due_chats, next_due, next_push_for
+from bot.push_plan import due_chats, earliest_next_due, next_push_for
 from bot.runtime import Runtime
 from bot.summarize.service import endpoint_configured, summarize_pending
 from storage import chats, deliveries, feeds, papers, subscriptions
@@ -36,13 +36,17 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-async def next_push_at(rt: Runtime, now: datetime) -> datetime | None:
+async def next_push_at(
+    rt: Runtime, now: datetime, retry_later: frozenset[int] = frozenset()
+) -> datetime | None:
     """When a pass next has something to do: now if anything is due or open, else the
-    earliest chat's next due time; None without subscribed chats."""
+    earliest chat's next due time; None without subscribed chats. Chats in `retry_later`
+    failed to plan: they wait for the next look, at most RECHECK away, not for now."""
     active = await subscriptions.active_chats(rt.db)
-    if await deliveries.open_count(rt.db) or await due_chats(rt, now, active):
+    due = [d for d in await due_chats(rt, now, active) if d.chat.id not in retry_later]
+    if await deliveries.open_count(rt.db) or due:
         return now
-    return min((next_due(chat, now, rt)[1] for chat, _ in active), default=None)
+    return earliest_next_due(rt, now, active)
 
 
 async def ingestion_overdue(rt: Runtime, now: datetime) -> bool:
@@ -62,6 +66,7 @@ class Scheduler:
         self.app, self.rt, self.clock = app, rt, clock
         self._push: Job | None = None
         self._push_at: datetime | None = None  # by this scheduler's clock
+        self._failed_chats: frozenset[int] = frozenset()  # whose plan failed in the last pass
 
     async def start(self) -> None:
         jobs = self.rt.settings.jobs
@@ -84,7 +89,7 @@ class Scheduler:
         if "push" not in self.rt.settings.jobs:
             return
         now = self.clock()
-        when = await next_push_at(self.rt, now)
+        when = await next_push_at(self.rt, now, self._failed_chats)
         delay = RECHECK if when is None else min(max(when - now, timedelta()), RECHECK)
         self._schedule(delay)
 
@@ -116,7 +121,8 @@ class Scheduler:
             # Whatever failed, pushes go on: the pass is tried again, the error handler reports.
             self._schedule(RETRY_DEFERRED)
             raise
-        if report.sent or report.failed or report.planned:
+        self._failed_chats = frozenset(report.skipped)
+        if report.sent or report.failed or report.planned or report.failed_chats:
             log.info("push pass: %s", report.to_json())
         if report.deferred or report.busy:
             self._schedule(RETRY_DEFERRED)

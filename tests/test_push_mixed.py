@@ -3,12 +3,17 @@ topics and saved keyword queries side by side; one chat's broken plan costs only
 
 from __future__ import annotations
 
+import asyncio
 import json
-from datetime import UTC, datetime
+import logging
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.app import build_application
 from tests import digest_world as world
+from tests.running import running
+from tests.test_scheduler import TravelClock
 
 JUNE_17 = datetime(2024, 6, 17, 8, tzinfo=UTC)
 DUE = datetime(2024, 7, 1, 1, tzinfo=UTC)  # Monday 09:00 in Shanghai after 17–30 June
@@ -45,7 +50,7 @@ async def test_chats_mixing_topics_and_saved_queries_all_get_their_digest_from_c
     out, _ = await process.communicate()
     assert process.returncode == 0
     report = json.loads(out)
-    assert (report["sent"], report["failed"]) == (4, 0)
+    assert (report["sent"], report["failed"], report["failed_chats"]) == (4, 0, 0)
 
     ada = digest_of(api, ADA)
     assert "Retrieval at scale" in ada
@@ -62,3 +67,80 @@ async def test_chats_mixing_topics_and_saved_queries_all_get_their_digest_from_c
     group = digest_of(api, READING_GROUP)
     assert "Long context without the cost" in group
     assert "Retrieval at scale" not in group
+
+
+async def break_a_paper(rt, arxiv_id: str) -> None:
+    """An operator's hand edit leaves a paper's authors as plain text, not the JSON list."""
+    await rt.db.conn.execute(
+        "UPDATE papers SET authors = 'Ada Lovelace, Alan Turing' WHERE arxiv_id = ?", (arxiv_id,)
+    )
+    await rt.db.conn.commit()
+
+
+async def move_to_unknown_timezone(rt, chat_id: int) -> None:
+    """A database restored onto a machine whose time-zone data lacks the chat's zone."""
+    await rt.db.conn.execute(
+        "UPDATE chats SET timezone = 'America/Nowhere_Yet' WHERE id = ?", (chat_id,)
+    )
+    await rt.db.conn.commit()
+
+
+async def test_a_chat_whose_digest_cannot_be_composed_is_skipped_and_the_others_are_sent(rt, api):
+    await world.add_paper(rt, "2406.40005", JUNE_17, {}, title="Speculative decoding, revisited")
+    await world.subscribe(rt, 305, [], queries=["speculative decoding"])
+    await break_a_paper(rt, "2406.40005")  # only chat 305's digest holds it
+
+    process = await world.push_process(rt, api, DUE)
+    out, _ = await process.communicate()
+    assert process.returncode == 0
+    report = json.loads(out)
+    assert (report["sent"], report["failed"], report["failed_chats"]) == (4, 0, 1)
+    assert all(len(api.messages_in(c)) == 1 for c in (ADA, LIN, LAB, READING_GROUP))
+    assert api.messages_in(305) == []
+
+    # Repaired, the skipped chat gets its digest on the next pass; nobody gets one twice.
+    await rt.db.conn.execute(
+        "UPDATE papers SET authors = '[\"Ada Lovelace\"]' WHERE arxiv_id = '2406.40005'"
+    )
+    await rt.db.conn.commit()
+    again = await world.run_pass(rt, DUE + timedelta(hours=1))
+    assert (again.sent, again.failed_chats) == (1, 0)
+    assert "Speculative decoding, revisited" in digest_of(api, 305)
+    assert all(len(api.messages_in(c)) == 1 for c in (ADA, LIN, LAB, READING_GROUP))
+
+
+async def test_a_chat_in_a_timezone_unknown_here_is_named_in_one_log_line(rt, api, caplog):
+    await move_to_unknown_timezone(rt, LIN)
+    with caplog.at_level(logging.INFO, logger="bot.push_plan"):
+        report = await world.run_pass(rt, DUE)
+    assert (report.sent, report.failed_chats) == (3, 1)
+    assert report.to_json()["failed_chats"] == 1
+    assert api.messages_in(LIN) == []
+    [line] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    message = line.getMessage()
+    assert f"chat {LIN}" in message
+    assert "America/Nowhere_Yet" in message
+    assert "\n" not in message
+    assert line.exc_info is None  # one line: the traceback only at debug level
+
+
+async def test_the_running_bots_push_job_outlives_chats_whose_plan_fails(rt, api, caplog):
+    await world.add_paper(rt, "2406.40005", JUNE_17, {}, title="Speculative decoding, revisited")
+    await world.subscribe(rt, 305, [], queries=["speculative decoding"])
+    await break_a_paper(rt, "2406.40005")
+    await move_to_unknown_timezone(rt, LIN)
+    await world.add_paper(rt, "2407.40006", JUNE_17 + timedelta(days=14), {"rag": 1.0})
+    settings = world.settings(rt.settings.db_path, api, DIGESTBOT_JOBS="push")
+    clock = TravelClock(DUE - timedelta(seconds=1))
+    with caplog.at_level(logging.ERROR, logger="bot.push_plan"):
+        async with running(build_application(settings, clock=clock)) as app:
+            await api.wait_for("sendMessage", count=3, timeout=10)
+            await asyncio.sleep(1.5)  # a job that retried at once would spin here
+            assert all(len(api.messages_in(c)) == 1 for c in (ADA, LAB, READING_GROUP))
+            skipped = [r for r in caplog.records if "chat 305" in r.getMessage()]
+            assert len(skipped) == 1
+            # A fortnight later the job is still there and pushes again.
+            clock.travel_to(DUE + timedelta(days=14) - timedelta(seconds=1))
+            await app.bot_data["scheduler"].wake()
+            await api.wait_for("sendMessage", count=2, since=api.mark(), timeout=10)
+    assert len(api.messages_in(ADA)) == len(api.messages_in(LAB)) == 2

@@ -109,5 +109,11 @@ async def push(args: argparse.Namespace, settings: Settings) -> int:
         paused=report.paused_chats,
         deferred=report.deferred,
     )
+    if report.failed_chats:
+        text += "\n" + i18n.ngettext(
+            "{n} chat skipped: its digest could not be planned (the log says why)",
+            "{n} chats skipped: their digests could not be planned (the log says why)",
+            report.failed_chats,
+        ).format(n=report.failed_chats)
     emit(args, report.to_json(), text)
     return 0
