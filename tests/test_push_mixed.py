@@ -13,6 +13,7 @@ import pytest
 from bot.app import build_application
 from tests import digest_world as world
 from tests.running import running
+from tests.test_cli import run
 from tests.test_scheduler import TravelClock
 
 JUNE_17 = datetime(2024, 6, 17, 8, tzinfo=UTC)
@@ -145,3 +146,24 @@ async def test_the_running_bots_push_job_outlives_chats_whose_plan_fails(rt, api
             await app.bot_data["scheduler"].wake()
             await api.wait_for("sendMessage", count=2, since=api.mark(), timeout=10)
     assert len(api.messages_in(ADA)) == len(api.messages_in(LAB)) == 2
+
+
+async def test_an_operator_reads_how_many_chats_were_skipped_and_the_log_names_each(
+    rt, api, tmp_path
+):
+    await move_to_unknown_timezone(rt, LIN)
+    env = {
+        "DIGESTBOT_DB": rt.settings.db_path,
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "DIGESTBOT_TIMEZONE": "Asia/Shanghai",
+    }
+    code, out, err = await run(
+        tmp_path, "push", "--now", DUE.isoformat(), **env, LANG="zh_CN.UTF-8"
+    )
+    assert code == 0
+    assert "已发 3" in out
+    assert "跳过 1 个聊天：摘要未能生成，原因见日志" in out
+    [line] = [line for line in err.splitlines() if f"chat {LIN}" in line]
+    assert "America/Nowhere_Yet" in line
+    assert "Traceback" not in err
