@@ -38,13 +38,19 @@ def locked() -> dict[str, str]:
 def newest_environment(venv: Path) -> dict[str, str]:
     """Install the newest allowed releases into a new virtualenv; name → version installed."""
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    pip = [str(venv / "bin" / "python"), "-m", "pip"]
-    backend = tomllib.loads((REPO / "pyproject.toml").read_text())["build-system"]["requires"]
-    subprocess.run(
-        [*pip, "install", "-q", "--upgrade", "--upgrade-strategy", "eager",
-         f"{REPO}[test]", *backend],
-        check=True,
-    )  # fmt: skip
+    python = str(venv / "bin" / "python")
+    pip = [python, "-m", "pip"]
+    build = tomllib.loads((REPO / "pyproject.toml").read_text())["build-system"]
+    install = [*pip, "install", "-q", "--upgrade", "--upgrade-strategy", "eager"]
+    subprocess.run([*install, f"{REPO}[test]", *build["requires"]], check=True)
+    # The lock holds what an editable build asks for too (README installs with -e).
+    ask = (
+        f"import json, {build['build-backend']} as backend; "
+        "print(json.dumps(backend.get_requires_for_build_editable()))"
+    )
+    editable = subprocess.run([python, "-c", ask], cwd=REPO, check=True, capture_output=True)
+    if extra := json.loads(editable.stdout):
+        subprocess.run([*install, *extra], check=True)
     listed = subprocess.run(
         [*pip, "list", "--format", "json"], check=True, capture_output=True, text=True
     )
