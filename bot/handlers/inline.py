@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import InlineQueryLimit, ParseMode
+from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes, InlineQueryHandler
 
 from bot.arxiv_ids import parse as parse_arxiv_id
@@ -11,10 +14,14 @@ from bot.cards import cards_for
 from bot.handlers.context import chat_language, runtime
 from bot.render import CardView, render_card
 from bot.search import search as search_papers
+from bot.updates import seconds_since_received
 from storage import papers
 
+log = logging.getLogger(__name__)
 PER_ANSWER = 20  # Telegram allows 50; smaller pages come back faster and page on scrolling
 MAX_OFFSET = 1000  # search counts and ranks at most this many matches
+# Telegram takes an answer for about 10 s after the query; this leaves the answer's trip
+ANSWER_WINDOW = 9.0
 
 
 def _offset(text: str) -> int | None:
@@ -26,6 +33,8 @@ def _offset(text: str) -> int | None:
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Cards for the query: the latest papers when it is empty, one paper for an arXiv id."""
     query = update.inline_query
+    if _expired(query.id):
+        return
     offset = _offset(query.offset)
     if offset is None:  # a forged offset: nothing more to give
         await query.answer([], cache_time=0)
@@ -44,12 +53,29 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     views = await cards_for(rt, found, context.bot.username)
     results = [_result(view, lang) for view in views][: InlineQueryLimit.RESULTS]
     more = len(found) == PER_ANSWER and offset + PER_ANSWER < MAX_OFFSET
-    await query.answer(
-        results,
-        cache_time=30,
-        is_personal=False,
-        next_offset=str(offset + PER_ANSWER) if more else None,
-    )
+    if _expired(query.id):
+        return
+    try:
+        await query.answer(
+            results,
+            cache_time=30,
+            is_personal=False,
+            next_offset=str(offset + PER_ANSWER) if more else None,
+        )
+    except BadRequest as error:
+        # The reader has moved on (or typed on): nobody waits for this answer any more
+        if "query is too old" not in error.message.lower():
+            raise
+        log.debug("inline query %s answered too late: %s", query.id, error.message)
+
+
+def _expired(query_id: str) -> bool:
+    """Whether Telegram would refuse the answer now: then it is neither made nor sent."""
+    waited = seconds_since_received()
+    if waited < ANSWER_WINDOW:
+        return False
+    log.debug("inline query %s dropped: %.1f s after it arrived", query_id, waited)
+    return True
 
 
 def _result(view: CardView, lang: str) -> InlineQueryResultArticle:
