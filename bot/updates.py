@@ -3,8 +3,10 @@ reader ahead of their share.
 
 An update waits first for its lane (one conversation: a chat, or a user's inline queries), then
 for one of the `concurrency` slots, so a lane holds at most one slot and a reader who sends 300
-messages waits behind their own, not in front of everyone else's. Past `budget` updates waiting
-from one reader, more are dropped and the reader is told once, until their queue drains.
+messages waits behind their own, not in front of everyone else's. Urgent updates (those
+Telegram takes an answer to only for a few seconds) get the next free slot before the others.
+Past `budget` updates waiting from one reader, more are dropped and the reader is told once,
+until their queue drains.
 
 Pure asyncio: the Telegram side (keys of an update, the slow-down reply) is in
 bot.handlers.turns.
@@ -13,6 +15,8 @@ bot.handlers.turns.
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Hashable
@@ -31,6 +35,36 @@ def seconds_since_received() -> float:
     """How long ago the update being handled arrived; 0 outside an update."""
     received = _received_at.get()
     return 0.0 if received is None else time.monotonic() - received
+
+
+class _Slots:
+    """At most `size` holders; a freed slot goes to the most urgent waiter, then the oldest."""
+
+    def __init__(self, size: int) -> None:
+        self._free = size
+        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    async def acquire(self, urgent: bool) -> None:
+        if self._free > 0 and not self._waiting:
+            self._free -= 1
+            return
+        handed = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (0 if urgent else 1, next(self._order), handed))
+        try:
+            await handed
+        except asyncio.CancelledError:
+            if handed.done() and not handed.cancelled():  # handed over just as we were cancelled
+                self.release()
+            raise
+
+    def release(self) -> None:
+        while self._waiting:
+            *_, handed = heapq.heappop(self._waiting)
+            if not handed.done():  # the slot passes straight to the waiter
+                handed.set_result(None)
+                return
+        self._free += 1
 
 
 @dataclass
@@ -53,7 +87,7 @@ class FairTurns:
             raise ValueError("concurrency and budget must be at least 1")
         self.concurrency = concurrency
         self.budget = budget
-        self._slots = asyncio.Semaphore(concurrency)
+        self._slots = _Slots(concurrency)
         self._lanes: dict[Hashable, _Lane] = {}
         self._readers: dict[Hashable, _Reader] = {}
         self.dropped = 0
@@ -64,6 +98,7 @@ class FairTurns:
         *,
         lane: Hashable | None,
         reader: Hashable | None,
+        urgent: bool = False,
         on_flood: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         """Await `work` in its turn; drop it (telling the reader once) when over budget.
@@ -80,31 +115,34 @@ class FairTurns:
                 await on_flood()
             return
         try:
-            await self._in_turn(work, lane, received)
+            await self._in_turn(work, lane, received, urgent)
         finally:
             if reader is not None:
                 self._release(reader)
 
     async def _in_turn(
-        self, work: Awaitable[object], lane: Hashable | None, received: float
+        self, work: Awaitable[object], lane: Hashable | None, received: float, urgent: bool
     ) -> None:
         if lane is None:
-            await self._in_slot(work, received)
+            await self._in_slot(work, received, urgent)
             return
         state = self._lanes.setdefault(lane, _Lane())
         state.queued += 1
         try:
             async with state.turn:
-                await self._in_slot(work, received)
+                await self._in_slot(work, received, urgent)
         finally:
             state.queued -= 1
             if state.queued == 0:
                 del self._lanes[lane]
 
-    async def _in_slot(self, work: Awaitable[object], received: float) -> None:
-        async with self._slots:
+    async def _in_slot(self, work: Awaitable[object], received: float, urgent: bool) -> None:
+        await self._slots.acquire(urgent)
+        try:
             _received_at.set(received)  # this task's own context: one update per task
             await work
+        finally:
+            self._slots.release()
 
     def _admit(self, reader: Hashable) -> bool:
         state = self._readers.setdefault(reader, _Reader())

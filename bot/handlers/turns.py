@@ -39,6 +39,8 @@ class UpdateTurns(BaseUpdateProcessor):
                 coroutine,
                 lane=lane_of(update),
                 reader=reader_of(update),
+                # Telegram takes these answers for seconds only; a message can wait its turn
+                urgent=update.inline_query is not None or update.callback_query is not None,
                 on_flood=lambda: self._slow_down(update),
             )
 
