@@ -12,7 +12,9 @@ from telegram.ext import Application, ContextTypes, InlineQueryHandler
 from bot.arxiv_ids import parse as parse_arxiv_id
 from bot.cards import cards_for
 from bot.handlers.context import chat_language, runtime
+from bot.recent import Recent
 from bot.render import CardView, render_card
+from bot.runtime import Runtime
 from bot.search import search as search_papers
 from bot.updates import seconds_since_received
 from storage import papers
@@ -22,6 +24,9 @@ PER_ANSWER = 20  # Telegram allows 50; smaller pages come back faster and page o
 MAX_OFFSET = 1000  # search counts and ranks at most this many matches
 # Telegram takes an answer for about 10 s after the query; this leaves the answer's trip
 ANSWER_WINDOW = 9.0
+# Popular words are asked by many readers at once; Telegram shares an answer as long (cache_time)
+ANSWER_KEPT = 30.0
+ANSWERS_KEPT = 256
 
 
 def _offset(text: str) -> int | None:
@@ -42,23 +47,17 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     rt = runtime(context)
     lang = await chat_language(update, context)
     text = query.query.strip()
-    if not text:
-        found = await papers.latest(rt.db, PER_ANSWER, offset)
-    elif (ref := parse_arxiv_id(text)) is not None:
-        paper = await papers.get(rt.db, ref.arxiv_id) if offset == 0 else None
-        found = [paper] if paper else []
-    else:
-        page = await search_papers(rt.db, text, lang=lang, limit=PER_ANSWER, offset=offset)
-        found = [hit.paper for hit in page.hits]
-    views = await cards_for(rt, found, context.bot.username)
-    results = [_result(view, lang) for view in views][: InlineQueryLimit.RESULTS]
-    more = len(found) == PER_ANSWER and offset + PER_ANSWER < MAX_OFFSET
+    recent = context.bot_data.setdefault("inline_answers", Recent(ANSWER_KEPT, ANSWERS_KEPT))
+    if (kept := recent.get((text, offset, lang))) is None:
+        made = await _answer(rt, text, offset, lang, context.bot.username)
+        kept = recent.put((text, offset, lang), made)
+    results, more = kept
     if _expired(query.id):
         return
     try:
         await query.answer(
             results,
-            cache_time=30,
+            cache_time=int(ANSWER_KEPT),
             is_personal=False,
             next_offset=str(offset + PER_ANSWER) if more else None,
         )
@@ -67,6 +66,23 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         if "query is too old" not in error.message.lower():
             raise
         log.debug("inline query %s answered too late: %s", query.id, error.message)
+
+
+async def _answer(
+    rt: Runtime, text: str, offset: int, lang: str, username: str
+) -> tuple[list[InlineQueryResultArticle], bool]:
+    """The page of cards for the query, and whether another page follows."""
+    if not text:
+        found = await papers.latest(rt.db, PER_ANSWER, offset)
+    elif (ref := parse_arxiv_id(text)) is not None:
+        paper = await papers.get(rt.db, ref.arxiv_id) if offset == 0 else None
+        found = [paper] if paper else []
+    else:
+        page = await search_papers(rt.db, text, lang=lang, limit=PER_ANSWER, offset=offset)
+        found = [hit.paper for hit in page.hits]
+    views = await cards_for(rt, found, username)
+    results = [_result(view, lang) for view in views][: InlineQueryLimit.RESULTS]
+    return results, len(found) == PER_ANSWER and offset + PER_ANSWER < MAX_OFFSET
 
 
 def _expired(query_id: str) -> bool:
