@@ -12,8 +12,8 @@ import asyncio
 import contextlib
 import json
 import logging
+import weakref
 from collections.abc import Callable, Coroutine, Iterator
-from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
@@ -26,7 +26,8 @@ from telegram.request import BaseRequest, RequestData
 log = logging.getLogger(__name__)
 REPLY_RETRIES = 3  # a reader's answer is worth waiting for; a broadcast retries on its own
 LONGEST_WAIT = 30.0  # seconds: a reply Telegram holds back longer than this is given up
-_retries: ContextVar[int] = ContextVar("telegram_retries", default=0)
+# Tasks answering an update; a task they start (a job the scheduler runs) is not one of them
+_replying: weakref.WeakSet[asyncio.Task] = weakref.WeakSet()
 
 _DEFAULT = type(BaseRequest.DEFAULT_NONE)  # PTB's marker for "not given by the caller"
 
@@ -118,13 +119,18 @@ def _body(request_data: RequestData | None) -> tuple[aiohttp.FormData | bytes | 
 
 
 @contextlib.contextmanager
-def retrying_replies(times: int = REPLY_RETRIES) -> Iterator[None]:
-    """Requests made inside the block (an update's replies) are sent again after a 429."""
-    token = _retries.set(times)
+def retrying_replies() -> Iterator[None]:
+    """Requests this task makes inside the block (an update's replies) are sent again after
+    a 429, up to REPLY_RETRIES times."""
+    task = asyncio.current_task()
+    if task is None:
+        yield
+        return
+    _replying.add(task)
     try:
         yield
     finally:
-        _retries.reset(token)
+        _replying.discard(task)
 
 
 class TelegramPace(AIORateLimiter):
@@ -141,7 +147,7 @@ class TelegramPace(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> Any:
-        retries = rate_limit_args if rate_limit_args is not None else _retries.get()
+        retries = rate_limit_args if rate_limit_args is not None else _retries_here()
         chat_id = data.get("chat_id")
         for attempt in range(retries + 1):
             try:
@@ -160,6 +166,10 @@ class TelegramPace(AIORateLimiter):
                 log.info("Telegram asked to wait %.0f s before %s; waiting", wait, endpoint)
                 await asyncio.sleep(wait + 0.1)
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _retries_here() -> int:
+    return REPLY_RETRIES if asyncio.current_task() in _replying else 0
 
 
 def _group(chat_id: object) -> int | str | bool:
