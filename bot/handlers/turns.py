@@ -51,8 +51,8 @@ class UpdateTurns(BaseUpdateProcessor):
         """Nothing to close: Application.stop has waited for the updates in hand."""
 
     async def _slow_down(self, update: Update) -> None:
-        if self.application is None:
-            return
+        if self.application is None or update.inline_query is not None:
+            return  # an inline query has no chat to answer in
         context = CallbackContext.from_update(update, self.application)
         try:
             with use(await chat_language(update, context)):
