@@ -147,3 +147,22 @@ async def test_a_known_chat_is_read_while_another_update_holds_the_write_lock(db
         read = asyncio.create_task(chats.ensure(db, 8001, "private", None, default_timezone="UTC"))
         chat = await asyncio.wait_for(read, timeout=2)
     assert chat.id == 8001
+
+
+async def test_a_reader_pressing_a_button_in_a_frenzy_is_told_once_in_an_alert(app, api):
+    api.latency = 0.02
+    ada = api.user(9001)
+    api.user_says(ada, "/search retrieval")
+    [page] = await api.wait_for("sendMessage", chat_id=ada.id)
+    forward = page.result["reply_markup"]["inline_keyboard"][-1][-1]["callback_data"]
+    mark = api.mark()
+    for _ in range(3 * BUDGET):
+        api.user_presses(ada, page.result, forward)
+    await api.wait_for("answerCallbackQuery", count=BUDGET + 1, since=mark, timeout=30)
+    await asyncio.sleep(0.5)
+    alerts = [
+        call.params for call in api.calls("answerCallbackQuery", since=mark)
+        if call.params.get("show_alert")
+    ]  # fmt: skip
+    assert len(alerts) == 1
+    assert alerts[0]["text"].startswith("You are sending requests faster than I can answer")
