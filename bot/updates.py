@@ -6,7 +6,7 @@ for one of the `concurrency` slots, so a lane holds at most one slot and a reade
 messages waits behind their own, not in front of everyone else's. Urgent updates (those
 Telegram takes an answer to only for a few seconds) get the next free slot before the others.
 Past `budget` updates waiting from one reader, more are dropped and the reader is told once,
-until their queue drains.
+until their queue drains; past `backlog` waiting in all, new ones are dropped.
 
 Pure asyncio: the Telegram side (keys of an update, the slow-down reply) is in
 bot.handlers.turns.
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 CONCURRENCY = 32  # updates handled at once: enough to hide Telegram's round trips
 BUDGET = 20  # updates one reader may have waiting before more are dropped
+BACKLOG = 10_000  # updates waiting in all; past it the bot sheds load rather than memory
 
 _received_at: ContextVar[float | None] = ContextVar("update_received_at", default=None)
 
@@ -82,11 +83,16 @@ class _Reader:
 class FairTurns:
     """Runs each update's work in its lane's order, at most `concurrency` at a time."""
 
-    def __init__(self, concurrency: int = CONCURRENCY, budget: int = BUDGET) -> None:
-        if concurrency < 1 or budget < 1:
-            raise ValueError("concurrency and budget must be at least 1")
+    def __init__(
+        self, concurrency: int = CONCURRENCY, budget: int = BUDGET, backlog: int = BACKLOG
+    ) -> None:
+        if min(concurrency, budget, backlog) < 1:
+            raise ValueError("concurrency, budget and backlog must be at least 1")
         self.concurrency = concurrency
         self.budget = budget
+        self.backlog = backlog
+        self._held = 0
+        self._overloaded = False
         self._slots = _Slots(concurrency)
         self._lanes: dict[Hashable, _Lane] = {}
         self._readers: dict[Hashable, _Reader] = {}
@@ -106,6 +112,9 @@ class FairTurns:
         `lane` None runs without ordering, `reader` None without a budget.
         """
         received = time.monotonic()
+        if self._held >= self.backlog:
+            self._shed(work)
+            return
         if reader is not None and not self._admit(reader):
             _discard(work)
             self.dropped += 1
@@ -114,11 +123,23 @@ class FairTurns:
                 self._readers[reader].warned = True
                 await on_flood()
             return
+        self._held += 1
         try:
             await self._in_turn(work, lane, received, urgent)
         finally:
+            self._held -= 1
             if reader is not None:
                 self._release(reader)
+            if self._overloaded and self._held <= self.backlog // 2:
+                self._overloaded = False
+                log.info("update backlog down to %d: every update is taken again", self._held)
+
+    def _shed(self, work: Awaitable[object]) -> None:
+        _discard(work)
+        self.dropped += 1
+        if not self._overloaded:  # one line per overload, not one per update
+            self._overloaded = True
+            log.warning("%d updates waiting: new ones are dropped until half are done", self._held)
 
     async def _in_turn(
         self, work: Awaitable[object], lane: Hashable | None, received: float, urgent: bool
