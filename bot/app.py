@@ -26,6 +26,7 @@ from bot.handlers import (
     start,
     stats,
     topics,
+    turns,
 )
 from bot.handlers import settings as chat_settings
 from bot.handlers.context import chat_language
@@ -56,6 +57,8 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
         )
         .request(AiohttpRequest())  # sends; getUpdates keeps PTB's own transport
         .rate_limiter(telegram_pace(settings.sends_per_second))
+        # Concurrent, each chat in order, a budget per reader (bot/updates.py)
+        .concurrent_updates(turns.UpdateTurns())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
@@ -63,6 +66,7 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
     app.bot_data["settings"] = settings
     app.bot_data["clock"] = clock
     app.bot_data["last_admin_alert"] = 0.0
+    turns.register(app)
     # Group 0: commands and buttons, one module per feature.
     start.register(app)
     papers.register(app)

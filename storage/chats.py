@@ -86,6 +86,9 @@ async def ensure(
     """The chat's row, inserted when new; its type and title follow what Telegram says now."""
     _check_choice("chat type", type, CHAT_TYPES)
     check_timezone(default_timezone)
+    known = await get(db, chat_id)
+    if known is not None and known.type == type and known.title == title:
+        return known  # every update asks: a read keeps them off the write lock
     now = utcnow()
     async with db.transaction() as conn:
         await conn.execute(
