@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from bot.ingest import arxiv_api
+from bot.ingest import arxiv_api, limits
 from bot.ingest.document import FeedProblem, ParsedFeed
 from bot.ingest.fetch import Fetcher
 from bot.ingest.halves import parse_in_halves
@@ -147,7 +147,10 @@ async def _ingest_path(
     db: Database, path: Path, matcher: Matcher | None, report: IngestReport
 ) -> None:
     try:
-        data = await asyncio.to_thread(path.read_bytes)
+        data = await asyncio.to_thread(limits.read_capped, path, limits.FEED_BYTES)
+    except limits.TooLarge as exc:
+        await _fail(db, FeedProblem("too-large", str(path), str(exc)), report, None)
+        return
     except OSError as exc:
         problem = FeedProblem("unreadable", str(path), exc.strerror or str(exc))
         await _fail(db, problem, report, None)
