@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 
 from bot import topics as topic_config
 from bot.ingest import article as article_parser
-from bot.ingest import service
+from bot.ingest import limits, service
 from bot.ingest.article import Article, Skipped
 from bot.ingest.fetch import Fetcher
 from bot.periods import Period, period_of
@@ -23,7 +23,7 @@ from bot.runtime import Runtime
 from storage import editor_picks, papers
 from storage.models import Paper, PickedItem, Summary
 
-MAX_BYTES = 1_000_000  # a digest article is tens of kilobytes; more is not an article
+MAX_BYTES = limits.ARTICLE_BYTES  # a digest article is tens of kilobytes; more is not one
 
 
 class ArticleError(Exception):
@@ -67,6 +67,16 @@ class ImportReport:
             "papers_updated": self.papers_updated,
             "skipped": [{"line": s.line, "reason": s.reason} for s in self.skipped],
         }
+
+
+def read(path: str) -> str:
+    """The article in a file, read no further than an article can be; OSError as opening."""
+    try:
+        data = limits.read_capped(path, MAX_BYTES)
+    except limits.TooLarge:
+        message = f"the file has more than {MAX_BYTES} bytes, the most an article has"
+        raise ArticleError(message) from None
+    return decode(data)
 
 
 def decode(data: bytes) -> str:
