@@ -69,6 +69,12 @@ async def store(
     extractor: Extractor | None = None,
 ) -> UpsertCounts:
     """A parsed feed's papers stored at once; those new or changed get topics and an extract."""
+    if feed.cuts:
+        log.warning(
+            "feed %s: cut to the caps or dates made unknown (implausible): %s",
+            feed.source,
+            limits.describe(feed.cuts),
+        )
     topics_for = matcher.match if matcher is not None else None
     extract_all = extractor if extractor is not None else Extractor()
     result = await papers.upsert(db, feed.papers, topics_for=topics_for, extract_all=extract_all)
