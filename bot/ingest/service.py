@@ -1,8 +1,10 @@
 """Ingesting arXiv feeds, saved answers and API queries into storage, with topics assigned.
 
-Each feed is parsed whole before anything is stored, and stored in one transaction, so a
-bad feed changes nothing; its problem is logged in one line, reported, and the next feed
-goes on. Feed validators (ETag, Last-Modified) are remembered only once a feed is stored.
+Each feed is read within its size cap and parsed whole before anything is stored, so a bad
+feed changes nothing; its problem is logged in one line, reported, and the next feed goes
+on. A good feed is stored in short transactions (`storage.papers.upsert`), so readers never
+wait long behind it; storing it again changes nothing, so a run cut short is completed by
+the next. Feed validators (ETag, Last-Modified) are remembered only once a feed is stored.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ async def store(
     matcher: Matcher | None = None,
     extractor: Extractor | None = None,
 ) -> UpsertCounts:
-    """A parsed feed's papers stored at once; those new or changed get topics and an extract."""
+    """A parsed feed's papers stored; those new or changed get topics and an extract."""
     if feed.cuts:
         log.warning(
             "feed %s: cut to the caps or dates made unknown (implausible): %s",
