@@ -101,7 +101,7 @@ def bound(paper: Paper, cuts: Counter[str], now: datetime | None = None) -> Pape
         value = getattr(paper, name)
         if value is not None and plausible(value, now) is None:
             changes[name] = None
-    cuts.update("date" if name in _DATES else name for name in changes)
+    cuts.update({"date" if name in _DATES else name for name in changes})
     return replace(paper, **changes) if changes else paper
 
 
