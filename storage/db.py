@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
+# How long a write waits for another process's (ingest from cron, say) before failing:
+# ingest writes in turns of ~50 ms, so this covers only something truly stuck.
+BUSY_TIMEOUT_MS = 30_000
 
 
 class StorageError(Exception):
@@ -107,7 +110,7 @@ class Database:
 
     async def _configure(self) -> None:
         await self.conn.create_function("cjk_bigrams", 1, cjk_bigrams, deterministic=True)
-        await self.conn.execute("PRAGMA busy_timeout = 5000")
+        await self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await self.conn.execute("PRAGMA foreign_keys = ON")
         try:
             await self.conn.execute("PRAGMA journal_mode = WAL")

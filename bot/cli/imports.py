@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import logging
 from datetime import date
-from pathlib import Path
 
 from bot import i18n
 from bot.cli.data import emit, fail
@@ -43,8 +42,7 @@ def add_parser(commands: argparse._SubParsersAction, lang_arg) -> argparse.Argum
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     """Import the article; 1 when nothing could be imported or arXiv could not be asked."""
     try:
-        data = await asyncio.to_thread(Path(args.file).read_bytes)
-        text = editor_import.decode(data)
+        text = await asyncio.to_thread(editor_import.read, args.file)
     except OSError as exc:
         fail(args, _("cannot read {path}: {error}").format(path=args.file, error=exc.strerror))
         return 2

@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from bot import __version__
+from bot.ingest import limits
 from bot.ingest.document import FeedProblem
 
 USER_AGENT = f"digestbot/{__version__} (fortnightly digest of arXiv AI/LLM papers; httpx)"
@@ -73,6 +74,7 @@ class Fetcher:
         max_wait: float = 60.0,
         user_agent: str = USER_AGENT,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        max_bytes: int = limits.FEED_BYTES,
     ) -> None:
         self._owns_client = client is None
         self.client = client or httpx.AsyncClient(transport=transport, follow_redirects=True)
@@ -83,6 +85,7 @@ class Fetcher:
         self.max_wait = max_wait
         self.user_agent = user_agent
         self.sleep = sleep
+        self.max_bytes = max_bytes
         self._last_start: dict[str, float] = {}
         self._host_locks: dict[str, asyncio.Lock] = {}
 
@@ -119,7 +122,9 @@ class Fetcher:
         """The answer, or the failure and how long to wait before the next attempt."""
         backoff = self.backoff * 2 ** (attempt - 1)
         try:
-            response = await self._polite_get(url, headers)
+            response, body = await self._polite_get(url, headers)
+        except limits.TooLarge as exc:
+            raise FeedProblem("too-large", url, f"the answer is {exc}") from exc
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
             raise FeedProblem("bad-url", url, f"not a URL that can be fetched: {exc}") from exc
         except httpx.TimeoutException:
@@ -128,27 +133,46 @@ class Fetcher:
             cause = str(exc) or type(exc).__name__
             return FeedProblem("network", url, f"cannot reach the server: {cause}"), backoff
         if not _worth_retrying(response.status_code):
-            return _fetched(url, response), 0.0
+            return _fetched(url, response, body), 0.0
         waited = retry_after_seconds(response.headers.get("Retry-After"))
         reason = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
         return FeedProblem("http", url, reason), backoff if waited is None else waited
 
-    async def _polite_get(self, url: str, headers: dict[str, str]) -> httpx.Response:
-        """One request, started at least `min_interval` after the last one to the same host."""
+    async def _polite_get(self, url: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
+        """One request, started at least `min_interval` after the last one to the same host;
+        the body is read only for a final answer, and never past `max_bytes`."""
         host = httpx.URL(url).host
         async with self._host_locks.setdefault(host, asyncio.Lock()):
             wait = self._last_start.get(host, -float("inf")) + self.min_interval - time.monotonic()
             if wait > 0:
                 await self.sleep(wait)
             self._last_start[host] = time.monotonic()
-            return await self.client.get(url, headers=headers, timeout=self.timeout)
+            request = self.client.stream("GET", url, headers=headers, timeout=self.timeout)
+            async with request as response:
+                if _worth_retrying(response.status_code):
+                    return response, b""
+                return response, await _read_capped(response, self.max_bytes)
 
 
-def _fetched(url: str, response: httpx.Response) -> Fetched:
+async def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    """The (decompressed) body; TooLarge as soon as it passes `limit`, read no further."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and "Content-Encoding" not in response.headers and int(declared) > limit:
+        raise limits.TooLarge(limit)
+    chunks, size = [], 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise limits.TooLarge(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _fetched(url: str, response: httpx.Response, body: bytes) -> Fetched:
     return Fetched(
         url=url,
         status=response.status_code,
-        body=response.content,
+        body=body,
         etag=response.headers.get("ETag"),
         last_modified=response.headers.get("Last-Modified"),
     )
