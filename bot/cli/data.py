@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 from pathlib import Path
 
 from bot import i18n
 from bot import search as search_service
 from bot.arxiv_ids import parse as parse_arxiv_id
+from bot.cli.failures import fail
 from bot.config import Settings
 from bot.i18n import _, ngettext
 from bot.ingest import service as ingest_service
@@ -29,13 +29,6 @@ def emit(args: argparse.Namespace, obj: dict, text: str) -> None:
         print(json.dumps(obj, ensure_ascii=False))
     else:
         print(text)
-
-
-def fail(args: argparse.Namespace, message: str) -> None:
-    """A failure: `{"error": …}` on standard output with --json, one line on standard error."""
-    if getattr(args, "json", False):
-        print(json.dumps({"error": message}, ensure_ascii=False))
-    print(f"digestbot: {message}", file=sys.stderr)
 
 
 async def ingest(args: argparse.Namespace, settings: Settings) -> int:

@@ -8,6 +8,7 @@ so that a misbehaving server cannot stall a run for long.
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -126,6 +127,9 @@ class Fetcher:
             return FeedProblem("timeout", url, f"no answer within {self.timeout:g} s"), backoff
         except httpx.TransportError as exc:
             cause = str(exc) or type(exc).__name__
+            if _name_not_resolved(exc):  # a name that does not resolve now won't in 2 s either
+                host = httpx.URL(url).host
+                raise FeedProblem("network", url, f"{host} does not resolve: {cause}") from exc
             return FeedProblem("network", url, f"cannot reach the server: {cause}"), backoff
         if not _worth_retrying(response.status_code):
             return _fetched(url, response), 0.0
@@ -142,6 +146,16 @@ class Fetcher:
                 await self.sleep(wait)
             self._last_start[host] = time.monotonic()
             return await self.client.get(url, headers=headers, timeout=self.timeout)
+
+
+def _name_not_resolved(exc: BaseException) -> bool:
+    """True when the chain of causes holds a failed name look-up (socket.gaierror)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, socket.gaierror):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _fetched(url: str, response: httpx.Response) -> Fetched:
