@@ -58,3 +58,5 @@ def configure_logging(verbose: bool = False) -> None:
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO if verbose else logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.INFO if verbose else logging.WARNING)
+    # Operators see the bot start (as whom, polling or where) and stop without -v
+    logging.getLogger("bot.lifecycle").setLevel(logging.INFO)

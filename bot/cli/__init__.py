@@ -120,10 +120,8 @@ def run_bot(settings: config.Settings) -> int:
     from bot import app  # the CLI's other commands never load Telegram
 
     if settings.webhook_url is None:
-        app.run_polling(settings)
-    else:
-        app.run_webhook(settings)
-    return 0
+        return app.run_polling(settings)
+    return app.run_webhook(settings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
