@@ -18,7 +18,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError, RetryAfter
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import Application
 
 from bot.config import Settings
@@ -85,7 +85,7 @@ async def _retrying(
             await undo()
             wait = _seconds(exc.retry_after)
             log.warning("Telegram at %s asks to wait %g s before trying again", host, wait)
-        except InvalidToken:
+        except (InvalidToken, BadRequest):  # PTB counts BadRequest as a NetworkError
             await undo()
             raise
         except NetworkError as exc:  # TimedOut included

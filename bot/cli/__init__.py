@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from bot import config, i18n
+from bot import config, i18n, redaction
 from bot.cli import data, digests, failures, imports, summarize
 from bot.i18n import _
 from bot.runtime import configure_logging
@@ -151,6 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     settings = config.load()
+    redaction.hide([settings.bot_token, settings.openai_api_key, settings.webhook_secret])
     if args.command == "run":
         code = run_bot(settings)
     else:

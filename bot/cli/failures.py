@@ -13,7 +13,7 @@ import json
 import sqlite3
 import sys
 
-from bot import config
+from bot import config, redaction
 from bot.i18n import _
 from bot.topics import TopicsError
 from storage.db import DatabaseDamaged, StorageError
@@ -31,6 +31,7 @@ class UsageError(Exception):
 def fail(args: argparse.Namespace | bool, message: str) -> None:
     """A failure: `{"error": …}` on standard output with --json, one line on standard error."""
     as_json = args if isinstance(args, bool) else getattr(args, "json", False)
+    message = redaction.REDACTOR.clean(message)
     if as_json:
         print(json.dumps({"error": message}, ensure_ascii=False), flush=True)
     print(f"digestbot: {' '.join(message.split())}", file=sys.stderr, flush=True)
@@ -50,7 +51,7 @@ def explain(exc: BaseException) -> tuple[str, int] | None:
         return _database_line(exc), WORK_FAILED
     if _is_telegram(exc, "InvalidToken"):
         return _("Telegram rejected the token (TELEGRAM_BOT_TOKEN)"), USAGE
-    if _is_telegram(exc, "NetworkError"):
+    if _is_telegram(exc, "NetworkError") and not _is_telegram(exc, "BadRequest"):
         return _("cannot reach Telegram: {error}").format(error=exc), WORK_FAILED
     if isinstance(exc, OSError):
         return _os_line(exc), WORK_FAILED
