@@ -35,6 +35,8 @@ SUMMARIZE_AT = time(2, 30, tzinfo=UTC)  # for runs a budget stopped, and ingesti
 INGEST_OVERDUE = timedelta(hours=26)
 RECHECK = timedelta(hours=1)  # the longest the push job sleeps without looking again
 RETRY_DEFERRED = timedelta(minutes=1)  # after a pass that left parts for later
+# Jobs set in post_init start once Telegram answered; APScheduler would drop them as missed
+LATE_IS_FINE = {"misfire_grace_time": None}
 
 
 def system_clock() -> datetime:
@@ -76,7 +78,7 @@ class Scheduler:
         if "ingest" in jobs:
             queue.run_daily(self._ingest, INGEST_AT, name="ingest")
             if await ingestion_overdue(self.rt, self.clock()):
-                queue.run_once(self._ingest, 0, name="ingest-at-start")
+                queue.run_once(self._ingest, 0, name="ingest-at-start", job_kwargs=LATE_IS_FINE)
         if self.summarizing:
             queue.run_daily(self._summarize, SUMMARIZE_AT, name="summarize")
         if "push" in jobs:
@@ -136,7 +138,9 @@ class Scheduler:
         if self._push is not None:
             self._push.schedule_removal()
         self._push_at = self.clock() + delay
-        self._push = self.app.job_queue.run_once(self._run_push, delay, name="push")
+        self._push = self.app.job_queue.run_once(
+            self._run_push, delay, name="push", job_kwargs=LATE_IS_FINE
+        )
 
     async def _run_push(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._cancellable("the push pass", self._push_pass(context))

@@ -11,13 +11,17 @@ import socket
 import sqlite3
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.push_plan import plan_due
+from tests import digest_world as world
 from tests.conftest import FIXTURES
 from tests.fakes.arxiv_server import Answer, FakeArxiv
 from tests.fakes.bot_api import FakeBotApi
+from tests.fakes.openai_server import FakeOpenAI
 
 REPO = Path(__file__).resolve().parent.parent
 STARTUP = 30.0  # seconds: a cold interpreter importing PTB on a busy 2-core machine
@@ -188,3 +192,101 @@ async def test_a_rejected_token_is_one_line_and_a_failed_exit(api: FakeBotApi, t
         "digestbot: Telegram rejected the token (TELEGRAM_BOT_TOKEN)"
     ]
     assert_clean(bot.output, rejected, rejected.split(":")[1])
+
+
+async def test_a_stop_during_a_push_pass_ends_within_5_s_and_the_rest_goes_out_next_start(
+    api: FakeBotApi, tmp_path: Path
+):
+    api.world.any_chat = True
+    db = tmp_path / "push.sqlite3"
+    rt = await world.runtime(db, api)
+    try:
+        # The bot pushes as of now: papers of the fortnight that closed last
+        last_fortnight = datetime.now(UTC) - timedelta(days=14)
+        for n in range(6):
+            await world.add_paper(
+                rt, f"2406.410{n}", last_fortnight, {"rag": 1.0}, title=f"RAG {n}"
+            )
+        for chat_id in range(301, 311):
+            await world.subscribe(rt, chat_id, ["rag"])
+        planned = await plan_due(rt, datetime.now(UTC))
+    finally:
+        await rt.close()
+    assert planned == 10
+    env = {
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "DIGESTBOT_JOBS": "push",
+    }
+    api.latency = 2.0  # a slow Telegram: the pass of ten chats takes a while
+    async with BotProcess(db, tmp_path, **env) as bot:
+        try:
+            await api.wait_for("sendMessage", timeout=STARTUP)
+        except TimeoutError:
+            raise AssertionError(bot.output) from None
+        took = await bot.stop()
+        assert took < PROMPT, bot.output[-3000:]
+        assert bot.process.returncode == 0
+        assert_clean(bot.output, api.token)
+    assert integrity(db) == "ok"
+    assert open_parts(db) > 0
+    api.latency = 0.0
+    async with BotProcess(db, tmp_path, **env) as bot:  # the next start sends the rest
+        await until(lambda: open_parts(db) == 0)
+        await bot.stop()
+    assert integrity(db) == "ok"
+
+
+def open_parts(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM deliveries WHERE state != 'sent'").fetchone()[0]
+
+
+async def test_a_stop_during_a_summaries_run_ends_within_5_s_and_the_run_resumes(
+    api: FakeBotApi, tmp_path: Path
+):
+    db = tmp_path / "summaries.sqlite3"
+    rt = await world.runtime(db, api)
+    try:
+        last_fortnight = datetime.now(UTC) - timedelta(days=14)
+        for n in range(3):
+            await world.add_paper(
+                rt, f"2406.420{n}", last_fortnight, {"rag": 1.0}, title=f"RAG {n}"
+            )
+        await world.subscribe(rt, 301, ["rag"])
+    finally:
+        await rt.close()
+    with sqlite3.connect(db) as conn:  # fetched three days ago: ingest, then summarize, at start
+        stale = (datetime.now(UTC) - timedelta(days=3)).isoformat(timespec="seconds")
+        conn.execute("INSERT INTO feeds (url, fetched_at, status) VALUES ('x', ?, 'ok')", (stale,))
+    async with FakeArxiv() as arxiv, FakeOpenAI() as model:
+        env = {
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_API_BASE_URL": api.base_url,
+            "DIGESTBOT_SOURCES": arxiv.url("/rss/gone"),  # 404 at once
+            "DIGESTBOT_JOBS": "ingest,summarize",
+            "OPENAI_BASE_URL": model.base_url,
+            "OPENAI_API_KEY": "sk-test-key-for-the-fake-model",
+        }
+        model.latency = 20.0  # a model that thinks for a long time
+        async with BotProcess(db, tmp_path, **env) as bot:
+            await until(lambda: model.requests)
+            took = await bot.stop()
+            assert took < PROMPT, bot.output[-3000:]
+            assert bot.process.returncode == 0
+            assert_clean(bot.output, api.token, "sk-test-key-for-the-fake-model")
+        assert integrity(db) == "ok"
+        assert summaries_by_model(db) == 0
+        model.latency = 0.0
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE feeds SET fetched_at = ?", (stale,))
+        async with BotProcess(db, tmp_path, **env) as bot:  # the next start asks again
+            await until(lambda: summaries_by_model(db) == 3)
+            await bot.stop()
+
+
+def summaries_by_model(db: Path) -> int:
+    """The Chinese summaries the model wrote (the papers came with English ones)."""
+    with sqlite3.connect(db) as conn:
+        query = "SELECT count(*) FROM summaries WHERE source = 'llm' AND lang = 'zh'"
+        return conn.execute(query).fetchone()[0]
