@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, time, timedelta
 
 from telegram.ext import Application, ContextTypes, Job
@@ -92,10 +92,11 @@ class Scheduler:
         if self._running:
             await asyncio.wait(self._running, timeout=grace)
 
-    async def _cancellable(self, name: str, work: Awaitable[None]) -> None:
+    async def _cancellable(self, name: str, work: Coroutine[object, object, None]) -> None:
         # PTB shields a job from cancellation; the task under the shield is ours to cancel
         task = asyncio.current_task()
         if self._stopping or task is None:
+            work.close()
             return
         self._running.add(task)
         try:
