@@ -290,3 +290,27 @@ def summaries_by_model(db: Path) -> int:
     with sqlite3.connect(db) as conn:
         query = "SELECT count(*) FROM summaries WHERE source = 'llm' AND lang = 'zh'"
         return conn.execute(query).fetchone()[0]
+
+
+async def test_a_webhook_bot_says_where_it_listens_and_stops_promptly(
+    api: FakeBotApi, tmp_path: Path
+):
+    env = {
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "DIGESTBOT_JOBS": "none",
+        "DIGESTBOT_WEBHOOK_URL": "https://bot.example.org/telegram/hook",
+        "DIGESTBOT_WEBHOOK_LISTEN": "127.0.0.1",
+        "DIGESTBOT_WEBHOOK_PORT": str(_free_port()),
+        "DIGESTBOT_WEBHOOK_SECRET": "a-webhook-secret-of-ours",
+    }
+    async with BotProcess(tmp_path / "bot.sqlite3", tmp_path, **env) as bot:
+        await bot.wait_for_output(
+            "webhook at https://bot.example.org/telegram/hook as @digest_test_bot"
+        )
+        [registered] = api.calls("setWebhook")
+        assert registered.params["url"] == "https://bot.example.org/telegram/hook"
+        took = await bot.stop()
+    assert took < PROMPT
+    assert bot.process.returncode == 0
+    assert_clean(bot.output, api.token, "a-webhook-secret-of-ours")
