@@ -28,7 +28,7 @@ DEFAULT_SOURCES = tuple(
 )
 DEFAULT_ISSUE_SIZE = 10
 JOBS = frozenset({"ingest", "summarize", "push"})
-_PLACEHOLDER_TOKEN = "123456:ABC"  # README.md's example
+PLACEHOLDER_TOKEN = "123456:ABC"  # README.md's example
 _TOKEN = re.compile(r"^[0-9]{5,}:[A-Za-z0-9_-]{30,}$")
 DEFAULT_SUMMARY_MODEL = "gpt-4o-mini"
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
@@ -104,7 +104,7 @@ def file_url(api_base_url: str) -> str:
 def _token(value: str | None) -> str | None:
     if value is None or value == "":
         return None
-    if value.startswith(_PLACEHOLDER_TOKEN):
+    if value.startswith(PLACEHOLDER_TOKEN):
         raise ConfigError(
             _(
                 "TELEGRAM_BOT_TOKEN is still the example from the README (123456:ABC…):"

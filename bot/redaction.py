@@ -16,6 +16,8 @@ import threading
 import traceback
 from collections.abc import Iterable
 
+from bot.config import PLACEHOLDER_TOKEN
+
 HIDDEN = "<secret>"
 _TOKEN_SHAPED = re.compile(r"\b[0-9]{5,}:[A-Za-z0-9_-]{30,}")
 _BOT_URL = re.compile(r"/bot[0-9]+:[A-Za-z0-9_-]+")
@@ -33,8 +35,8 @@ class Redactor:
 
     def add(self, values: Iterable[str | None]) -> None:
         for value in values:
-            if not value or len(value) < _SHORTEST:
-                continue
+            if not value or len(value) < _SHORTEST or value.startswith(PLACEHOLDER_TOKEN):
+                continue  # too short to hide without hiding words; or the README's example
             self._secrets.add(value)
             _, colon, secret_part = value.partition(":")
             if colon and len(secret_part) >= _SHORTEST:  # a bot token's secret half alone
