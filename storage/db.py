@@ -31,6 +31,28 @@ class StorageError(Exception):
 class DatabaseDamaged(StorageError):
     """SQLite found pages it cannot read: only a backup can help."""
 
+    def __init__(self, path: str, cause: object) -> None:
+        super().__init__(f"the database {path} is damaged: {cause}")
+        self.path, self.cause = path, str(cause)
+
+
+class DatabaseReadOnly(StorageError):
+    """The database file or its folder refuses writes."""
+
+    def __init__(self, path: str, cause: object) -> None:
+        super().__init__(
+            f"cannot write the database {path} (is the file or its folder read-only?): {cause}"
+        )
+        self.path, self.cause = path, str(cause)
+
+
+class BackupFailed(StorageError):
+    """A backup could not be written; `errno` is the system's reason when there is one."""
+
+    def __init__(self, target: Path, cause: object, errno_: int | None = None) -> None:
+        super().__init__(f"cannot write the backup {target}: {cause}")
+        self.target, self.cause, self.errno = str(target), str(cause), errno_
+
 
 @dataclass(frozen=True, slots=True)
 class Migration:
@@ -119,14 +141,11 @@ class Database:
             await self.conn.execute("PRAGMA journal_mode = WAL")
         except sqlite3.OperationalError as exc:
             # SQLite says "readonly" or "unable to open" when the file or its folder refuses writes
-            raise StorageError(
-                f"cannot write the database {self.path} (is the file or its folder read-only?):"
-                f" {exc}"
-            ) from exc
+            raise DatabaseReadOnly(self.path, exc) from exc
         except sqlite3.DatabaseError as exc:
             if "not a database" in str(exc):
                 raise StorageError(f"{self.path} is not a digestbot database: {exc}") from exc
-            raise DatabaseDamaged(f"the database {self.path} is damaged: {exc}") from exc
+            raise DatabaseDamaged(self.path, exc) from exc
         await self.conn.execute("PRAGMA synchronous = NORMAL")
 
     async def close(self) -> None:
@@ -227,7 +246,7 @@ class Database:
         """
         target = Path(target)
         if target.exists():
-            raise StorageError(f"backup target {target} exists already; choose a new file")
+            raise BackupFailed(target, "the file exists already; choose a new one", errno.EEXIST)
         await self.check_intact()
         partial = target.with_name(target.name + ".partial")
         try:
@@ -240,10 +259,10 @@ class Database:
             partial.rename(target)
         except OSError as exc:
             partial.unlink(missing_ok=True)
-            raise StorageError(f"cannot write the backup {target}: {_os_cause(exc)}") from exc
+            raise BackupFailed(target, exc.strerror or exc, exc.errno) from exc
         except sqlite3.Error as exc:
             partial.unlink(missing_ok=True)
-            raise StorageError(f"cannot write the backup {target}: {exc}") from exc
+            raise BackupFailed(target, exc) from exc
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
@@ -253,21 +272,13 @@ class Database:
         try:
             rows = await self.fetchall("PRAGMA quick_check")
         except sqlite3.DatabaseError as exc:
-            raise DatabaseDamaged(f"the database {self.path} is damaged: {exc}") from exc
+            raise DatabaseDamaged(self.path, exc) from exc
         problems = [row[0] for row in rows if row[0] != "ok"]
         if problems:
-            raise DatabaseDamaged(f"the database {self.path} is damaged: {problems[0]}")
+            raise DatabaseDamaged(self.path, problems[0])
 
 
 def _create_empty(path: Path) -> None:
     """The file, empty, made here first so that a folder refusing it is named as such."""
     path.parent.mkdir(parents=True, exist_ok=True)
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
-
-
-def _os_cause(exc: OSError) -> str:
-    if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-        return "the disk is full (or a file size limit was reached)"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"its folder is read-only or not ours ({exc.strerror})"
-    return exc.strerror or str(exc)

@@ -324,3 +324,18 @@ def test_a_push_that_cannot_reach_telegram_fails_in_one_line(seeded: Path, tmp_p
     obj = assert_one_line_failure(result, json_out=True)
     assert result.returncode == 1
     assert obj["error"].startswith("cannot reach Telegram")
+
+
+def test_a_damaged_database_is_reported_in_the_operators_language(seeded: Path, tmp_path: Path):
+    pages = seeded.stat().st_size // 4096
+    damage(seeded, keep_pages=pages - 2)
+    result = digestbot(
+        tmp_path,
+        "backup",
+        str(tmp_path / "copy.sqlite3"),
+        DIGESTBOT_DB=str(seeded),
+        LANG="zh_CN.UTF-8",
+    )
+    assert_one_line_failure(result, json_out=False)
+    assert "已损坏" in result.stderr
+    assert "请从备份恢复" in result.stderr

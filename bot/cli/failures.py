@@ -16,7 +16,7 @@ import sys
 from bot import config, redaction
 from bot.i18n import _
 from bot.topics import TopicsError
-from storage.db import DatabaseDamaged, StorageError
+from storage.db import BackupFailed, DatabaseDamaged, DatabaseReadOnly, StorageError
 
 WORK_FAILED = 1
 USAGE = 2
@@ -40,7 +40,13 @@ def fail(args: argparse.Namespace | bool, message: str) -> None:
 def explain(exc: BaseException) -> tuple[str, int] | None:
     """The one line and exit code for a failure an operator can meet; None for a bug."""
     if isinstance(exc, DatabaseDamaged):
-        return str(exc), WORK_FAILED
+        line = _("the database {path} is damaged ({error}): restore a backup")
+        return line.format(path=exc.path, error=exc.cause), WORK_FAILED
+    if isinstance(exc, DatabaseReadOnly):
+        line = _("cannot write the database {path}: is the file or its folder read-only? ({error})")
+        return line.format(path=exc.path, error=exc.cause), USAGE
+    if isinstance(exc, BackupFailed):
+        return _backup_line(exc), WORK_FAILED
     if isinstance(exc, UsageError | config.ConfigError | TopicsError | StorageError):
         return str(exc), USAGE
     if isinstance(exc, OverflowError):
@@ -63,6 +69,18 @@ def _is_telegram(exc: BaseException, name: str) -> bool:
     return any(
         kind.__module__ == "telegram.error" and kind.__name__ == name for kind in type(exc).__mro__
     )
+
+
+def _backup_line(exc: BackupFailed) -> str:
+    if exc.errno == errno.EEXIST:
+        cause = _("the file exists already; choose a new one")
+    elif exc.errno in _DISK_FULL:
+        cause = _("the disk is full (or a file size limit was reached)")
+    elif exc.errno in _NOT_ALLOWED:
+        cause = _("its folder is read-only or not ours ({error})").format(error=exc.cause)
+    else:
+        cause = exc.cause
+    return _("cannot write the backup {path}: {cause}").format(path=exc.target, cause=cause)
 
 
 def _database_line(exc: sqlite3.DatabaseError) -> str:
