@@ -18,7 +18,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from telegram import Update
-from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.config import Settings
@@ -107,9 +107,15 @@ async def _start(app: Application, host: str, webhook: dict | None) -> None:
     await app.post_init(app)
     name = app.bot.username
     if webhook is None:
+
+        def polling_failed(error: TelegramError) -> None:  # PTB retries; one line each time
+            log.warning("polling Telegram at %s failed (%s); trying again", host, error)
+
         await _retrying(
             host,
-            lambda: app.updater.start_polling(allowed_updates=Update.ALL_TYPES),
+            lambda: app.updater.start_polling(
+                allowed_updates=Update.ALL_TYPES, error_callback=polling_failed
+            ),
             undo=_nothing,
         )
         log.info("polling as @%s", name)

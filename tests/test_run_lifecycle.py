@@ -21,6 +21,7 @@ from tests import digest_world as world
 from tests.conftest import FIXTURES
 from tests.fakes.arxiv_server import Answer, FakeArxiv
 from tests.fakes.bot_api import FakeBotApi
+from tests.fakes.conversation import reply_to
 from tests.fakes.openai_server import FakeOpenAI
 
 REPO = Path(__file__).resolve().parent.parent
@@ -314,3 +315,30 @@ async def test_a_webhook_bot_says_where_it_listens_and_stops_promptly(
     assert took < PROMPT
     assert bot.process.returncode == 0
     assert_clean(bot.output, api.token, "a-webhook-secret-of-ours")
+
+
+async def test_telegram_lost_while_polling_is_one_line_a_try_and_the_bot_answers_when_it_returns(
+    tmp_path: Path,
+):
+    port = _free_port()
+    api = await FakeBotApi(port=port).start()
+    env = {
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "DIGESTBOT_JOBS": "none",
+    }
+    try:
+        async with BotProcess(tmp_path / "bot.sqlite3", tmp_path, **env) as bot:
+            await bot.wait_for_output("polling as @digest_test_bot")
+            await api.stop()  # the network goes away
+            await bot.wait_for_output("polling Telegram at 127.0.0.1 failed")
+            api = await FakeBotApi(port=port).start()  # and comes back
+            welcome = await reply_to(api, api.user(1001, language_code="en"), "/start")
+            assert welcome["text"]
+            took = await bot.stop()
+    finally:
+        await api.stop()
+    assert took < PROMPT
+    assert_clean(bot.output, api.token)
+    lines = bot.output.splitlines()
+    assert all("polling Telegram at 127.0.0.1 failed" in line for line in lines[1:-1]), lines
