@@ -339,3 +339,28 @@ def test_a_damaged_database_is_reported_in_the_operators_language(seeded: Path, 
     assert_one_line_failure(result, json_out=False)
     assert "已损坏" in result.stderr
     assert "请从备份恢复" in result.stderr
+
+
+async def test_run_on_a_damaged_database_fails_in_one_line_once_telegram_answered(
+    api, corrupted: Path, tmp_path: Path
+):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DIGESTBOT_", "TELEGRAM_"))}
+    env.update(
+        LANG="en_US.UTF-8",
+        PYTHONPATH=str(REPO),
+        DIGESTBOT_DB=str(corrupted),
+        TELEGRAM_BOT_TOKEN=api.token,
+        TELEGRAM_API_BASE_URL=api.base_url,
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run",
+        cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 1
+    assert out == b""
+    assert err.decode().splitlines() == [
+        f"digestbot: the database {corrupted} is damaged (database disk image is malformed):"
+        " restore a backup"
+    ]
