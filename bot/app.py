@@ -13,7 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot import i18n
+from bot import app_lifecycle, i18n
 from bot.config import Settings, file_url
 from bot.handlers import (
     digest,
@@ -85,14 +85,14 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
     return app
 
 
-def run_polling(settings: Settings) -> None:
+def run_polling(settings: Settings) -> int:
     """Poll until SIGINT or SIGTERM; post_shutdown closes the database on the way out."""
-    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    return app_lifecycle.serve(build_application(settings), settings)
 
 
-def run_webhook(settings: Settings) -> None:
+def run_webhook(settings: Settings) -> int:
     """Serve Telegram's webhook calls until SIGINT or SIGTERM, as run_polling does."""
-    build_application(settings).run_webhook(**webhook_options(settings))
+    return app_lifecycle.serve(build_application(settings), settings, webhook_options(settings))
 
 
 def webhook_options(settings: Settings) -> dict:
@@ -121,7 +121,10 @@ async def post_init(app: Application) -> None:
     for lang in i18n.LANGUAGES:
         with use(lang):
             menu = [BotCommand(name, text) for name, text in start.command_lines()]
-        await app.bot.set_my_commands(menu, language_code=None if lang == "en" else lang)
+        try:
+            await app.bot.set_my_commands(menu, language_code=None if lang == "en" else lang)
+        except TelegramError as error:  # the menus are a comfort; the bot works without them
+            log.warning("could not publish the %s command menu: %s", lang, error)
 
 
 async def post_shutdown(app: Application) -> None:

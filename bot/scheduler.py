@@ -5,12 +5,17 @@ Nothing is remembered in the job queue itself: the next push time is worked out 
 database after every pass, after a change of settings or subscriptions, and at least hourly,
 so a restart loses nothing and a push missed while the bot was down goes out on its return.
 The clock is injectable, so tests can live through several fortnights in seconds.
+
+Every job can be cancelled at shut-down: its open transaction rolls back, and what it left
+undone (papers not fetched, parts not sent, summaries not asked) is found undone on the next
+start, which is how a crash is survived too.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, time, timedelta
 
 from telegram.ext import Application, ContextTypes, Job
@@ -30,6 +35,8 @@ SUMMARIZE_AT = time(2, 30, tzinfo=UTC)  # for runs a budget stopped, and ingesti
 INGEST_OVERDUE = timedelta(hours=26)
 RECHECK = timedelta(hours=1)  # the longest the push job sleeps without looking again
 RETRY_DEFERRED = timedelta(minutes=1)  # after a pass that left parts for later
+# Jobs set in post_init start once Telegram answered; APScheduler would drop them as missed
+LATE_IS_FINE = {"misfire_grace_time": None}
 
 
 def system_clock() -> datetime:
@@ -67,6 +74,8 @@ class Scheduler:
         self._push: Job | None = None
         self._push_at: datetime | None = None  # by this scheduler's clock
         self._failed_chats: frozenset[int] = frozenset()  # whose plan failed in the last pass
+        self._running: set[asyncio.Task] = set()
+        self._stopping = False
 
     async def start(self) -> None:
         jobs = self.rt.settings.jobs
@@ -74,11 +83,35 @@ class Scheduler:
         if "ingest" in jobs:
             queue.run_daily(self._ingest, INGEST_AT, name="ingest")
             if await ingestion_overdue(self.rt, self.clock()):
-                queue.run_once(self._ingest, 0, name="ingest-at-start")
+                queue.run_once(self._ingest, 0, name="ingest-at-start", job_kwargs=LATE_IS_FINE)
         if self.summarizing:
             queue.run_daily(self._summarize, SUMMARIZE_AT, name="summarize")
         if "push" in jobs:
             await self.wake()
+
+    async def stop(self, grace: float) -> None:
+        """Cancel the jobs running now and wait up to `grace` seconds for them to roll back."""
+        self._stopping = True
+        for task in self._running:
+            task.cancel()
+        if self._running:
+            await asyncio.wait(self._running, timeout=grace)
+
+    async def _cancellable(self, name: str, work: Coroutine[object, object, None]) -> None:
+        # PTB shields a job from cancellation; the task under the shield is ours to cancel
+        task = asyncio.current_task()
+        if self._stopping or task is None:
+            work.close()
+            return
+        self._running.add(task)
+        try:
+            await work
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            log.info("%s stopped by shut-down; it resumes on the next start", name)
+        finally:
+            self._running.discard(task)
 
     @property
     def summarizing(self) -> bool:
@@ -111,9 +144,14 @@ class Scheduler:
         if self._push is not None:
             self._push.schedule_removal()
         self._push_at = self.clock() + delay
-        self._push = self.app.job_queue.run_once(self._run_push, delay, name="push")
+        self._push = self.app.job_queue.run_once(
+            self._run_push, delay, name="push", job_kwargs=LATE_IS_FINE
+        )
 
     async def _run_push(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._cancellable("the push pass", self._push_pass(context))
+
+    async def _push_pass(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         self._push, self._push_at = None, None
         try:
             report = await push_pass(self.rt, context.bot, self.clock())
@@ -130,6 +168,9 @@ class Scheduler:
             await self.wake()
 
     async def _ingest(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._cancellable("ingestion", self._ingest_and_summarize(context))
+
+    async def _ingest_and_summarize(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         report = await ingest_many(self.rt.db, self.rt.settings.sources, matcher=self.rt.matcher)
         log.info(
             "ingestion: %d new, %d updated, %d errors",
@@ -138,9 +179,12 @@ class Scheduler:
             len(report.errors),
         )
         if self.summarizing:
-            await self._summarize(context)
+            await self._summaries()
         await self.wake()
 
     async def _summarize(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._cancellable("the summaries run", self._summaries())
+
+    async def _summaries(self) -> None:
         run = await summarize_pending(self.rt.db, self.rt.settings, now=self.clock())
         log.info("summaries: %s", run.as_json())

@@ -8,6 +8,7 @@ so that a misbehaving server cannot stall a run for long.
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -131,6 +132,9 @@ class Fetcher:
             return FeedProblem("timeout", url, f"no answer within {self.timeout:g} s"), backoff
         except httpx.TransportError as exc:
             cause = str(exc) or type(exc).__name__
+            if _name_not_resolved(exc):  # a name that does not resolve now won't in 2 s either
+                host = httpx.URL(url).host
+                raise FeedProblem("network", url, f"{host} does not resolve: {cause}") from exc
             return FeedProblem("network", url, f"cannot reach the server: {cause}"), backoff
         if not _worth_retrying(response.status_code):
             return _fetched(url, response, body), 0.0
@@ -166,6 +170,16 @@ async def _read_capped(response: httpx.Response, limit: int) -> bytes:
             raise limits.TooLarge(limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _name_not_resolved(exc: BaseException) -> bool:
+    """True when the chain of causes holds a failed name look-up (socket.gaierror)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, socket.gaierror):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _fetched(url: str, response: httpx.Response, body: bytes) -> Fetched:
