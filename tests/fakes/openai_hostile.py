@@ -1,0 +1,117 @@
+"""The fake OpenAI-compatible endpoint's hostile answers: what a broken or malicious one sends.
+
+Each mode is one way an endpoint outside our control can hurt the summarizer: numbers Python's
+json accepts but no summary holds (NaN, Infinity), nesting deep enough to exhaust recursion,
+an answer dripped a byte at a time, one of 60 MB (streamed, or announced by Content-Length),
+absurd or negative token usage, an error body echoing the caller's API key, and summaries
+carrying links, markup or bidi/control characters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+
+from aiohttp import web
+
+HOSTILE_MODES = (
+    "nan",
+    "infinity",
+    "deep_nesting",
+    "drip",
+    "huge",
+    "huge_declared",
+    "absurd_usage",
+    "negative_usage",
+    "echo_key",
+    "url",
+    "markup",
+    "markdown",
+    "bidi",
+    "long_word",
+)
+HUGE_BYTES = 60 * 1024 * 1024
+_CHUNK = 64 * 1024
+NESTING = 100_000
+# A Right-to-Left Override, a zero-width joiner, an ANSI colour escape and a NUL: none is text.
+BIDI_JUNK = "\u202e\u200d\x1b[31m\x00"
+
+
+def hostile_content(mode: str, zh: str, en: str, importance: int) -> str:
+    """The model's text in the hostile modes that answer with a 200 completion."""
+    if mode == "nan":
+        return f'{{"zh": {json.dumps(zh)}, "en": {json.dumps(en)}, "importance": NaN}}'
+    if mode == "infinity":
+        return f'{{"zh": {json.dumps(zh)}, "en": {json.dumps(en)}, "importance": Infinity}}'
+    if mode == "deep_nesting":
+        return "[" * NESTING
+    if mode == "url":
+        en = f"{en} Code: https://evil.example/payload"
+    elif mode == "markup":
+        en = f'<a href="https://evil.example">{en}</a><script>alert(1)</script>'
+    elif mode == "markdown":
+        en = f"**{en}**"
+        zh = f"`{zh}`"
+    elif mode == "bidi":
+        zh = f"{BIDI_JUNK}{zh}"
+        en = f"{en[:10]}{BIDI_JUNK}{en[10:]}"
+    elif mode == "long_word":
+        en = "A" * 5_000
+    return json.dumps({"zh": zh, "en": en, "importance": importance}, ensure_ascii=False)
+
+
+def hostile_usage(mode: str, usage: dict) -> dict:
+    """Token usage as a lying endpoint reports it."""
+    if mode == "absurd_usage":
+        return {**usage, "prompt_tokens": 10**12, "total_tokens": 10**12}
+    if mode == "negative_usage":
+        return {**usage, "completion_tokens": -5_000}
+    return usage
+
+
+def echo_key(authorization: str) -> web.Response:
+    """A 401 whose body repeats the key it was sent, with a line break and an ANSI escape."""
+    message = f"Incorrect API key provided: {authorization}.\n\x1b[2Jtoken={authorization[7:]}"
+    return web.json_response({"error": {"message": message}}, status=401)
+
+
+async def streamed(
+    request: web.Request,
+    mode: str,
+    body: bytes,
+    drip_interval: float,
+    on_write: Callable[[int], None],
+) -> web.StreamResponse:
+    """The drip and the huge answers, written as the client reads them."""
+    response = web.StreamResponse(headers={"Content-Type": "application/json"})
+    if mode == "huge_declared":
+        response.content_length = HUGE_BYTES
+    writer = _drip if mode == "drip" else _flood
+    try:
+        await response.prepare(request)
+        await writer(response, body, drip_interval, on_write)
+        await response.write_eof()
+    except (ConnectionError, asyncio.CancelledError):
+        pass  # the client hung up, as it should
+    return response
+
+
+async def _drip(
+    response: web.StreamResponse, body: bytes, interval: float, on_write: Callable[[int], None]
+) -> None:
+    for i in range(len(body)):
+        await response.write(body[i : i + 1])
+        on_write(1)
+        await asyncio.sleep(interval)
+
+
+async def _flood(
+    response: web.StreamResponse, body: bytes, interval: float, on_write: Callable[[int], None]
+) -> None:
+    # A JSON string that never ends: 60 MB of it, made a chunk at a time.
+    await response.write(b'{"choices": [{"message": {"content": "')
+    chunk = b"x" * _CHUNK
+    for _ in range(HUGE_BYTES // _CHUNK):
+        await response.write(chunk)
+        on_write(len(chunk))
