@@ -79,6 +79,18 @@ def _content(body: object) -> str | None:
     return content
 
 
+def _error_message(body: bytes | None) -> str:
+    """What an error answer says: its `error.message` when it has one, else its text."""
+    if body is None:
+        return "(a longer body)"
+    try:
+        parsed = bounded_json.loads(body, max_chars=_ERROR_BODY_BYTES, max_depth=_MAX_DEPTH)
+        message = parsed["error"]["message"]  # type: ignore[index]
+    except (bounded_json.UnreadableJSON, KeyError, TypeError, IndexError):
+        return body.decode("utf-8", "replace")
+    return message if isinstance(message, str) else body.decode("utf-8", "replace")
+
+
 async def _read(response: httpx.Response, cap: int) -> bytes | None:
     """The body, or None once it passes `cap` bytes (reading stops there)."""
     chunks, size = [], 0
@@ -175,8 +187,7 @@ class ChatClient:
         if status >= 500:
             raise _Retry(f"HTTP {status}")
         if status != 200:
-            raw = await _read(response, _ERROR_BODY_BYTES) or b"(a longer body)"
-            text = raw.decode("utf-8", "replace")
+            text = _error_message(await _read(response, _ERROR_BODY_BYTES))
             raise ChatError(f"HTTP {status}: {redact(text, self._secrets, limit=200)}")
         body = await self._body(response)
         try:

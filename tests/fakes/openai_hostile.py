@@ -36,6 +36,7 @@ _CHUNK = 64 * 1024
 NESTING = 100_000
 # A Right-to-Left Override, a zero-width joiner, an ANSI colour escape and a NUL: none is text.
 BIDI_JUNK = "\u202e\u200d\x1b[31m\x00"
+_SURROGATE = "@surrogate@"  # becomes the escape of a lone surrogate, which UTF-8 cannot encode
 
 
 def hostile_content(mode: str, zh: str, en: str, importance: int) -> str:
@@ -55,10 +56,11 @@ def hostile_content(mode: str, zh: str, en: str, importance: int) -> str:
         zh = f"`{zh}`"
     elif mode == "bidi":
         zh = f"{BIDI_JUNK}{zh}"
-        en = f"{en[:10]}{BIDI_JUNK}{en[10:]}"
+        en = f"{en[:10]}{BIDI_JUNK}{_SURROGATE}{en[10:]}"
     elif mode == "long_word":
         en = "A" * 5_000
-    return json.dumps({"zh": zh, "en": en, "importance": importance}, ensure_ascii=False)
+    answer = json.dumps({"zh": zh, "en": en, "importance": importance}, ensure_ascii=False)
+    return answer.replace(_SURROGATE, "\\ud800")
 
 
 def hostile_usage(mode: str, usage: dict) -> dict:
