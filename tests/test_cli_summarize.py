@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from storage import summary_requests as ledger
 from storage.db import Database
 from tests.fakes.openai_server import FakeOpenAI
 from tests.summary_world import add, paper, subscribe
@@ -101,3 +102,38 @@ async def test_without_an_endpoint_or_with_an_unknown_topic_it_exits_2_with_one_
     assert code == 2
     assert "nonsense" in one_json_object(out)["error"]
     assert len(err.strip().splitlines()) == 1
+
+
+async def test_answers_that_once_crashed_the_command_are_rejected_and_it_prints_its_json(
+    tmp_path: Path,
+):
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    modes = ("nan", "infinity", "deep_nesting", "good")
+    async with await Database.open(tmp_path / "db.sqlite3") as db:
+        ids = await add(
+            db, [(paper(n, f"RAG [{mode}]", yesterday), "rag") for n, mode in enumerate(modes)]
+        )
+        await subscribe(db, 1, topic="rag")
+    async with FakeOpenAI() as llm:
+        for mode in modes:
+            llm.rule(f"[{mode}]", mode)
+        code, out, err = await run(tmp_path, "summarize", "--json", OPENAI_BASE_URL=llm.base_url)
+        assert (code, err) == (0, "")
+        assert one_json_object(out) | {"tokens": 0} == {
+            "requests": 4,
+            "stored": 1,
+            "rejected": 3,
+            "failed": 0,
+            "tokens": 0,
+            "budget_stopped": None,
+        }
+        code, out, err = await run(tmp_path, "summarize", "--json", OPENAI_BASE_URL=llm.base_url)
+    assert (code, one_json_object(out)["requests"], err) == (0, 0, "")
+    async with await Database.open(tmp_path / "db.sqlite3") as db:
+        reasons = {mode: await ledger.history(db, ids[f"RAG [{mode}]"]) for mode in modes}
+    assert {mode: [(e.outcome, e.reason) for e in rows] for mode, rows in reasons.items()} == {
+        "nan": [("rejected", "NaN is not a finite number")],
+        "infinity": [("rejected", "Infinity is not a finite number")],
+        "deep_nesting": [("rejected", "answer too long (100000 characters)")],
+        "good": [("stored", None)],
+    }
