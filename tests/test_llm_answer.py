@@ -143,3 +143,11 @@ def test_a_chinese_summary_is_capped_in_characters_and_an_english_one_in_both():
         parse_answer(answer(zh="检" * 301))
     with pytest.raises(RejectedAnswer, match="en text has 901 characters"):
         parse_answer(answer(en="a" * 901))
+
+
+def test_a_paper_with_a_huge_title_and_abstract_is_asked_about_their_beginnings_only():
+    abstract = "We study RAG for large language models. " * 500_000
+    system, user = build_messages("RAG " * 100_000, abstract, load_glossary())
+    assert len(user["content"]) < 7_000
+    assert "检索增强生成" in system["content"]
+    assert user["content"].startswith("Title: RAG RAG")

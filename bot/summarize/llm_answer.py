@@ -28,6 +28,9 @@ EN_CHARS = int(EN_WORDS * _OVERRUN * 10)
 # A good answer is well under 2,000 characters; the cap keeps parsing cheap whatever comes.
 MAX_ANSWER_CHARS = 32_000
 _MAX_DEPTH = 8  # the answer is one flat object; a little room for a model's extra fields
+# arXiv allows 1,920 characters of abstract; a feed's 20 MB one must not become the prompt.
+PROMPT_TITLE_CHARS = 500
+PROMPT_ABSTRACT_CHARS = 6_000
 
 _OTHER_SCRIPT = 0.2  # a Chinese summary names English terms; an English one, no Chinese
 _FENCE = re.compile(r"^\s*```[a-zA-Z]*\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL)
@@ -94,7 +97,11 @@ def glossary_for(text: str, glossary: tuple[GlossaryTerm, ...]) -> list[Glossary
 def build_messages(
     title: str, abstract: str, glossary: tuple[GlossaryTerm, ...]
 ) -> list[dict[str, str]]:
-    """The chat messages for one paper: instructions with its glossary terms, then the paper."""
+    """The chat messages for one paper: instructions with its glossary terms, then the paper.
+
+    Title and abstract are bounded, so that no stored paper can make a request of any size.
+    """
+    title, abstract = title[:PROMPT_TITLE_CHARS], abstract[:PROMPT_ABSTRACT_CHARS]
     system = SYSTEM_PROMPT.replace("{zh_chars}", str(ZH_CHARS)).replace("{en_words}", str(EN_WORDS))
     terms = glossary_for(f"{title}\n{abstract}", glossary)
     if terms:
