@@ -19,6 +19,7 @@ _LINK = re.compile(
     r"|\b(?:[a-z0-9-]+\.)+[a-z]{2,}/\S",
     re.IGNORECASE,
 )
+_LINK_HINTS = re.compile(r"[:/]|www\.|\]\(", re.IGNORECASE)  # no link without one of these
 _TAG = re.compile(r"</?[a-z][a-z0-9-]*(?:\s[^<>]*)?/?>|<!--", re.IGNORECASE)
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")  # terminal escapes, not only ESC
 _EMPHASIS = re.compile(r"\*\*|__|`")
@@ -33,6 +34,8 @@ class UnsafeText(ValueError):
 
 
 def _visible(text: str) -> str:
+    if text.isprintable():  # the usual case, checked in C: nothing below could match
+        return text
     text = _ANSI.sub("", text)
     return "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
 
@@ -43,16 +46,20 @@ def clean(text: str) -> tuple[str, list[str]]:
     Raises UnsafeText when it carries a link or HTML markup.
     """
     notes = []
-    if _ENTITY.search(text):
+    if "&" in text and _ENTITY.search(text):
         text = html.unescape(text)  # escaped by the renderer; an entity would show as typed
     visible = _visible(text)
     if visible != text:
         notes.append(CONTROL_REMOVED)
-    if _LINK.search(visible):
+    if _LINK_HINTS.search(visible) and _LINK.search(visible):
         raise UnsafeText("carries a link")
-    if _TAG.search(visible):
+    if "<" in visible and _TAG.search(visible):
         raise UnsafeText("carries HTML markup")
-    plain = _EMPHASIS.sub("", visible)
+    plain = (
+        _EMPHASIS.sub("", visible)
+        if "*" in visible or "_" in visible or "`" in visible
+        else visible
+    )
     if plain != visible:
         notes.append(MARKDOWN_REMOVED)
     return " ".join(plain.split()), notes

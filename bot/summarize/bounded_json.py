@@ -52,7 +52,8 @@ def loads(text: str | bytes, *, max_chars: int, max_depth: int) -> object:
             text = text.decode("utf-8")
         except UnicodeDecodeError:
             raise UnreadableJSON("JSON not in UTF-8") from None
-    if depth(text) > max_depth:
+    # No scan needed when there are too few brackets to nest that deep.
+    if text.count("[") + text.count("{") > max_depth and depth(text) > max_depth:
         raise UnreadableJSON(f"JSON nested too deep (more than {max_depth} levels)")
     try:
         return json.loads(text, parse_constant=_non_finite, parse_float=_finite_float)
