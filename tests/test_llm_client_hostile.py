@@ -110,3 +110,35 @@ async def test_an_error_body_echoing_the_key_is_redacted_bounded_and_on_one_line
     assert "\x1b" not in reason
     assert len(reason) <= 300
     assert SECRET[3:] not in caplog.text
+
+
+async def test_an_endpoint_reporting_no_usage_is_counted_by_estimate_and_said_once(
+    llm: FakeOpenAI, caplog: pytest.LogCaptureFixture
+):
+    llm.default = "no_usage"
+    caplog.set_level(logging.INFO, logger="bot.summarize")
+    async with client(llm) as chat:
+        first = await chat.complete(messages())
+        await chat.complete(messages())
+    assert first.prompt_tokens > 0
+    assert first.completion_tokens > 0
+    said = [r.getMessage() for r in caplog.records if "reports no token usage" in r.getMessage()]
+    assert said == ["the summary endpoint reports no token usage; counting estimates"]
+
+
+async def test_an_answer_compressed_against_the_request_is_read_and_a_gzip_bomb_refused(
+    llm: FakeOpenAI,
+):
+    llm.script("gzipped", "gzip_bomb")
+    tracemalloc.start()
+    try:
+        async with client(llm) as chat:
+            done = await chat.complete(messages())
+            with pytest.raises(AnswerRefused, match="larger than 256 KiB"):
+                await chat.complete(messages())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert done.content.startswith('{"zh": "本文研究')
+    assert llm.requests[0].headers["Accept-Encoding"] == "identity"
+    assert peak < 8 * 1024 * 1024

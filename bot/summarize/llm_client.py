@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import zlib
 from dataclasses import dataclass
 
 import httpx
@@ -30,6 +31,8 @@ RETRY_AFTER_CAP = 120.0  # a server asking for longer than this is treated as fa
 MAX_ANSWER_BYTES = 256 * 1024
 _MAX_DEPTH = 32
 _ERROR_BODY_BYTES = 4096  # of an error answer, enough for its message
+# Content-Encoding -> whether it is inflated (zlib reads gzip and zlib-wrapped deflate alike).
+_ENCODINGS = {"": False, "identity": False, "gzip": True, "x-gzip": True, "deflate": True}
 
 
 class ChatError(Exception):
@@ -92,11 +95,22 @@ def _error_message(body: bytes | None) -> str:
 
 
 async def _read(response: httpx.Response, cap: int) -> bytes | None:
-    """The body, or None once it passes `cap` bytes (reading stops there)."""
+    """The body, decompressed if it came so, or None once it passes `cap` bytes (reading stops).
+
+    Inflating is bounded too: 60 KB of gzip can hold 60 MB.
+    """
+    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding not in _ENCODINGS:
+        raise AnswerRefused(f"the endpoint's answer came compressed ({encoding[:20]})")
+    inflate = zlib.decompressobj(zlib.MAX_WBITS | 32) if _ENCODINGS[encoding] else None
     chunks, size = [], 0
-    async for chunk in response.aiter_raw():
+    async for raw in response.aiter_raw():
+        try:
+            chunk = raw if inflate is None else inflate.decompress(raw, cap - size + 1)
+        except zlib.error:
+            raise AnswerRefused(f"the endpoint's answer is not valid {encoding}") from None
         size += len(chunk)
-        if size > cap:
+        if size > cap or (inflate is not None and inflate.unconsumed_tail):
             return None
         chunks.append(chunk)
     return b"".join(chunks)
@@ -123,7 +137,7 @@ class ChatClient:
         self._secrets = (api_key,)
         self._tokens = TokenCounter()
         self._slots = asyncio.Semaphore(concurrency)
-        # Uncompressed, so that the size cap is the size held in memory.
+        # Uncompressed is asked for; a compressed answer is inflated only up to the cap.
         headers = {"Accept-Encoding": "identity"}
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
@@ -200,9 +214,6 @@ class ChatClient:
 
     async def _body(self, response: httpx.Response) -> bytes:
         """The answer's bytes, refused past the cap, announced or read."""
-        encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
-        if encoding not in ("", "identity"):
-            raise AnswerRefused(f"the endpoint's answer came compressed ({encoding[:20]})")
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > MAX_ANSWER_BYTES:
             raise AnswerRefused(

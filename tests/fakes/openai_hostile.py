@@ -3,14 +3,18 @@
 Each mode is one way an endpoint outside our control can hurt the summarizer: numbers Python's
 json accepts but no summary holds (NaN, Infinity), nesting deep enough to exhaust recursion,
 an answer dripped a byte at a time, one of 60 MB (streamed, or announced by Content-Length),
-absurd or negative token usage, an error body echoing the caller's API key, and summaries
-carrying links, markup or bidi/control characters.
+one compressed although the client asked for none (and a gzip bomb), absurd, negative or
+missing token usage, an error body echoing the caller's API key, and summaries carrying
+links, markup or bidi/control characters.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import gzip
 import json
+import zlib
 from collections.abc import Callable
 
 from aiohttp import web
@@ -24,6 +28,9 @@ HOSTILE_MODES = (
     "huge_declared",
     "absurd_usage",
     "negative_usage",
+    "no_usage",
+    "gzipped",
+    "gzip_bomb",
     "echo_key",
     "url",
     "markup",
@@ -69,13 +76,34 @@ def hostile_usage(mode: str, usage: dict) -> dict:
         return {**usage, "prompt_tokens": 10**12, "total_tokens": 10**12}
     if mode == "negative_usage":
         return {**usage, "completion_tokens": -5_000}
+    if mode == "no_usage":
+        return {}
     return usage
+
+
+def gzipped(completion: dict, *, bomb: bool = False) -> web.Response:
+    """The answer gzip-compressed, whatever the request's Accept-Encoding said; or a bomb,
+    60 MB of answer in about 60 KB."""
+    body = _bomb() if bomb else gzip.compress(json.dumps(completion).encode())
+    headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    return web.Response(body=body, headers=headers)
 
 
 def echo_key(authorization: str) -> web.Response:
     """A 401 whose body repeats the key it was sent, with a line break and an ANSI escape."""
     message = f"Incorrect API key provided: {authorization}.\n\x1b[2Jtoken={authorization[7:]}"
     return web.json_response({"error": {"message": message}}, status=401)
+
+
+@functools.cache
+def _bomb() -> bytes:
+    """60 MB of JSON string, gzip-compressed a chunk at a time (never held whole)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [packer.compress(b'{"choices": [{"message": {"content": "')]
+    zeros = b"0" * _CHUNK
+    parts += [packer.compress(zeros) for _ in range(HUGE_BYTES // _CHUNK)]
+    parts.append(packer.flush())
+    return b"".join(parts)
 
 
 async def streamed(

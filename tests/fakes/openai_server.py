@@ -23,6 +23,7 @@ from aiohttp import web
 from tests.fakes.openai_hostile import (
     HOSTILE_MODES,
     echo_key,
+    gzipped,
     hostile_content,
     hostile_usage,
     streamed,
@@ -145,6 +146,8 @@ class FakeOpenAI:
             return echo_key(seen.headers.get("Authorization", ""))
         completion = _completion(seen, _content(seen, mode))
         completion["usage"] = hostile_usage(mode, completion["usage"])
+        if mode in ("gzipped", "gzip_bomb"):
+            return gzipped(completion, bomb=mode == "gzip_bomb")
         return web.json_response(completion)
 
 
