@@ -201,7 +201,10 @@ class ChatClient:
         if status >= 500:
             raise _Retry(f"HTTP {status}")
         if status != 200:
-            text = _error_message(await _read(response, _ERROR_BODY_BYTES))
+            try:
+                text = _error_message(await _read(response, _ERROR_BODY_BYTES))
+            except AnswerRefused:
+                text = "(an unreadable body)"
             raise ChatError(f"HTTP {status}: {redact(text, self._secrets, limit=200)}")
         body = await self._body(response)
         try:

@@ -140,7 +140,10 @@ class _Run:
                 reason = redact(_unexpected(again), self.secrets)
                 log.error("summary of paper %s not recorded: %s", paper.id, reason)
 
-    def entry(self, paper: Paper, at: datetime, outcome: str, reason: str | None, *tokens: int):
+    def entry(
+        self, paper: Paper, at: datetime, outcome: str, reason: str | None, *tokens: int
+    ) -> ledger.LedgerEntry:
+        """The ledger row of one request to this run's model."""
         return ledger.LedgerEntry(paper.id, self.client.model, at, outcome, reason, *tokens)
 
     async def ask(
