@@ -10,6 +10,7 @@ from storage.db import Database
 from tests.fakes.openai_server import FakeOpenAI
 from tests.summary_world import add, paper, subscribe
 from tests.test_cli import one_json_object, run
+from tests.test_summarize_hostile import database_files_holding
 
 
 async def seed(tmp_path: Path) -> None:
@@ -137,3 +138,24 @@ async def test_answers_that_once_crashed_the_command_are_rejected_and_it_prints_
         "deep_nesting": [("rejected", "answer too long (100000 characters)")],
         "good": [("stored", None)],
     }
+
+
+async def test_an_endpoint_echoing_the_api_key_leaves_it_out_of_the_output_logs_and_database(
+    tmp_path: Path,
+):
+    secret = "sk-live-4f9Qx7TtW2aZp0LmNc8RvY"
+    await seed(tmp_path)
+    async with FakeOpenAI(default="echo_key") as llm:
+        code, out, err = await run(
+            tmp_path,
+            "-v",
+            "summarize",
+            "--json",
+            OPENAI_BASE_URL=llm.base_url,
+            OPENAI_API_KEY=secret,
+        )
+    assert (code, one_json_object(out)["failed"]) == (1, 2)
+    assert "HTTP 401: Incorrect API key provided: Bearer [redacted]" in err
+    assert "Traceback" not in err
+    assert secret[3:] not in out + err
+    assert database_files_holding(tmp_path, secret[3:]) == []
