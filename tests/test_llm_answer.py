@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
@@ -151,3 +152,50 @@ def test_a_paper_with_a_huge_title_and_abstract_is_asked_about_their_beginnings_
     assert len(user["content"]) < 7_000
     assert "检索增强生成" in system["content"]
     assert user["content"].startswith("Title: RAG RAG")
+
+
+def test_no_mutation_of_a_good_answer_makes_parsing_raise_anything_but_a_rejection():
+    rng = random.Random(10)
+    pieces = [
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "1e400",
+        "9" * 4400,
+        "[" * 3000,
+        "{",
+        "\\ud800",
+        "\u202e",
+        "\x00",
+        '"',
+        "\\",
+        "<b>",
+        "http://x.y",
+        "**",
+        "}",
+        "]",
+        ":",
+        ",",
+    ]
+    good = answer()
+    reasons = []
+    for _ in range(3000):
+        text = good
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + rng.choice(pieces) + text[at + rng.randint(0, 3) :]
+        reasons.append(_outcome(text))
+    assert all(len(reason) < 200 for reason in reasons)
+    assert "kept" in reasons  # some mutations are harmless
+
+
+def _outcome(text: str) -> str:
+    """A rejection's reason, or "kept" for an answer whose texts are plain and printable."""
+    try:
+        parsed = parse_answer(text)
+    except RejectedAnswer as exc:
+        return str(exc)
+    assert parsed.importance in range(1, 6)
+    assert parsed.zh.isprintable()
+    assert parsed.en.isprintable()
+    return "kept"
