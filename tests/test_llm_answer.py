@@ -117,6 +117,7 @@ def test_a_hostile_answer_is_rejected_with_its_reason_and_never_raises_anything_
         ({"en": f'<a href="x">{EN}</a>'}, "en text carries HTML markup"),
         ({"zh": f"{ZH}<script>alert(1)</script>"}, "zh text carries HTML markup"),
         ({"en": f"[{EN}](javascript:alert(1))"}, "en text carries a link"),
+        ({"en": f"{EN} data:text/html;base64,PHNjcmlwdD4="}, "en text carries a link"),
     ],
 )
 def test_a_summary_with_a_link_or_markup_is_rejected(fields: dict, reason: str):
@@ -133,9 +134,11 @@ def test_control_and_bidi_characters_and_markdown_emphasis_are_cleaned_and_said(
 
 
 def test_plain_summaries_with_comparisons_and_versions_are_kept_as_they_are():
-    en = "With p < 0.05 and n > 3, GPT-4.5 beats Llama-3.1 (e.g. 3.5% on NQ) at a 1/3 cost."
+    en = "With p < 0.05 and n > 3, GPT-4.5 beats Llama-3.1/GPT-4o (e.g. 3.5% on NQ) at 1/3 cost."
     parsed = parse_answer(answer(en=en))
     assert (parsed.en, parsed.cleaned) == (en, ())
+    colon = "Two kinds of data: text and code, in a ratio of 3:1."
+    assert parse_answer(answer(en=colon)).en == colon
 
 
 def test_a_chinese_summary_is_capped_in_characters_and_an_english_one_in_both():

@@ -15,7 +15,7 @@ import unicodedata
 # Cc control, Cf format (bidi overrides and isolates, zero-width), Co private use, Cs surrogate.
 _INVISIBLE = frozenset(("Cc", "Cf", "Co", "Cs"))
 _LINK = re.compile(
-    r"[a-z][a-z0-9+.-]*://|\bwww\.|\b(?:javascript|data|mailto|tg):|\]\("
+    r"[a-z][a-z0-9+.-]*://|\bwww\.|\b(?:javascript|data|mailto|tg):(?=\S)|\]\("
     r"|\b(?:[a-z0-9-]+\.)+[a-z]{2,}/\S",
     re.IGNORECASE,
 )
