@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 
 import pytest
 
@@ -202,3 +203,22 @@ def _outcome(text: str) -> str:
     assert parsed.zh.isprintable()
     assert parsed.en.isprintable()
     return "kept"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "```" + " " * 31_000,
+        "```json\n" + "\n \n" * 10_000,
+        answer(en="a." * 15_000 + ":"),
+        answer(en="ab-" * 10_000 + ":"),
+        '{"zh": "' + '\\"' * 15_000 + "[" * 20,
+        answer(en="<a " * 10_000),
+    ],
+    ids=["fence-spaces", "fence-lines", "dotted", "dashed", "escaped-quotes", "open-tags"],
+)
+def test_no_answer_makes_checking_it_take_more_than_a_moment(content: str):
+    started = time.perf_counter()
+    with pytest.raises(RejectedAnswer):
+        parse_answer(content)
+    assert time.perf_counter() - started < 0.2

@@ -11,8 +11,9 @@ import json
 import math
 import re
 
-# Strings are skipped whole, so a bracket inside one does not count.
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+# Strings are skipped whole, so a bracket inside one does not count; possessive, and an
+# unterminated string runs to the end, so that no text makes the scan backtrack.
+_TOKENS = re.compile(r'"(?:[^"\\]++|\\.)*+"?|[\[\]{}]', re.DOTALL)
 
 
 class UnreadableJSON(ValueError):

@@ -14,6 +14,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from string import ascii_letters
 
 from bot.summarize import answer_text, bounded_json
 from storage.cjk import chinese_share
@@ -33,7 +34,6 @@ PROMPT_TITLE_CHARS = 500
 PROMPT_ABSTRACT_CHARS = 6_000
 
 _OTHER_SCRIPT = 0.2  # a Chinese summary names English terms; an English one, no Chinese
-_FENCE = re.compile(r"^\s*```[a-zA-Z]*\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL)
 _REFUSAL = re.compile(
     r"I['’]m sorry|I am sorry|I cannot|I can['’]t|I am unable|I['’]m unable|as an AI\b"
     r"|作为一个\s*AI|作为\s*AI|作为人工智能|我无法|我不能|很抱歉|抱歉，",
@@ -112,14 +112,23 @@ def build_messages(
 
 
 def _unfenced(content: str) -> str:
-    match = _FENCE.match(content)
-    return match.group(1) if match else content
+    """The JSON inside a ```json fence, or the content as it is; no regex, so no backtracking."""
+    text = content.strip()
+    if len(text) < 6 or not (text.startswith("```") and text.endswith("```")):
+        return content
+    inner = text[3:-3]
+    return inner[len(inner) - len(inner.lstrip(ascii_letters)) :].strip()
 
 
 def _text(obj: dict, key: str, notes: list[str]) -> str:
     value = obj.get(key)
     if not isinstance(value, str) or not value.strip():
         raise RejectedAnswer(f"empty {key} text")
+    # Checked before any pattern runs over the text: twice the cap leaves room for what cleaning
+    # removes, and keeps every scan over a summary short.
+    cap = ZH_CHARS * _OVERRUN if key == "zh" else EN_CHARS
+    if len(value) > 2 * cap:
+        raise RejectedAnswer(f"{key} text has {len(value)} characters, far over {int(cap)}")
     try:
         text, removed = answer_text.clean(value)
     except answer_text.UnsafeText as exc:
