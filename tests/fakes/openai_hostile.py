@@ -122,7 +122,7 @@ async def streamed(
         await response.prepare(request)
         await writer(response, body, drip_interval, on_write)
         await response.write_eof()
-    except (ConnectionError, asyncio.CancelledError):
+    except ConnectionError:
         pass  # the client hung up, as it should
     return response
 
