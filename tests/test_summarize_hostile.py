@@ -187,3 +187,17 @@ async def test_a_database_that_refuses_one_paper_s_summary_costs_that_paper_only
     assert failed == "failed"
     assert reason.startswith("not stored: unexpected IntegrityError: refused (")
     assert await summaries.for_paper(db, ids["refused"]) == {}
+
+
+async def test_an_endpoint_answering_a_web_page_fails_and_the_paper_is_asked_again_next_run(
+    db: Database, llm: FakeOpenAI
+):
+    ids = await papers_meeting(db, llm, "web page")
+    llm.script("html_page")
+    run = await summarize_pending(db, settings(llm.base_url), now=NOW)
+    assert (run.failed, run.rejected) == (1, 0)
+    assert await outcome(db, ids["web page"]) == (
+        "failed",
+        "the endpoint's answer is not usable: invalid JSON",
+    )
+    assert (await summarize_pending(db, settings(llm.base_url), now=NOW)).stored == 1

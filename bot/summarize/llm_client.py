@@ -45,7 +45,11 @@ class ChatError(Exception):
 
 
 class AnswerRefused(ChatError):
-    """The endpoint answered, but with nothing usable (too big, not JSON, no text): rejected."""
+    """The answer is larger than any summary: rejected like a bad answer, not asked again soon.
+
+    An answer the endpoint garbles (not JSON, no choices) is a ChatError: the endpoint's
+    failure, asked again next run, and counted among the failures in a row that end a run.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +76,13 @@ def _retry_after(response: httpx.Response) -> float | None:
 def _content(body: object) -> str | None:
     """The first choice's text."""
     if not isinstance(body, dict):
-        raise AnswerRefused("the endpoint's answer is not a JSON object")
+        raise ChatError("the endpoint's answer is not a JSON object")
     try:
         content = body["choices"][0]["message"].get("content")
     except (KeyError, IndexError, TypeError, AttributeError):
-        raise AnswerRefused("the endpoint's answer has no choices") from None
+        raise ChatError("the endpoint's answer has no choices") from None
     if content is not None and not isinstance(content, str):
-        raise AnswerRefused("the endpoint's answer has no text")
+        raise ChatError("the endpoint's answer has no text")
     return content
 
 
@@ -101,14 +105,14 @@ async def _read(response: httpx.Response, cap: int) -> bytes | None:
     """
     encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
     if encoding not in _ENCODINGS:
-        raise AnswerRefused(f"the endpoint's answer came compressed ({encoding[:20]})")
+        raise ChatError(f"the endpoint's answer came compressed ({encoding[:20]})")
     inflate = zlib.decompressobj(zlib.MAX_WBITS | 32) if _ENCODINGS[encoding] else None
     chunks, size = [], 0
     async for raw in response.aiter_raw():
         try:
             chunk = raw if inflate is None else inflate.decompress(raw, cap - size + 1)
         except zlib.error:
-            raise AnswerRefused(f"the endpoint's answer is not valid {encoding}") from None
+            raise ChatError(f"the endpoint's answer is not valid {encoding}") from None
         size += len(chunk)
         if size > cap or (inflate is not None and inflate.unconsumed_tail):
             return None
@@ -203,14 +207,14 @@ class ChatClient:
         if status != 200:
             try:
                 text = _error_message(await _read(response, _ERROR_BODY_BYTES))
-            except AnswerRefused:
+            except ChatError:
                 text = "(an unreadable body)"
             raise ChatError(f"HTTP {status}: {redact(text, self._secrets, limit=200)}")
         body = await self._body(response)
         try:
             parsed = bounded_json.loads(body, max_chars=MAX_ANSWER_BYTES, max_depth=_MAX_DEPTH)
         except bounded_json.UnreadableJSON as exc:
-            raise AnswerRefused(f"the endpoint's answer is not usable: {exc}") from None
+            raise ChatError(f"the endpoint's answer is not usable: {exc}") from None
         content = _content(parsed)
         prompt_tokens, completion_tokens = self._tokens.count(parsed, prompt, content or "")
         return Completion(content, prompt_tokens, completion_tokens)

@@ -4,8 +4,8 @@ Each mode is one way an endpoint outside our control can hurt the summarizer: nu
 json accepts but no summary holds (NaN, Infinity), nesting deep enough to exhaust recursion,
 an answer dripped a byte at a time, one of 60 MB (streamed, or announced by Content-Length),
 one compressed although the client asked for none (and a gzip bomb), absurd, negative or
-missing token usage, an error body echoing the caller's API key, and summaries carrying
-links, markup or bidi/control characters.
+missing token usage, a web page instead of a completion, an error body echoing the caller's
+API key, and summaries carrying links, markup or bidi/control characters.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ HOSTILE_MODES = (
     "no_usage",
     "gzipped",
     "gzip_bomb",
+    "html_page",
     "echo_key",
     "url",
     "markup",
@@ -79,6 +80,11 @@ def hostile_usage(mode: str, usage: dict) -> dict:
     if mode == "no_usage":
         return {}
     return usage
+
+
+def html_page() -> web.Response:
+    """A 200 that is no completion: what a base URL pointing at a web site answers."""
+    return web.Response(text="<!doctype html><title>Welcome</title>", content_type="text/html")
 
 
 def gzipped(completion: dict, *, bomb: bool = False) -> web.Response:

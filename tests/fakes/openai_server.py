@@ -26,6 +26,7 @@ from tests.fakes.openai_hostile import (
     gzipped,
     hostile_content,
     hostile_usage,
+    html_page,
     streamed,
 )
 
@@ -144,6 +145,8 @@ class FakeOpenAI:
             return web.json_response({"error": {"message": "The server had an error"}}, status=500)
         if mode == "echo_key":
             return echo_key(seen.headers.get("Authorization", ""))
+        if mode == "html_page":
+            return html_page()
         completion = _completion(seen, _content(seen, mode))
         completion["usage"] = hostile_usage(mode, completion["usage"])
         if mode in ("gzipped", "gzip_bomb"):
