@@ -72,6 +72,8 @@ async def test_answers_that_used_to_crash_the_run_are_rejected_with_reasons_and_
         "huge": ("rejected", "the endpoint's answer is larger than 256 KiB"),
         "good": ("stored", None),
     }
+    [huge] = await ledger.history(db, ids["huge"])
+    assert huge.completion_tokens > 80_000  # what was read of it was paid for
     assert set(await summaries.for_paper(db, ids["good"])) == {"zh", "en"}
     assert await summaries.for_paper(db, ids["nan"]) == {}
     later = await summarize_pending(db, settings(llm.base_url), now=NOW + timedelta(hours=1))

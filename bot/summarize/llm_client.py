@@ -19,7 +19,7 @@ import httpx
 
 from bot.summarize import bounded_json
 from bot.summarize.redact import redact
-from bot.summarize.usage import TokenCounter
+from bot.summarize.usage import TokenCounter, estimate
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +210,11 @@ class ChatClient:
             except ChatError:
                 text = "(an unreadable body)"
             raise ChatError(f"HTTP {status}: {redact(text, self._secrets, limit=200)}")
-        body = await self._body(response)
+        try:
+            body = await self._body(response)
+        except AnswerRefused as exc:
+            # The prompt was paid for, and an answer past the cap at least the cap: estimates.
+            raise AnswerRefused(str(exc), estimate(prompt), MAX_ANSWER_BYTES // 3) from None
         try:
             parsed = bounded_json.loads(body, max_chars=MAX_ANSWER_BYTES, max_depth=_MAX_DEPTH)
         except bounded_json.UnreadableJSON as exc:
