@@ -46,7 +46,7 @@ class SummaryLimits:
     """How hard and how far the summarizer may use its endpoint."""
 
     concurrency: int = 4
-    timeout: float = 60.0  # seconds per request
+    timeout: float = 60.0  # seconds for one attempt's whole answer, its last byte included
     run_papers: int = 200
     run_tokens: int = 400_000
     daily_papers: int = 500
