@@ -130,13 +130,8 @@ async def post_shutdown(app: Application) -> None:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log first; then apologise to the user and tell the operators (at most once a minute)."""
     log.error("update %s failed", getattr(update, "update_id", None), exc_info=context.error)
-    if isinstance(update, Update) and update.effective_message is not None:
-        with use(await _language_or_default(update, context)):
-            await _send_quietly(
-                update.effective_message.reply_text(
-                    _("Sorry, something went wrong on my side. Please try again later.")
-                )
-            )
+    if isinstance(update, Update):
+        await _apologise(update, context)
     settings: Settings = context.application.bot_data["settings"]
     now = time.monotonic()
     if (
@@ -150,6 +145,16 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
                     admin, f"⚠️ {type(context.error).__name__}", parse_mode=None
                 )
             )
+
+
+async def _apologise(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    # A button pressed on a card shared inline has no chat to write to: its answer says it.
+    with use(await _language_or_default(update, context)):
+        sorry = _("Sorry, something went wrong on my side. Please try again later.")
+        if update.callback_query is not None:
+            await _send_quietly(update.callback_query.answer(sorry))
+        elif update.effective_message is not None and update.effective_chat is not None:
+            await _send_quietly(update.effective_message.reply_text(sorry))
 
 
 async def _send_quietly(sending: Awaitable[object]) -> None:

@@ -6,7 +6,12 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks
-from bot.handlers.context import chat_language, edit_unless_unchanged, runtime
+from bot.handlers.context import (
+    chat_language,
+    edit_unless_unchanged,
+    refused_outside_chat,
+    runtime,
+)
 from bot.i18n import _, use
 from bot.render import escape, render_search_page
 from bot.search import search as search_papers
@@ -72,6 +77,8 @@ def _thread_of(update: Update) -> int | None:
 async def page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """◀ or ▶: another page of the same search, in place; another chat's token is refused."""
     query = update.callback_query
+    if await refused_outside_chat(update, context):
+        return
     request = callbacks.parse(query.data)
     rt = runtime(context)
     saved = None
