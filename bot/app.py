@@ -22,6 +22,7 @@ from bot.handlers import (
     language,
     membership,
     papers,
+    plain_text,
     search,
     start,
     stats,
@@ -75,7 +76,8 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
     imports.register(app)  # operators: an editor's article as a document
     membership.register(app)
     inline.register(app)
-    # Last in group 0: buttons that nothing above took.
+    # Last in group 0: text and buttons that nothing above took.
+    plain_text.register(app)
     papers.register_fallback(app)
     app.add_error_handler(on_error)
     return app
