@@ -18,7 +18,7 @@ from bot.search import search as search_papers
 from storage import search_sessions
 
 PER_PAGE = 5
-MAX_QUERY = 300  # characters: more is no search anyone types, and the echo must fit a message
+MAX_QUERY = search_sessions.MAX_QUERY_CHARS
 
 
 async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
