@@ -6,7 +6,12 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks, i18n
-from bot.handlers.context import chat_language, refused_outside_chat, runtime
+from bot.handlers.context import (
+    chat_language,
+    edit_unless_unchanged,
+    refused_outside_chat,
+    runtime,
+)
 from bot.handlers.permissions import may_change
 from bot.i18n import _, use
 from bot.render import escape
@@ -53,7 +58,7 @@ async def lang_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await chats.set_language(runtime(context).db, update.effective_chat.id, request.lang)
     with use(request.lang):
         await query.answer()
-        await query.edit_message_text(escape(_("This chat now reads English.")))
+        await edit_unless_unchanged(query, escape(_("This chat now reads English.")), None)
 
 
 def register(app: Application) -> None:

@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot import callbacks
 from bot.handlers.context import (
     chat_language,
+    edit_unless_unchanged,
     next_push_text,
     refused_outside_chat,
     runtime,
@@ -95,7 +96,7 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer()
     await schedule_changed(update, context)
     shown = render_topics(rt.topics, await _subscribed(update, context), lang)
-    await query.edit_message_text(shown.text, reply_markup=shown.keyboard)
+    await edit_unless_unchanged(query, shown.text, shown.keyboard)
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
