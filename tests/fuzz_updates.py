@@ -31,6 +31,7 @@ CALLBACK_EDGES = (
     "card:open:2406.15877", "card:lang:2406.15877:zh", "card:similar:2406.15877",
     "card:open:hep-th/9901001", "search:AAAAAAAAAAAA:2", "search:x:0", "search:x:²",
 )  # fmt: skip
+STATUSES = st.sampled_from(("creator", "administrator", "member", "restricted", "left", "kicked"))
 LANGUAGE_CODES = (None, "en", "zh", "zh-hans", "zh-TW", "fr", "xx-invalid")
 
 
@@ -155,6 +156,8 @@ def private_update() -> st.SearchStrategy[dict]:
             st.fixed_dictionaries({"kind": st.just("via_bot"), "text": plain_text()}),
             st.fixed_dictionaries({"kind": st.just("press"), "data": callback_data()}),
             st.fixed_dictionaries({"kind": st.just("document"), "document": document()}),
+            st.fixed_dictionaries({"kind": st.just("edited"), "text": command_text()}),
+            st.fixed_dictionaries({"kind": st.just("blocks"), "old": STATUSES, "new": STATUSES}),
         ),
         lang=_sender_language(),
     )
@@ -171,8 +174,13 @@ def group_update() -> st.SearchStrategy[dict]:
             st.fixed_dictionaries({"kind": st.just("reply"), "text": plain_text()}),
             st.fixed_dictionaries({"kind": st.just("press"), "data": callback_data()}),
             st.fixed_dictionaries({"kind": st.just("document"), "document": document()}),
+            st.fixed_dictionaries({"kind": st.just("member"), "old": STATUSES, "new": STATUSES}),
+            st.fixed_dictionaries(
+                {"kind": st.just("bot_member"), "old": STATUSES, "new": STATUSES}
+            ),
         ),
         who=who,
+        forum=st.booleans(),
         lang=_sender_language(),
     )
 

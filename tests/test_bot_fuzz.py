@@ -15,6 +15,7 @@ import asyncio
 import itertools
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -39,12 +40,14 @@ from tests.fakes.bot_api_updates import (
     ANONYMOUS_ADMIN,
     FakeUser,
     callback_query_json,
+    chat_member_json,
     command_entities,
     document_json,
     group,
     inline_callback_query_json,
     inline_query_json,
     private_chat,
+    supergroup,
 )
 from tests.fuzz_updates import BOT, COMMANDS, group_update, inline_update, private_update
 
@@ -186,6 +189,16 @@ def _press(bot: Bot, user: FakeUser, message: dict, data: str) -> dict:
     return callback_query_json(query_id=query_id, from_user=user, message=current, data=data)
 
 
+def _membership(bot: Bot, chat, by: FakeUser, whose: FakeUser, update: dict) -> dict:
+    return {
+        "chat": chat.to_json(),
+        "from": by.to_json(),
+        "date": int(time.time()),
+        "old_chat_member": chat_member_json(whose, update["old"]),
+        "new_chat_member": chat_member_json(whose, update["new"]),
+    }
+
+
 def _addressee(text: str) -> tuple[str, str | None] | None:
     """(command, addressee) when `text` starts with a command as Telegram marks one."""
     entities = command_entities(text)
@@ -236,7 +249,16 @@ def test_nothing_a_person_sends_in_private_breaks_the_bot(bot: Bot, update: dict
         bot.feed("message", message)
         bot.assert_calm(update)
         return
+    if kind == "blocks":
+        bot.feed("my_chat_member", _membership(bot, chat, user, bot.api.bot, update))
+        bot.assert_calm(update)
+        return
     message = _message(bot, chat, user, text=update["text"])
+    if kind == "edited":
+        message["edit_date"] = message["date"]
+        bot.feed("edited_message", message)
+        bot.assert_calm(update)
+        return
     if kind == "via_bot":
         message["via_bot"] = bot.api.bot.to_json()
     calls = bot.feed("message", message)
@@ -260,6 +282,11 @@ def _bot_message_in(bot: Bot, chat_id: int, *, buttons: bool) -> dict:
     return bot.api.world.messages[(chat_id, sent.message_id)]
 
 
+def _thread(extra: dict) -> dict:
+    """The fields of a message in a forum topic, when the group is a forum."""
+    return {"message_thread_id": 7, "is_topic_message": True} if "thread_id" in extra else {}
+
+
 def _group_deserves(update: dict) -> bool:
     if update["kind"] in ("mention", "reply"):
         return True
@@ -275,7 +302,10 @@ def _group_deserves(update: dict) -> bool:
 def test_in_a_group_the_bot_answers_only_when_addressed_and_never_breaks(
     bot: Bot, update: dict
 ) -> None:
-    room = bot.api.world.add_chat(group(next(bot.groups), "Reading group"))
+    chat_id = next(bot.groups)
+    forum = update["forum"]
+    room = supergroup(chat_id - 1_000_000_000_000, forum=True) if forum else group(chat_id)
+    bot.api.world.add_chat(room)
     member = _user(2001, update["lang"])
     bot.api.world.users[member.id] = member
     if update["who"] == "admin":
@@ -283,7 +313,15 @@ def test_in_a_group_the_bot_answers_only_when_addressed_and_never_breaks(
     sender, extra = member, {}
     if update["who"] == "anonymous":
         sender, extra = ANONYMOUS_ADMIN, {"sender_chat": room}
+    if forum:
+        extra["thread_id"] = 7
     kind = update["kind"]
+    if kind in ("member", "bot_member"):
+        whose = member if kind == "member" else bot.api.bot
+        kind_of_update = "chat_member" if kind == "member" else "my_chat_member"
+        bot.feed(kind_of_update, _membership(bot, room, member, whose, update))
+        bot.assert_calm(update)
+        return
     if kind == "press":
         message = _bot_message_in(bot, room.id, buttons=True)
         press = _press(bot, member, message, update["data"])
@@ -292,7 +330,8 @@ def test_in_a_group_the_bot_answers_only_when_addressed_and_never_breaks(
         assert _answered_query(calls, "answerCallbackQuery", "callback_query_id", press["id"])
         return
     if kind == "document":
-        bot.feed("message", _document_message(bot, room, sender, update["document"]))
+        document = _document_message(bot, room, sender, update["document"])
+        bot.feed("message", {**document, **_thread(extra)})
         bot.assert_calm(update)
         return
     text = update["text"]
