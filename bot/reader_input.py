@@ -12,6 +12,7 @@ from datetime import date
 
 MAX_DIGITS = 9  # no field this bot reads needs more; int() of a huge string is slow too
 _DIGITS = re.compile(rf"[0-9]{{1,{MAX_DIGITS}}}")
+_FULL_WIDTH_DIGITS = {0xFF10 + n: ord("0") + n for n in range(10)}
 _ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 # arXiv began in 1991; a period much past today is a typo, and both ends stay far from
@@ -21,8 +22,11 @@ LATEST_DAY = date(2099, 12, 31)
 
 
 def whole_number(text: str, low: int, high: int) -> int | None:
-    """`text` as an integer from `low` to `high` (ASCII digits, no sign); None otherwise."""
-    text = text.strip()
+    """`text` as an integer from `low` to `high` (ASCII digits, no sign); None otherwise.
+
+    Full-width digits (９, as a Chinese input method types them) read as their ASCII forms.
+    """
+    text = text.strip().translate(_FULL_WIDTH_DIGITS)
     if not _DIGITS.fullmatch(text):
         return None
     value = int(text)
@@ -42,7 +46,7 @@ def iso_day(text: str) -> date | None:
 
     None when it is not such a day at all; DayOutOfRange when it is one, out of range.
     """
-    match = _ISO_DAY.fullmatch(text.strip())
+    match = _ISO_DAY.fullmatch(text.strip().translate(_FULL_WIDTH_DIGITS))
     if match is None:
         return None
     try:

@@ -21,6 +21,7 @@ PAPER_LINKS = [
     "https://arxiv.org/html/2406.15877v2",
     "arxiv.org/abs/2406.15877",
     "Have you read https://arxiv.org/abs/2406.15877 yet?",
+    "２４０６．１５８７７",  # typed with a Chinese input method in full-width mode
 ]
 SPARSE_TITLE = "Aligning Large Language Models with Sparse Human Feedback"
 

@@ -18,7 +18,7 @@ def trouble(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
 
 
-@pytest.mark.parametrize("text", ["²", "①", "٣", "１", "-1", "+5", "1_0", " ", "", "9" * 40])
+@pytest.mark.parametrize("text", ["²", "①", "٣", "-1", "+5", "1_0", " ", "", "9" * 40, "２４"])
 def test_only_ascii_digits_within_bounds_are_numbers(text):
     assert whole_number(text, 0, 23) is None
 
@@ -28,13 +28,24 @@ def test_an_ascii_number_in_bounds_is_read_with_its_padding():
     assert whole_number("000000000", 0, 23) == 0
 
 
+def test_full_width_digits_from_a_chinese_input_method_read_as_ascii():
+    assert whole_number("１９", 0, 23) == 19
+    assert iso_day("２０２４-０７-１０") == date(2024, 7, 10)
+
+
+async def test_a_chinese_reader_sets_the_hour_in_full_width_digits(app, api):
+    ada = api.user(1001, language_code="zh")
+    reply = await reply_to(api, ada, "/settings hour ９")
+    assert "09:00" in reply["text"]
+
+
 @pytest.mark.parametrize("text", ["9999-12-31", "0001-01-01", "1990-12-31", "2100-01-01"])
 def test_a_real_day_outside_the_plausible_range_is_named_as_such(text):
     with pytest.raises(DayOutOfRange):
         iso_day(text)
 
 
-@pytest.mark.parametrize("text", ["2024-02-30", "0000-01-01", "２０２４-01-01", "2024-1-1", "x"])
+@pytest.mark.parametrize("text", ["2024-02-30", "0000-01-01", "2024-1-1", "x", "٢٠٢٤-01-01"])
 def test_a_malformed_day_is_no_day(text):
     assert iso_day(text) is None
 
