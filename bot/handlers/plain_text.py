@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.arxiv_ids import find_in
 from bot.arxiv_ids import parse as parse_arxiv_id
@@ -31,7 +31,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     private = message.chat.type == ChatType.PRIVATE
     if command is not None:
         mine = addressee is not None and addressee.lower() == context.bot.username.lower()
-        if mine or (private and addressee is None):
+        known = command[1:].lower() in _commands(context.application)
+        if not known and (mine or (private and addressee is None)):
             await _unknown_command(update, context, command)
         return
     text = (message.text or "") if private else _addressed_text(message, context)
@@ -49,6 +50,17 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: 
         await search_for(update, context, " ".join(text.split()))
     else:
         await _hint(update, context)
+
+
+def _commands(app: Application) -> set[str]:
+    """Every command some handler takes, in any handler group."""
+    return {
+        name
+        for handlers in app.handlers.values()
+        for handler in handlers
+        if isinstance(handler, CommandHandler)
+        for name in handler.commands
+    }
 
 
 def _command(message: Message) -> tuple[str | None, str | None]:
