@@ -139,3 +139,24 @@ async def test_in_a_group_a_reply_to_the_bot_is_answered_and_an_addressed_comman
     assert SPARSE_TITLE in found.result["text"]
     hint = await reply_to(api, ada, f"/nosuch@{api.bot_username}", chat=room)
     assert hint["text"].startswith("I don't know the command /nosuch.")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Send me words to search, an arXiv link to open its card, or /help"),
+        ("zh", "发给我关键词即可搜索"),
+    ],
+)
+async def test_a_location_or_an_uncaptioned_file_in_private_gets_a_hint(app, api, lang, expected):
+    ada = api.user(1001, language_code=lang)
+    mark = api.mark()
+    api.user_sends_document(ada, "notes.txt", b"hello", caption=None)
+    [hint] = await api.wait_for("sendMessage", chat_id=ada.id, since=mark)
+    assert expected in hint.result["text"]
+    mark = api.mark()
+    location = api._message(api.world.find_chat(ada.id), ada)
+    location["location"] = {"latitude": 31.23, "longitude": 121.47}
+    api.inject("message", location)
+    [hint] = await api.wait_for("sendMessage", chat_id=ada.id, since=mark)
+    assert expected in hint.result["text"]

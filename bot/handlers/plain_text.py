@@ -103,6 +103,11 @@ async def _unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE, n
         )
 
 
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A photo, sticker, voice note or uncaptioned file in private: say what the bot reads."""
+    await _hint(update, context)
+
+
 async def _hint(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with use(await chat_language(update, context)):
         await update.effective_message.reply_text(
@@ -118,3 +123,13 @@ async def _hint(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 def register(app: Application) -> None:
     """After every command handler: only what none of them took arrives here."""
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, on_text))
+    app.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE
+            & filters.ChatType.PRIVATE
+            & ~filters.TEXT
+            & ~filters.StatusUpdate.ALL
+            & ~filters.VIA_BOT,
+            on_other,
+        )
+    )
