@@ -49,7 +49,7 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE, text: 
     elif text.strip():
         await search_for(update, context, " ".join(text.split()))
     else:
-        await _hint(update, context)
+        await hint(update, context)
 
 
 def _commands(app: Application) -> set[str]:
@@ -86,8 +86,8 @@ def _addressed_text(message: Message, context: ContextTypes.DEFAULT_TYPE) -> str
             text = text.replace(value, " ")
             mentioned = True
     replied = message.reply_to_message
-    to_me = replied is not None and replied.from_user is not None
-    if mentioned or (to_me and replied.from_user.id == context.bot.id):
+    author = replied.from_user if replied is not None else None
+    if mentioned or (author is not None and author.id == context.bot.id):
         return text
     return None
 
@@ -103,12 +103,8 @@ async def _unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE, n
         )
 
 
-async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A photo, sticker, voice note or uncaptioned file in private: say what the bot reads."""
-    await _hint(update, context)
-
-
-async def _hint(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def hint(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """What the bot reads; for an empty mention, or a photo or uncaptioned file in private."""
     with use(await chat_language(update, context)):
         await update.effective_message.reply_text(
             escape(
@@ -130,6 +126,6 @@ def register(app: Application) -> None:
             & ~filters.TEXT
             & ~filters.StatusUpdate.ALL
             & ~filters.VIA_BOT,
-            on_other,
+            hint,
         )
     )
