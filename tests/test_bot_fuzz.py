@@ -91,11 +91,12 @@ def test_nothing_a_person_sends_in_private_breaks_the_bot(bot: harness.Bot, upda
         assert harness.answered_press(calls, press["id"])
         return
     if kind == "document":
-        sender = (
-            harness.user(harness.OPERATOR, update["lang"])
-            if update["document"]["operator"]
-            else user
-        )
+        # An operator imports in their own chat: the note once arXiv answered lands there,
+        # later, and must not pass for an answer to someone else's next message.
+        sender = user
+        if update["document"]["operator"]:
+            sender = harness.user(harness.OPERATOR, update["lang"])
+            chat = bot.api.world.add_chat(private_chat(sender))
         bot.api.world.users[sender.id] = sender
         message = harness.document_message(bot, chat, sender, update["document"])
         bot.feed("message", message)
