@@ -22,6 +22,7 @@ from bot.handlers import (
     language,
     membership,
     papers,
+    plain_text,
     search,
     start,
     stats,
@@ -79,7 +80,8 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
     imports.register(app)  # operators: an editor's article as a document
     membership.register(app)
     inline.register(app)
-    # Last in group 0: buttons that nothing above took.
+    # Last in group 0: text and buttons that nothing above took.
+    plain_text.register(app)
     papers.register_fallback(app)
     app.add_error_handler(on_error)
     return app
@@ -137,13 +139,8 @@ async def post_shutdown(app: Application) -> None:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log first; then apologise to the user and tell the operators (at most once a minute)."""
     log.error("update %s failed", getattr(update, "update_id", None), exc_info=context.error)
-    if isinstance(update, Update) and update.effective_message is not None:
-        with use(await _language_or_default(update, context)):
-            await _send_quietly(
-                update.effective_message.reply_text(
-                    _("Sorry, something went wrong on my side. Please try again later.")
-                )
-            )
+    if isinstance(update, Update):
+        await _apologise(update, context)
     settings: Settings = context.application.bot_data["settings"]
     now = time.monotonic()
     if (
@@ -157,6 +154,16 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
                     admin, f"⚠️ {type(context.error).__name__}", parse_mode=None
                 )
             )
+
+
+async def _apologise(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    # A button pressed on a card shared inline has no chat to write to: its answer says it.
+    with use(await _language_or_default(update, context)):
+        sorry = _("Sorry, something went wrong on my side. Please try again later.")
+        if update.callback_query is not None:
+            await _send_quietly(update.callback_query.answer(sorry))
+        elif update.effective_message is not None and update.effective_chat is not None:
+            await _send_quietly(update.effective_message.reply_text(sorry))
 
 
 async def _send_quietly(sending: Awaitable[object]) -> None:

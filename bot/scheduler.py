@@ -1,5 +1,5 @@
-"""The bot's timed work on the JobQueue: the fortnightly push, daily ingestion, and the
-summaries after each ingestion and daily.
+"""The bot's timed work on the JobQueue: the fortnightly push, daily ingestion, the
+summaries after each ingestion and daily, and the daily pruning of caches.
 
 Nothing is remembered in the job queue itself: the next push time is worked out from the
 database after every pass, after a change of settings or subscriptions, and at least hourly,
@@ -25,7 +25,7 @@ from bot.push import push_pass
 from bot.push_plan import due_chats, earliest_next_due, next_push_for
 from bot.runtime import Runtime
 from bot.summarize.service import endpoint_configured, summarize_pending
-from storage import chats, deliveries, feeds, papers, subscriptions
+from storage import chat_admins, chats, deliveries, feeds, papers, search_sessions, subscriptions
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,9 @@ RECHECK = timedelta(hours=1)  # the longest the push job sleeps without looking 
 RETRY_DEFERRED = timedelta(minutes=1)  # after a pass that left parts for later
 # Jobs set in post_init start once Telegram answered; APScheduler would drop them as missed
 LATE_IS_FINE = {"misfire_grace_time": None}
+PRUNE_AT = time(3, 30, tzinfo=UTC)
+SEARCHES_KEPT = timedelta(days=14)  # a search's paging buttons work for a fortnight
+ADMIN_CHECKS_KEPT = timedelta(days=1)  # read for minutes only; a day keeps them for operators
 
 
 def system_clock() -> datetime:
@@ -86,6 +89,7 @@ class Scheduler:
                 queue.run_once(self._ingest, 0, name="ingest-at-start", job_kwargs=LATE_IS_FINE)
         if self.summarizing:
             queue.run_daily(self._summarize, SUMMARIZE_AT, name="summarize")
+        queue.run_daily(self._prune, PRUNE_AT, name="prune-caches")
         if "push" in jobs:
             await self.wake()
 
@@ -181,6 +185,12 @@ class Scheduler:
         if self.summarizing:
             await self._summaries()
         await self.wake()
+
+    async def _prune(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        now = self.clock()
+        searches = await search_sessions.prune(self.rt.db, SEARCHES_KEPT, now=now)
+        checks = await chat_admins.prune(self.rt.db, ADMIN_CHECKS_KEPT, now=now)
+        log.info("pruned %d search sessions and %d admin checks", searches, checks)
 
     async def _summarize(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._cancellable("the summaries run", self._summaries())

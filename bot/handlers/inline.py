@@ -12,6 +12,7 @@ from telegram.ext import Application, ContextTypes, InlineQueryHandler
 from bot.arxiv_ids import parse as parse_arxiv_id
 from bot.cards import cards_for
 from bot.handlers.context import chat_language, runtime
+from bot.reader_input import whole_number
 from bot.recent import Recent
 from bot.render import CardView, render_card
 from bot.runtime import Runtime
@@ -30,9 +31,7 @@ ANSWERS_KEPT = 256
 
 
 def _offset(text: str) -> int | None:
-    if not text:
-        return 0
-    return int(text) if text.isdigit() and int(text) < MAX_OFFSET else None
+    return 0 if not text else whole_number(text, 0, MAX_OFFSET - 1)
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
