@@ -213,7 +213,7 @@ async def test_a_stop_during_a_push_pass_ends_within_5_s_and_the_rest_goes_out_n
         planned = await plan_due(rt, datetime.now(UTC))
     finally:
         await rt.close()
-    assert planned == 10
+    assert planned.parts == 10
     env = {
         "TELEGRAM_BOT_TOKEN": api.token,
         "TELEGRAM_API_BASE_URL": api.base_url,
