@@ -1,30 +1,39 @@
 """The rules that give a paper its topics: phrases found in its title and abstract, with its
 arXiv categories as a supporting signal.
 
-Per topic, each keyword found in the title scores TITLE_WEIGHT, in the abstract 1 (plus
-REPEAT_WEIGHT for further occurrences); when some keyword was found, a paper whose primary
-category is one of the topic's gets PRIMARY_CATEGORY_BONUS, one with it among the others
-OTHER_CATEGORY_BONUS. A topic with `requires` phrases applies only if one of them appears;
-keywords inside an `exclude` phrase do not count. The paper has the topic when the sum
-reaches the topic's `min_score`.
+Per topic, each keyword found in the title scores TITLE_WEIGHT, and each sentence of the
+abstract that holds a keyword scores 1: a paper about the topic comes back to it, where one
+that only mentions it in passing names it once. When some keyword was found, a paper whose
+primary category is one of the topic's gets PRIMARY_CATEGORY_BONUS, one with it among the
+others OTHER_CATEGORY_BONUS. The paper has the topic when the sum reaches the topic's
+`min_score`. What makes a keyword not count:
+- a topic's `requires` phrases: none of them anywhere in the paper;
+- its `exclude` phrases: the keyword lies inside one ("sequence alignment");
+- its `context` phrases, for a keyword that has some: none of them in the same sentence
+  ("alignment" counts beside "human preferences", not beside "entity" or "modality");
+- a longer keyword of the same topic around it: "retrieval-augmented" holding "retrieval"
+  is one piece of evidence, not two.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 from bot.topic_phrases import PhraseIndex, has_cjk
 from storage.models import Paper, Topic, TopicMatch
 
 DEFAULT_MIN_SCORE = 2.0
 TITLE_WEIGHT = 2.0  # a phrase in the title says more than one in the abstract
-REPEAT_WEIGHT = 0.5  # each further occurrence in the abstract, at most MAX_REPEATS of them
-MAX_REPEATS = 2
 PRIMARY_CATEGORY_BONUS = 1.0
 OTHER_CATEGORY_BONUS = 0.5
 
-_KEYWORD, _REQUIRE, _EXCLUDE = "keyword", "require", "exclude"
+_KEYWORD, _REQUIRE, _EXCLUDE, _CONTEXT = "keyword", "require", "exclude", "context"
+# A sentence ends at . ! ? followed by a space, or at a Chinese full stop.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？；])")
+
+_Hit = tuple[int, str, int, int, int]  # topic, kind, index, first word, word after the last
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +42,8 @@ class ConfiguredTopic(Topic):
 
     requires: tuple[str, ...] = ()  # at least one must appear, or the topic does not apply
     exclude: tuple[str, ...] = ()  # keyword matches inside these phrases do not count
+    # (keyword, phrases): the keyword counts only in a sentence that holds one of the phrases
+    context: tuple[tuple[str, tuple[str, ...]], ...] = ()
     min_score: float = DEFAULT_MIN_SCORE
 
 
@@ -40,7 +51,8 @@ class ConfiguredTopic(Topic):
 class _Found:
     """What one text says about one topic."""
 
-    keywords: dict[int, int]  # keyword index -> occurrences
+    keywords: set[int] = field(default_factory=set)  # indices of the keywords that count
+    sentences: int = 0  # sentences holding at least one of them
     required: bool = False
 
 
@@ -53,10 +65,12 @@ class TopicMatcher:
         self._owners: dict[int, list[tuple[int, str, int]]] = {}  # phrase -> (topic, kind, i)
         # Phrases with Chinese characters, by topic: exclusions, then (needle, kind, index).
         self._substrings: dict[int, tuple[list[str], list[tuple[str, str, int]]]] = {}
+        self._needs_context: set[tuple[int, int]] = set()  # (topic, keyword index)
         for t, topic in enumerate(self._topics):
-            for kind, phrases in _rule_phrases(topic):
-                for i, phrase in enumerate(phrases):
-                    self._add(phrase, t, kind, i)
+            for kind, index, phrase in _rule_phrases(topic):
+                self._add(phrase, t, kind, index)
+                if kind == _CONTEXT:
+                    self._needs_context.add((t, index))
 
     def _add(self, phrase: str, topic: int, kind: str, index: int) -> None:
         if has_cjk(phrase):
@@ -70,8 +84,9 @@ class TopicMatcher:
 
     def match(self, paper: Paper) -> list[TopicMatch]:
         """The paper's topics in topic order, each with a score in (0, 1]."""
-        in_title = self._find(paper.title)
-        in_abstract = self._find(paper.abstract)
+        in_abstract, contexts = self._evidence(_SENTENCE_END.split(paper.abstract))
+        # The title names the paper's subject; the whole abstract is its context.
+        in_title, _ = self._evidence([paper.title], contexts)
         matches = []
         for t in in_title.keys() | in_abstract.keys():
             topic = self._topics[t]
@@ -82,31 +97,53 @@ class TopicMatcher:
                 matches.append((t, TopicMatch(topic.slug, round(1 - 0.5 ** (raw / min_score), 3))))
         return [match for _, match in sorted(matches)]
 
-    def _find(self, text: str) -> dict[int, _Found]:
-        hits = [
+    def _evidence(
+        self, sentences: Sequence[str], contexts: frozenset[tuple[int, int]] = frozenset()
+    ) -> tuple[dict[int, _Found], frozenset[tuple[int, int]]]:
+        """Per topic, what the sentences say; and the keywords whose context some holds."""
+        found: dict[int, _Found] = {}
+        seen: set[tuple[int, int]] = set()
+        for sentence in sentences:
+            in_sentence, contexts_here = self._find(sentence, contexts)
+            seen |= contexts_here
+            for t, (keywords, required) in in_sentence.items():
+                entry = found.setdefault(t, _Found())
+                entry.keywords |= keywords
+                entry.sentences += bool(keywords)
+                entry.required |= required
+        return found, frozenset(seen)
+
+    def _find(
+        self, text: str, contexts: frozenset[tuple[int, int]]
+    ) -> tuple[dict[int, tuple[set[int], bool]], set[tuple[int, int]]]:
+        """Per topic, the keywords that count in one sentence and whether a required one is
+        there; and the keywords whose context the sentence holds."""
+        hits: list[_Hit] = [
             (*owner, start, end)
             for phrase_id, start, end in self._index.find(text)
             for owner in self._owners[phrase_id]
         ]
         if self._substrings and has_cjk(text):
             hits.extend(self._substring_hits(text.casefold()))
+        if not hits:
+            return {}, set()
         excluded = [(t, start, end) for t, kind, _, start, end in hits if kind == _EXCLUDE]
-        found: dict[int, _Found] = {}
-        for t, kind, i, start, end in hits:
-            if kind == _EXCLUDE or (
-                excluded and any(t == et and es <= start and end <= ee for et, es, ee in excluded)
-            ):
+        here = {(t, i) for t, kind, i, _, _ in hits if kind == _CONTEXT}
+        found: dict[int, tuple[set[int], bool]] = {}
+        keywords: list[_Hit] = []
+        for hit in hits:
+            t, kind, i, start, end = hit
+            if kind in (_EXCLUDE, _CONTEXT) or _inside(excluded, t, start, end):
                 continue
-            entry = found.get(t)
-            if entry is None:
-                entry = found[t] = _Found({})
             if kind == _REQUIRE:
-                entry.required = True
-            else:
-                entry.keywords[i] = entry.keywords.get(i, 0) + 1
-        return found
+                found[t] = (found.get(t, (set(), False))[0], True)
+            elif (t, i) not in self._needs_context or (t, i) in here or (t, i) in contexts:
+                keywords.append(hit)
+        for t, i in _outermost(keywords):
+            found.setdefault(t, (set(), False))[0].add(i)
+        return found, here
 
-    def _substring_hits(self, folded: str) -> list[tuple[int, str, int, int, int]]:
+    def _substring_hits(self, folded: str) -> list[_Hit]:
         """Hits of the Chinese phrases, their exclusions cut out of the text first."""
         hits = []
         for topic, (excluded, needles) in self._substrings.items():
@@ -119,13 +156,31 @@ class TopicMatcher:
         return hits
 
 
-def _rule_phrases(topic: Topic) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """A plain Topic (as stored) has keywords only; a ConfiguredTopic has all three kinds."""
-    return (
-        (_KEYWORD, topic.keywords),
-        (_REQUIRE, getattr(topic, "requires", ())),
-        (_EXCLUDE, getattr(topic, "exclude", ())),
-    )
+def _inside(spans: list[tuple[int, int, int]], topic: int, start: int, end: int) -> bool:
+    return any(t == topic and s <= start and end <= e for t, s, e in spans) if spans else False
+
+
+def _outermost(hits: list[_Hit]) -> Iterator[tuple[int, int]]:
+    """(topic, keyword) of the hits not inside a longer (or earlier equal) hit of their topic."""
+    claimed: list[tuple[int, int, int]] = []
+    for t, _, i, start, end in sorted(hits, key=lambda hit: hit[3] - hit[4]):
+        if start >= 0 and _inside(claimed, t, start, end):
+            continue
+        claimed.append((t, start, end))
+        yield t, i
+
+
+def _rule_phrases(topic: Topic) -> Iterator[tuple[str, int, str]]:
+    """(kind, keyword index or position, phrase); a plain Topic (as stored) has keywords only."""
+    for i, phrase in enumerate(topic.keywords):
+        yield _KEYWORD, i, phrase
+    for kind, phrases in ((_REQUIRE, "requires"), (_EXCLUDE, "exclude")):
+        for i, phrase in enumerate(getattr(topic, phrases, ())):
+            yield kind, i, phrase
+    positions = {phrase: i for i, phrase in enumerate(topic.keywords)}
+    for keyword, phrases in getattr(topic, "context", ()):
+        for phrase in phrases:
+            yield _CONTEXT, positions[keyword], phrase
 
 
 def _score(
@@ -136,8 +191,7 @@ def _score(
     if requires and not ((title and title.required) or (abstract and abstract.required)):
         return 0.0
     raw = TITLE_WEIGHT * len(title.keywords) if title else 0.0
-    if abstract:
-        raw += sum(1 + REPEAT_WEIGHT * min(n - 1, MAX_REPEATS) for n in abstract.keywords.values())
+    raw += abstract.sentences if abstract else 0
     if raw and categories and topic.categories:
         if categories[0] in topic.categories:
             raw += PRIMARY_CATEGORY_BONUS
