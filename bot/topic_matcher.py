@@ -28,6 +28,11 @@ DEFAULT_MIN_SCORE = 2.0
 TITLE_WEIGHT = 2.0  # a phrase in the title says more than one in the abstract
 PRIMARY_CATEGORY_BONUS = 1.0
 OTHER_CATEGORY_BONUS = 0.5
+# A sentence weighs REFERENCE_SENTENCES / (sentences in the abstract), within these bounds:
+# naming a topic in 2 of 4 sentences is as squarely on it as in 4 of 12.
+REFERENCE_SENTENCES = 6
+MIN_SENTENCE_WEIGHT = 0.5
+MAX_SENTENCE_WEIGHT = 1.5
 
 _KEYWORD, _REQUIRE, _EXCLUDE, _CONTEXT = "keyword", "require", "exclude", "context"
 # A sentence ends at . ! ? followed by a space, or at a Chinese full stop.
@@ -84,13 +89,17 @@ class TopicMatcher:
 
     def match(self, paper: Paper) -> list[TopicMatch]:
         """The paper's topics in topic order, each with a score in (0, 1]."""
-        in_abstract, contexts = self._evidence(_SENTENCE_END.split(paper.abstract))
+        sentences = _SENTENCE_END.split(paper.abstract)
+        in_abstract, contexts = self._evidence(sentences)
+        weight = min(
+            MAX_SENTENCE_WEIGHT, max(MIN_SENTENCE_WEIGHT, REFERENCE_SENTENCES / len(sentences))
+        )
         # The title names the paper's subject; the whole abstract is its context.
         in_title, _ = self._evidence([paper.title], contexts)
         matches = []
         for t in in_title.keys() | in_abstract.keys():
             topic = self._topics[t]
-            raw = _score(topic, in_title.get(t), in_abstract.get(t), paper.categories)
+            raw = _score(topic, in_title.get(t), in_abstract.get(t), paper.categories, weight)
             min_score = getattr(topic, "min_score", DEFAULT_MIN_SCORE)
             if raw >= min_score:
                 # Bounded so that an editor's certain 1.0 stays above any rule's guess.
@@ -98,26 +107,27 @@ class TopicMatcher:
         return [match for _, match in sorted(matches)]
 
     def _evidence(
-        self, sentences: Sequence[str], contexts: frozenset[tuple[int, int]] = frozenset()
+        self, sentences: Sequence[str], senses: frozenset[tuple[int, int]] = frozenset()
     ) -> tuple[dict[int, _Found], frozenset[tuple[int, int]]]:
-        """Per topic, what the sentences say; and the keywords whose context some holds."""
+        """Per topic, what the sentences say; and the keywords that needed context and had it.
+
+        A keyword in `senses` counts without context: it was used in its sense elsewhere."""
         found: dict[int, _Found] = {}
-        seen: set[tuple[int, int]] = set()
+        in_context: set[tuple[int, int]] = set()
         for sentence in sentences:
-            in_sentence, contexts_here = self._find(sentence, contexts)
-            seen |= contexts_here
-            for t, (keywords, required) in in_sentence.items():
+            for t, (keywords, required, sensed) in self._find(sentence, senses).items():
                 entry = found.setdefault(t, _Found())
                 entry.keywords |= keywords
                 entry.sentences += bool(keywords)
                 entry.required |= required
-        return found, frozenset(seen)
+                in_context.update((t, i) for i in sensed)
+        return found, frozenset(in_context & self._needs_context)
 
     def _find(
-        self, text: str, contexts: frozenset[tuple[int, int]]
-    ) -> tuple[dict[int, tuple[set[int], bool]], set[tuple[int, int]]]:
-        """Per topic, the keywords that count in one sentence and whether a required one is
-        there; and the keywords whose context the sentence holds."""
+        self, text: str, senses: frozenset[tuple[int, int]]
+    ) -> dict[int, tuple[set[int], bool, set[int]]]:
+        """Per topic, the keywords that count in one sentence, whether a required one is there,
+        and the keywords found with their context (counted or held in a longer one)."""
         hits: list[_Hit] = [
             (*owner, start, end)
             for phrase_id, start, end in self._index.find(text)
@@ -126,22 +136,24 @@ class TopicMatcher:
         if self._substrings and has_cjk(text):
             hits.extend(self._substring_hits(text.casefold()))
         if not hits:
-            return {}, set()
+            return {}
         excluded = [(t, start, end) for t, kind, _, start, end in hits if kind == _EXCLUDE]
-        here = {(t, i) for t, kind, i, _, _ in hits if kind == _CONTEXT}
-        found: dict[int, tuple[set[int], bool]] = {}
+        contexts = {(t, i) for t, kind, i, _, _ in hits if kind == _CONTEXT} | senses
+        found: dict[int, tuple[set[int], bool, set[int]]] = {}
         keywords: list[_Hit] = []
         for hit in hits:
             t, kind, i, start, end = hit
             if kind in (_EXCLUDE, _CONTEXT) or _inside(excluded, t, start, end):
                 continue
+            entry = found.setdefault(t, (set(), False, set()))
             if kind == _REQUIRE:
-                found[t] = (found.get(t, (set(), False))[0], True)
-            elif (t, i) not in self._needs_context or (t, i) in here or (t, i) in contexts:
+                found[t] = (entry[0], True, entry[2])
+            elif (t, i) not in self._needs_context or (t, i) in contexts:
                 keywords.append(hit)
+                entry[2].add(i)
         for t, i in _outermost(keywords):
-            found.setdefault(t, (set(), False))[0].add(i)
-        return found, here
+            found[t][0].add(i)
+        return found
 
     def _substring_hits(self, folded: str) -> list[_Hit]:
         """Hits of the Chinese phrases, their exclusions cut out of the text first."""
@@ -184,14 +196,18 @@ def _rule_phrases(topic: Topic) -> Iterator[tuple[str, int, str]]:
 
 
 def _score(
-    topic: Topic, title: _Found | None, abstract: _Found | None, categories: Sequence[str]
+    topic: Topic,
+    title: _Found | None,
+    abstract: _Found | None,
+    categories: Sequence[str],
+    weight: float = 1.0,
 ) -> float:
     """Keyword evidence, plus the categories' support once some keyword was found."""
     requires = getattr(topic, "requires", ())
     if requires and not ((title and title.required) or (abstract and abstract.required)):
         return 0.0
     raw = TITLE_WEIGHT * len(title.keywords) if title else 0.0
-    raw += abstract.sentences if abstract else 0
+    raw += abstract.sentences * weight if abstract else 0
     if raw and categories and topic.categories:
         if categories[0] in topic.categories:
             raw += PRIMARY_CATEGORY_BONUS
