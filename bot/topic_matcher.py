@@ -90,12 +90,15 @@ class TopicMatcher:
     def match(self, paper: Paper) -> list[TopicMatch]:
         """The paper's topics in topic order, each with a score in (0, 1]."""
         sentences = _SENTENCE_END.split(paper.abstract)
-        in_abstract, contexts = self._evidence(sentences)
+        in_abstract, senses = self._evidence(sentences)
         weight = min(
             MAX_SENTENCE_WEIGHT, max(MIN_SENTENCE_WEIGHT, REFERENCE_SENTENCES / len(sentences))
         )
-        # The title names the paper's subject; the whole abstract is its context.
-        in_title, _ = self._evidence([paper.title], contexts)
+        # A title is short: its word has its sense where the abstract uses it in that sense,
+        # or where the abstract's own evidence confirms the topic.
+        confirmed = {t for t, found in in_abstract.items() if found.keywords}
+        senses |= {(t, i) for t, i in self._needs_context if t in confirmed}
+        in_title, _ = self._evidence([paper.title], senses)
         matches = []
         for t in in_title.keys() | in_abstract.keys():
             topic = self._topics[t]
