@@ -36,7 +36,7 @@ MAX_SENTENCE_WEIGHT = 1.5
 
 _KEYWORD, _REQUIRE, _EXCLUDE, _CONTEXT = "keyword", "require", "exclude", "context"
 # A sentence ends at . ! ? followed by a space, or at a Chinese full stop.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？；])")
+_SENTENCE_END = re.compile(r"[.!?]\s+|[。！？；]")
 
 _Hit = tuple[int, str, int, int, int]  # topic, kind, index, first word, word after the last
 
@@ -70,12 +70,20 @@ class TopicMatcher:
         self._owners: dict[int, list[tuple[int, str, int]]] = {}  # phrase -> (topic, kind, i)
         # Phrases with Chinese characters, by topic: exclusions, then (needle, kind, index).
         self._substrings: dict[int, tuple[list[str], list[tuple[str, str, int]]]] = {}
-        self._needs_context: set[tuple[int, int]] = set()  # (topic, keyword index)
+        # (topic, keyword index) -> its context's id; keywords with one list share an id.
+        self._context_of: dict[tuple[int, int], int] = {}
+        groups: dict[tuple[int, tuple[str, ...]], int] = {}
         for t, topic in enumerate(self._topics):
             for kind, index, phrase in _rule_phrases(topic):
                 self._add(phrase, t, kind, index)
-                if kind == _CONTEXT:
-                    self._needs_context.add((t, index))
+            for keyword, phrases in _contexts(topic):
+                group = groups.get((t, phrases))
+                if group is None:
+                    group = groups[(t, phrases)] = len(groups)
+                    for phrase in phrases:
+                        self._add(phrase, t, _CONTEXT, group)
+                self._context_of[(t, keyword)] = group
+        self._needs_context = frozenset(self._context_of)
 
     def _add(self, phrase: str, topic: int, kind: str, index: int) -> None:
         if has_cjk(phrase):
@@ -89,7 +97,7 @@ class TopicMatcher:
 
     def match(self, paper: Paper) -> list[TopicMatch]:
         """The paper's topics in topic order, each with a score in (0, 1]."""
-        sentences = _SENTENCE_END.split(paper.abstract)
+        sentences = split_sentences(paper.abstract)
         in_abstract, senses = self._evidence(sentences)
         weight = min(
             MAX_SENTENCE_WEIGHT, max(MIN_SENTENCE_WEIGHT, REFERENCE_SENTENCES / len(sentences))
@@ -141,7 +149,8 @@ class TopicMatcher:
         if not hits:
             return {}
         excluded = [(t, start, end) for t, kind, _, start, end in hits if kind == _EXCLUDE]
-        contexts = {(t, i) for t, kind, i, _, _ in hits if kind == _CONTEXT} | senses
+        contexts = {(t, group) for t, kind, group, _, _ in hits if kind == _CONTEXT}
+        context_of = self._context_of
         found: dict[int, tuple[set[int], bool, set[int]]] = {}
         keywords: list[_Hit] = []
         for hit in hits:
@@ -151,7 +160,7 @@ class TopicMatcher:
             entry = found.setdefault(t, (set(), False, set()))
             if kind == _REQUIRE:
                 found[t] = (entry[0], True, entry[2])
-            elif (t, i) not in self._needs_context or (t, i) in contexts:
+            elif (t, i) not in context_of or (t, i) in senses or (t, context_of[t, i]) in contexts:
                 keywords.append(hit)
                 entry[2].add(i)
         for t, i in _outermost(keywords):
@@ -169,6 +178,16 @@ class TopicMatcher:
                 # The span (-1, -1) lies inside no word exclusion's span.
                 hits.extend((topic, kind, i, -1, -1) for _ in range(text.count(needle)))
         return hits
+
+
+def split_sentences(text: str) -> list[str]:
+    """The text's sentences (a sentence keeps its final stop)."""
+    sentences, start = [], 0
+    for end in _SENTENCE_END.finditer(text):
+        sentences.append(text[start : end.end()])
+        start = end.end()
+    sentences.append(text[start:])
+    return sentences
 
 
 def _inside(spans: list[tuple[int, int, int]], topic: int, start: int, end: int) -> bool:
@@ -192,10 +211,13 @@ def _rule_phrases(topic: Topic) -> Iterator[tuple[str, int, str]]:
     for kind, phrases in ((_REQUIRE, "requires"), (_EXCLUDE, "exclude")):
         for i, phrase in enumerate(getattr(topic, phrases, ())):
             yield kind, i, phrase
+
+
+def _contexts(topic: Topic) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """(keyword index, phrases one of which its sentence needs) of a ConfiguredTopic."""
     positions = {phrase: i for i, phrase in enumerate(topic.keywords)}
     for keyword, phrases in getattr(topic, "context", ()):
-        for phrase in phrases:
-            yield _CONTEXT, positions[keyword], phrase
+        yield positions[keyword], phrases
 
 
 def _score(
