@@ -2,7 +2,8 @@
 arXiv categories as a supporting signal.
 
 Per topic, each keyword found in the title scores TITLE_WEIGHT, and each sentence of the
-abstract that holds a keyword scores 1: a paper about the topic comes back to it, where one
+abstract that holds a keyword scores 1 in an abstract of REFERENCE_SENTENCES sentences (more
+in a shorter one, less in a longer one): a paper about the topic comes back to it, where one
 that only mentions it in passing names it once. When some keyword was found, a paper whose
 primary category is one of the topic's gets PRIMARY_CATEGORY_BONUS, one with it among the
 others OTHER_CATEGORY_BONUS. The paper has the topic when the sum reaches the topic's
