@@ -212,7 +212,7 @@ def test_being_listed_in_cs_cl_does_not_make_a_paper_an_llm_paper(defaults):
             "Code-Switching Language Identification with Large Language Models",
             [
                 "Code-switching mixes two languages within one sentence.",
-                "We prompt a large language model to tag each word's language in code-switched text.",
+                "We prompt a large language model to tag the language of each word.",
                 "Our code is available online.",
             ],
             ("cs.CL",),
