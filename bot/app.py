@@ -13,7 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot import i18n
+from bot import app_lifecycle, i18n
 from bot.config import Settings, file_url
 from bot.handlers import (
     digest,
@@ -22,10 +22,12 @@ from bot.handlers import (
     language,
     membership,
     papers,
+    plain_text,
     search,
     start,
     stats,
     topics,
+    turns,
 )
 from bot.handlers import settings as chat_settings
 from bot.handlers.context import chat_language
@@ -56,6 +58,8 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
         )
         .request(AiohttpRequest())  # sends; getUpdates keeps PTB's own transport
         .rate_limiter(telegram_pace(settings.sends_per_second))
+        # Concurrent, each chat in order, a budget per reader (bot/updates.py)
+        .concurrent_updates(turns.UpdateTurns())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
@@ -63,6 +67,7 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
     app.bot_data["settings"] = settings
     app.bot_data["clock"] = clock
     app.bot_data["last_admin_alert"] = 0.0
+    turns.register(app)
     # Group 0: commands and buttons, one module per feature.
     start.register(app)
     papers.register(app)
@@ -75,20 +80,21 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
     imports.register(app)  # operators: an editor's article as a document
     membership.register(app)
     inline.register(app)
-    # Last in group 0: buttons that nothing above took.
+    # Last in group 0: text and buttons that nothing above took.
+    plain_text.register(app)
     papers.register_fallback(app)
     app.add_error_handler(on_error)
     return app
 
 
-def run_polling(settings: Settings) -> None:
+def run_polling(settings: Settings) -> int:
     """Poll until SIGINT or SIGTERM; post_shutdown closes the database on the way out."""
-    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    return app_lifecycle.serve(build_application(settings), settings)
 
 
-def run_webhook(settings: Settings) -> None:
+def run_webhook(settings: Settings) -> int:
     """Serve Telegram's webhook calls until SIGINT or SIGTERM, as run_polling does."""
-    build_application(settings).run_webhook(**webhook_options(settings))
+    return app_lifecycle.serve(build_application(settings), settings, webhook_options(settings))
 
 
 def webhook_options(settings: Settings) -> dict:
@@ -117,7 +123,10 @@ async def post_init(app: Application) -> None:
     for lang in i18n.LANGUAGES:
         with use(lang):
             menu = [BotCommand(name, text) for name, text in start.command_lines()]
-        await app.bot.set_my_commands(menu, language_code=None if lang == "en" else lang)
+        try:
+            await app.bot.set_my_commands(menu, language_code=None if lang == "en" else lang)
+        except TelegramError as error:  # the menus are a comfort; the bot works without them
+            log.warning("could not publish the %s command menu: %s", lang, error)
 
 
 async def post_shutdown(app: Application) -> None:
@@ -130,13 +139,8 @@ async def post_shutdown(app: Application) -> None:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log first; then apologise to the user and tell the operators (at most once a minute)."""
     log.error("update %s failed", getattr(update, "update_id", None), exc_info=context.error)
-    if isinstance(update, Update) and update.effective_message is not None:
-        with use(await _language_or_default(update, context)):
-            await _send_quietly(
-                update.effective_message.reply_text(
-                    _("Sorry, something went wrong on my side. Please try again later.")
-                )
-            )
+    if isinstance(update, Update):
+        await _apologise(update, context)
     settings: Settings = context.application.bot_data["settings"]
     now = time.monotonic()
     if (
@@ -150,6 +154,16 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
                     admin, f"⚠️ {type(context.error).__name__}", parse_mode=None
                 )
             )
+
+
+async def _apologise(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    # A button pressed on a card shared inline has no chat to write to: its answer says it.
+    with use(await _language_or_default(update, context)):
+        sorry = _("Sorry, something went wrong on my side. Please try again later.")
+        if update.callback_query is not None:
+            await _send_quietly(update.callback_query.answer(sorry))
+        elif update.effective_message is not None and update.effective_chat is not None:
+            await _send_quietly(update.effective_message.reply_text(sorry))
 
 
 async def _send_quietly(sending: Awaitable[object]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # Archive names of old-style ids: letters and hyphens, optionally a subject class (math.AG).
@@ -11,12 +12,13 @@ _NEW = r"(?P<new>\d{4}\.\d{4,5})"
 _VERSION = r"(?:v(?P<version>\d+))?"
 _ID = rf"(?:{_NEW}|{_OLD}){_VERSION}"
 
-_BARE = re.compile(rf"^(?:arxiv:\s*)?{_ID}$", re.IGNORECASE)
+# ASCII: `\d` would otherwise take any script's digits, which no arXiv id holds
+_BARE = re.compile(rf"^(?:arxiv:\s*)?{_ID}$", re.IGNORECASE | re.ASCII)
 _URL = re.compile(
     rf"(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/{_ID}(?:\.pdf)?",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
-_OAI = re.compile(rf"oai:arXiv\.org:{_ID}", re.IGNORECASE)
+_OAI = re.compile(rf"oai:arXiv\.org:{_ID}", re.IGNORECASE | re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +38,12 @@ def _ref(match: re.Match[str]) -> ArxivRef:
 
 
 def parse(text: str) -> ArxivRef | None:
-    """The paper a user or a feed names: a bare or versioned id, `arXiv:` id, or arXiv URL."""
-    text = text.strip().strip("<>()[]\"'")
+    """The paper a user or a feed names: a bare or versioned id, `arXiv:` id, or arXiv URL.
+
+    Full-width characters, as a Chinese input method types them (２４０６．１５８７７), count as
+    their ASCII forms.
+    """
+    text = unicodedata.normalize("NFKC", text).strip().strip("<>()[]\"'")
     if len(text) > 200:
         return None
     match = _BARE.match(text) or _URL.fullmatch(text.rstrip("/")) or _OAI.fullmatch(text)

@@ -14,6 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot.dates import weekday_name
+from bot.i18n import _, current
+
 DEFAULT_API_BASE = "https://api.telegram.org/bot"
 DEFAULT_DB = "./data/digestbot.sqlite3"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -25,7 +28,8 @@ DEFAULT_SOURCES = tuple(
 )
 DEFAULT_ISSUE_SIZE = 10
 JOBS = frozenset({"ingest", "summarize", "push"})
-_TOKEN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+PLACEHOLDER_TOKEN = "123456:ABC"  # README.md's example
+_TOKEN = re.compile(r"^[0-9]{5,}:[A-Za-z0-9_-]{30,}$")
 DEFAULT_SUMMARY_MODEL = "gpt-4o-mini"
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
 DEFAULT_WEBHOOK_LISTEN = "0.0.0.0"
@@ -42,7 +46,7 @@ class SummaryLimits:
     """How hard and how far the summarizer may use its endpoint."""
 
     concurrency: int = 4
-    timeout: float = 60.0  # seconds per request
+    timeout: float = 60.0  # seconds for one attempt's whole answer, its last byte included
     run_papers: int = 200
     run_tokens: int = 400_000
     daily_papers: int = 500
@@ -87,7 +91,7 @@ class Settings:
     def require_token(self) -> str:
         """The bot token, for the subcommands that talk to Telegram."""
         if not self.bot_token:
-            raise ConfigError("TELEGRAM_BOT_TOKEN is not set: the bot cannot talk to Telegram")
+            raise ConfigError(_("TELEGRAM_BOT_TOKEN is not set: the bot cannot talk to Telegram"))
         return self.bot_token
 
 
@@ -100,9 +104,16 @@ def file_url(api_base_url: str) -> str:
 def _token(value: str | None) -> str | None:
     if value is None or value == "":
         return None
+    if value.startswith(PLACEHOLDER_TOKEN):
+        raise ConfigError(
+            _(
+                "TELEGRAM_BOT_TOKEN is still the example from the README (123456:ABC…):"
+                " put the token @BotFather gave your bot there"
+            )
+        )
     if not _TOKEN.match(value):
         raise ConfigError(
-            "TELEGRAM_BOT_TOKEN is malformed: expected digits, a colon and the secret part"
+            _("TELEGRAM_BOT_TOKEN is malformed: expected digits, a colon and the secret part")
         )
     return value
 
@@ -112,8 +123,10 @@ def _admins(value: str | None) -> frozenset[int]:
     for part in (value or "").replace(" ", "").split(","):
         if not part:
             continue
-        if not re.fullmatch(r"-?\d+", part):
-            raise ConfigError(f"DIGESTBOT_ADMINS: {part!r} is not a Telegram user id")
+        if not re.fullmatch(r"-?[0-9]+", part):
+            raise ConfigError(
+                _("DIGESTBOT_ADMINS: {value} is not a Telegram user id").format(value=repr(part))
+            )
         ids.add(int(part))
     return frozenset(ids)
 
@@ -122,7 +135,9 @@ def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"DIGESTBOT_TIMEZONE: {value!r} is not an IANA timezone") from None
+        raise ConfigError(
+            _("DIGESTBOT_TIMEZONE: {value} is not an IANA timezone").format(value=repr(value))
+        ) from None
     return value
 
 
@@ -130,9 +145,15 @@ def _epoch(value: str) -> date:
     try:
         epoch = date.fromisoformat(value)
     except ValueError:
-        raise ConfigError(f"DIGESTBOT_EPOCH: {value!r} is not a date (YYYY-MM-DD)") from None
+        raise ConfigError(
+            _("DIGESTBOT_EPOCH: {value} is not a date (YYYY-MM-DD)").format(value=repr(value))
+        ) from None
     if epoch.weekday() != 0:
-        raise ConfigError(f"DIGESTBOT_EPOCH: {value} is a {epoch:%A}, not a Monday")
+        raise ConfigError(
+            _("DIGESTBOT_EPOCH: {value} is a {weekday}, not a Monday").format(
+                value=value, weekday=weekday_name(epoch.weekday(), current())
+            )
+        )
     return epoch
 
 
@@ -141,7 +162,7 @@ def _topics_file(value: str | None) -> Path | None:
         return None
     path = Path(value)
     if not path.is_file():
-        raise ConfigError(f"DIGESTBOT_TOPICS: {value} is not a readable file")
+        raise ConfigError(_("DIGESTBOT_TOPICS: {value} is not a readable file").format(value=value))
     return path
 
 
@@ -149,15 +170,28 @@ def _url(name: str, value: str | None) -> str | None:
     if not value:
         return None
     if not re.match(r"^https?://", value):
-        raise ConfigError(f"{name}: {value!r} is not an http(s) URL")
+        raise ConfigError(
+            _("{name}: {value} is not an http(s) URL").format(name=name, value=repr(value))
+        )
     return value
+
+
+def _whole_number(name: str, value: str, low: int, high: int) -> str:
+    return _("{name}: {value} is not a whole number from {low} to {high}").format(
+        name=name, value=repr(value), low=low, high=high
+    )
+
+
+def _digits(value: str) -> bool:
+    """ASCII digits only: `int()` also takes other scripts' digits, `isdigit()` even '²'."""
+    return value.isascii() and value.isdigit()
 
 
 def _int(name: str, value: str | None, default: int, low: int, high: int) -> int:
     if not value:
         return default
-    if not re.fullmatch(r"\d+", value.strip()) or not low <= int(value) <= high:
-        raise ConfigError(f"{name}: {value!r} is not a whole number from {low} to {high}")
+    if not _digits(value.strip()) or not low <= int(value) <= high:
+        raise ConfigError(_whole_number(name, value, low, high))
     return int(value)
 
 
@@ -166,7 +200,11 @@ def _flag(name: str, value: str | None) -> bool:
         return False
     folded = value.strip().lower()
     if folded not in ("0", "1", "true", "false", "yes", "no", "on", "off"):
-        raise ConfigError(f"{name}: {value!r} is not one of 1, 0, true, false, yes, no, on, off")
+        raise ConfigError(
+            _("{name}: {value} is not one of 1, 0, true, false, yes, no, on, off").format(
+                name=name, value=repr(value)
+            )
+        )
     return folded in ("1", "true", "yes", "on")
 
 
@@ -178,7 +216,9 @@ def _jobs(value: str | None) -> frozenset[str]:
     chosen = frozenset(part.strip().lower() for part in value.split(",") if part.strip())
     if unknown := sorted(chosen - JOBS):
         raise ConfigError(
-            f"DIGESTBOT_JOBS: {', '.join(unknown)} is not one of ingest, summarize, push, none"
+            _("DIGESTBOT_JOBS: {jobs} is not one of ingest, summarize, push, none").format(
+                jobs=", ".join(unknown)
+            )
         )
     return chosen
 
@@ -198,9 +238,13 @@ def _summary_limits(get: Callable[[str], str | None]) -> SummaryLimits:
         raw = (get(name) or "").strip()
         if not raw:
             continue
-        number = re.fullmatch(r"\d+(\.\d+)?" if attr == "timeout" else r"\d+", raw)
+        number = re.fullmatch(r"[0-9]+(\.[0-9]+)?" if attr == "timeout" else r"[0-9]+", raw)
         if number is None or not low <= float(raw) <= high:
-            raise ConfigError(f"{name}: {raw!r} is not a number from {low} to {high}")
+            raise ConfigError(
+                _("{name}: {value} is not a number from {low} to {high}").format(
+                    name=name, value=repr(raw), low=low, high=high
+                )
+            )
         values[attr] = float(raw) if attr == "timeout" else int(raw)
     return SummaryLimits(**values)
 
@@ -210,7 +254,9 @@ def _webhook_url(value: str | None) -> str | None:
         return None
     parts = urlsplit(value)
     if parts.scheme != "https" or not parts.hostname:
-        raise ConfigError(f"DIGESTBOT_WEBHOOK_URL: {value!r} is not a public https URL")
+        raise ConfigError(
+            _("DIGESTBOT_WEBHOOK_URL: {value} is not a public https URL").format(value=repr(value))
+        )
     return value
 
 
@@ -220,15 +266,19 @@ def _webhook_listen(value: str | None) -> str:
     try:
         ip_address(value)
     except ValueError:
-        raise ConfigError(f"DIGESTBOT_WEBHOOK_LISTEN: {value!r} is not an IP address") from None
+        raise ConfigError(
+            _("DIGESTBOT_WEBHOOK_LISTEN: {value} is not an IP address").format(value=repr(value))
+        ) from None
     return value
 
 
 def _webhook_port(value: str | None) -> int:
     if not value:
         return DEFAULT_WEBHOOK_PORT
-    if not value.isdigit() or not 1 <= int(value) <= 65535:
-        raise ConfigError(f"DIGESTBOT_WEBHOOK_PORT: {value!r} is not a port (1-65535)")
+    if not _digits(value) or not 1 <= int(value) <= 65535:
+        raise ConfigError(
+            _("DIGESTBOT_WEBHOOK_PORT: {value} is not a port (1-65535)").format(value=repr(value))
+        )
     return int(value)
 
 
@@ -237,7 +287,7 @@ def _webhook_secret(value: str | None) -> str | None:
         return None
     if not _WEBHOOK_SECRET.fullmatch(value):
         raise ConfigError(
-            "DIGESTBOT_WEBHOOK_SECRET: use 1-256 characters of A-Z, a-z, 0-9, _ and -"
+            _("DIGESTBOT_WEBHOOK_SECRET: use 1-256 characters of A-Z, a-z, 0-9, _ and -")
         )
     return value
 
@@ -245,10 +295,8 @@ def _webhook_secret(value: str | None) -> str | None:
 def _sends_per_second(value: str | None) -> int:
     if not value:
         return DEFAULT_SENDS_PER_SECOND
-    if not value.isdigit() or not 1 <= int(value) <= 1000:
-        raise ConfigError(
-            f"DIGESTBOT_MAX_SENDS_PER_SECOND: {value!r} is not a whole number from 1 to 1000"
-        )
+    if not _digits(value) or not 1 <= int(value) <= 1000:
+        raise ConfigError(_whole_number("DIGESTBOT_MAX_SENDS_PER_SECOND", value, 1, 1000))
     return int(value)
 
 

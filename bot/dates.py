@@ -13,8 +13,11 @@ _LOCALES = {"zh": "zh_Hans_CN", "en": "en_US"}
 
 # Babel's "full" zh form runs the weekday into the date (2024年7月1日星期一): spaced here.
 _DATETIME_PATTERNS = {"zh": "y年M月d日 EEEE HH:mm", "en": "EEE, MMM d, y, HH:mm"}
-_DATE_FORMATS = {"zh": "long", "en": "medium"}  # 2024年6月17日 / Jun 17, 2024
-# yMMMd intervals drop what both ends share: 2024年6月17日至30日 / Jun 17 – 30, 2024.
+# Patterns, not CLDR's named lengths, so a newer CLDR cannot reword a date under the tests.
+_DATE_PATTERNS = {"zh": "y年M月d日", "en": "MMM d, y"}  # 2024年6月17日 / Jun 17, 2024
+# English periods follow CLDR's yMMMd interval (Jun 17 – 30, 2024, its spacing is CLDR's);
+# Chinese ones are the product's own: CLDR 49 (Babel 2.19) turned 2024年6月17日至30日 into
+# 2024年6月17日 – 30日, and 至 is how Chinese prose writes a span of days.
 _PERIOD_SKELETON = "yMMMd"
 
 
@@ -35,12 +38,23 @@ def format_date(day: date, lang: str) -> str:
     """`2024年6月17日` / `Jun 17, 2024` (a datetime is shown by its own calendar day)."""
     if isinstance(day, datetime):
         day = day.date()
-    return babel_format_date(day, _DATE_FORMATS[_lang(lang)], locale=_locale(lang))
+    return babel_format_date(day, _DATE_PATTERNS[_lang(lang)], locale=_locale(lang))
 
 
 def format_period(start: date, end: date, lang: str) -> str:
-    """A fortnight as one interval: `2024年6月17日至30日` / `Jun 17 – 30, 2024`."""
-    return format_interval(start, end, _PERIOD_SKELETON, locale=_locale(lang))
+    """A fortnight as one interval: `2024年6月17日至30日` / `Jun 17 – 30, 2024`.
+
+    Both say what the two ends share once: `2024年6月24日至7月7日`, `Jun 24 – Jul 7, 2024`.
+    """
+    if _lang(lang) != "zh":
+        return format_interval(start, end, _PERIOD_SKELETON, locale=_locale(lang))
+    if start == end:
+        return format_date(start, lang)
+    if start.year != end.year:
+        tail = "y年M月d日"
+    else:
+        tail = "M月d日" if start.month != end.month else "d日"
+    return f"{format_date(start, lang)}至{babel_format_date(end, tail, locale=_locale(lang))}"
 
 
 def weekday_name(index: int, lang: str) -> str:

@@ -38,9 +38,13 @@ class PushReport:
     deferred: int = 0
     retry_after_hits: int = 0
     busy: bool = False  # another pass was running: this one did nothing
+    failed_chats: int = 0  # chats skipped because their digest could not be planned
+    skipped: tuple[int, ...] = ()  # their ids, for the scheduler; the log names each
 
     def to_json(self) -> dict:
-        return asdict(self)
+        found = asdict(self)
+        del found["skipped"]
+        return found
 
 
 @contextlib.contextmanager
@@ -78,9 +82,11 @@ async def push_pass(
         sent=sent.sent,
         failed=sent.failed,
         paused_chats=sent.paused_chats,
-        planned=planned,
+        planned=planned.parts,
         deferred=sent.deferred,
         retry_after_hits=sent.retry_after_hits,
+        failed_chats=len(planned.failed_chats),
+        skipped=planned.failed_chats,
     )
 
 

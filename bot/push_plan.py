@@ -3,11 +3,13 @@
 Every due time derives from the database (each chat's timezone, weekday and hour) and the
 ledger says what was planned already, so a restart, a daylight-saving change or a new
 timezone never plans a period twice, and a push missed while the bot was down is planned
-on its return: the latest period only, however long it was away.
+on its return: the latest period only, however long it was away. Each chat is planned on
+its own: one whose plan fails is logged, skipped and reported, and the others go out.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,6 +20,8 @@ from bot.runtime import Runtime
 from storage import deliveries, subscriptions
 from storage.chat_models import Chat, Subscription
 
+log = logging.getLogger(__name__)
+
 PLAN_BATCH = 500  # chats written into the ledger per commit
 
 
@@ -27,6 +31,12 @@ class DueChat:
     subscriptions: tuple[Subscription, ...]
     period: periods.Period
     due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    parts: int  # written into the ledger
+    failed_chats: tuple[int, ...] = ()  # chats skipped because their plan failed
 
 
 def latest_due(chat: Chat, now: datetime, rt: Runtime) -> tuple[periods.Period, datetime]:
@@ -63,38 +73,76 @@ async def due_chats(
     rt: Runtime,
     now: datetime,
     active: list[tuple[Chat, list[Subscription]]] | None = None,
+    *,
+    failed: list[int] | None = None,
 ) -> list[DueChat]:
     """Active subscribed chats whose latest due period has no ledger rows yet.
 
     A chat that subscribed after that period's due time waits for the next one: its first
-    digest is never a fortnight-old one sent the moment it subscribes.
+    digest is never a fortnight-old one sent the moment it subscribes. A chat whose due time
+    cannot be worked out is logged and left out (its id added to `failed`).
     """
     found = []
     if active is None:
         active = await subscriptions.active_chats(rt.db)
     for chat, subs in active:
-        period, due = latest_due(chat, now, rt)
+        try:
+            period, due = latest_due(chat, now, rt)
+        except Exception as exc:
+            _skip(chat, exc, failed)
+            continue
         if min(s.created_at for s in subs) <= due:
             found.append(DueChat(chat, tuple(subs), period, due))
     done = await deliveries.planned_chats(rt.db, sorted({d.period.start for d in found}))
     return [d for d in found if (d.chat.id, d.period.start) not in done]
 
 
-async def plan_due(rt: Runtime, now: datetime | None = None) -> int:
-    """Freeze the due issues, render each due chat's digest into the ledger; parts planned."""
+def earliest_next_due(
+    rt: Runtime, now: datetime, active: list[tuple[Chat, list[Subscription]]]
+) -> datetime | None:
+    """The soonest next due time among the chats; one that has none is left out."""
+    times = []
+    for chat, _ in active:
+        try:
+            times.append(next_due(chat, now, rt)[1])
+        except Exception:
+            continue  # due_chats logs such a chat on every look
+    return min(times, default=None)
+
+
+async def plan_due(rt: Runtime, now: datetime | None = None) -> Planned:
+    """Freeze the due issues, render each due chat's digest into the ledger."""
     now = now or datetime.now(UTC)
     cache = IssueCache()
     rendered: dict[tuple, list[str]] = {}
-    planned, batch = 0, []
-    for due in await due_chats(rt, now):
-        texts = tuple(await _texts(rt, due, cache, rendered))
+    planned, batch, failed = 0, [], []
+    for due in await due_chats(rt, now, failed=failed):
+        try:
+            texts = tuple(await _texts(rt, due, cache, rendered))
+        except Exception as exc:
+            _skip(due.chat, exc, failed)
+            continue
         batch.append(
             deliveries.Plan(due.chat.id, due.period.start, texts, _thread(due), due.due_at)
         )
         if len(batch) == PLAN_BATCH:
             planned += await deliveries.plan(rt.db, batch)
             batch = []
-    return planned + await deliveries.plan(rt.db, batch)
+    planned += await deliveries.plan(rt.db, batch)
+    return Planned(planned, tuple(failed))
+
+
+def _skip(chat: Chat, exc: Exception, failed: list[int] | None) -> None:
+    """One chat's broken data must not cost every other chat its digest."""
+    log.error(
+        "push: chat %d skipped, its digest could not be planned: %s: %s",
+        chat.id,
+        type(exc).__name__,
+        exc,
+    )
+    log.debug("push: planning chat %d failed", chat.id, exc_info=exc)
+    if failed is not None:
+        failed.append(chat.id)
 
 
 async def _texts(
@@ -102,15 +150,10 @@ async def _texts(
 ) -> list[str]:
     chat = due.chat
     lang = chat.push_language
-    topics_only = all(s.query is None for s in due.subscriptions)
-    # Chats that take the same topics in the same language read the same messages.
-    key = (
-        due.period.start,
-        lang,
-        chat.empty_topics,
-        *sorted(s.topic_slug for s in due.subscriptions),
-    )
-    if topics_only and key in rendered:
+    # Chats that take the same topics in the same language read the same messages; a saved
+    # query is the chat's own, so a chat with one shares nothing.
+    key = _shared_key(due)
+    if key is not None and key in rendered:
         return rendered[key]
     digest = await compose(
         rt.db,
@@ -124,9 +167,17 @@ async def _texts(
         cache=cache,
     )
     texts = render_digest(digest, lang, empty_topics=chat.empty_topics)
-    if topics_only:
+    if key is not None:
         rendered[key] = texts
     return texts
+
+
+def _shared_key(due: DueChat) -> tuple | None:
+    """What makes two chats' digests identical, or None for a chat with a saved query."""
+    if any(s.topic_slug is None for s in due.subscriptions):
+        return None
+    slugs = sorted(s.topic_slug for s in due.subscriptions)
+    return (due.period.start, due.chat.push_language, due.chat.empty_topics, *slugs)
 
 
 def _thread(due: DueChat) -> int | None:

@@ -6,6 +6,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from bot import redaction
 from bot import topics as topic_config
 from bot.config import Settings
 from storage import topics as stored_topics
@@ -50,11 +51,17 @@ class RedactTokens(logging.Filter):
 
 
 def configure_logging(verbose: bool = False) -> None:
-    """One format for every entry point, to standard error, with tokens redacted."""
+    """One format for every entry point, to standard error, with secrets redacted (in
+    tracebacks and uncaught exceptions too)."""
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        redaction.RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
     handler.addFilter(RedactTokens())
+    redaction.install()
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO if verbose else logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.INFO if verbose else logging.WARNING)
+    # Operators see the bot start (as whom, polling or where) and stop without -v
+    logging.getLogger("bot.lifecycle").setLevel(logging.INFO)

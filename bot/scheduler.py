@@ -1,26 +1,31 @@
-"""The bot's timed work on the JobQueue: the fortnightly push, daily ingestion, and the
-summaries after each ingestion and daily.
+"""The bot's timed work on the JobQueue: the fortnightly push, daily ingestion, the
+summaries after each ingestion and daily, and the daily pruning of caches.
 
 Nothing is remembered in the job queue itself: the next push time is worked out from the
 database after every pass, after a change of settings or subscriptions, and at least hourly,
 so a restart loses nothing and a push missed while the bot was down goes out on its return.
 The clock is injectable, so tests can live through several fortnights in seconds.
+
+Every job can be cancelled at shut-down: its open transaction rolls back, and what it left
+undone (papers not fetched, parts not sent, summaries not asked) is found undone on the next
+start, which is how a crash is survived too.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, time, timedelta
 
 from telegram.ext import Application, ContextTypes, Job
 
 from bot.ingest.service import ingest_many
 from bot.push import push_pass
-from bot.push_plan import due_chats, next_due, next_push_for
+from bot.push_plan import due_chats, earliest_next_due, next_push_for
 from bot.runtime import Runtime
 from bot.summarize.service import endpoint_configured, summarize_pending
-from storage import chats, deliveries, feeds, papers, subscriptions
+from storage import chat_admins, chats, deliveries, feeds, papers, search_sessions, subscriptions
 
 log = logging.getLogger(__name__)
 
@@ -30,19 +35,28 @@ SUMMARIZE_AT = time(2, 30, tzinfo=UTC)  # for runs a budget stopped, and ingesti
 INGEST_OVERDUE = timedelta(hours=26)
 RECHECK = timedelta(hours=1)  # the longest the push job sleeps without looking again
 RETRY_DEFERRED = timedelta(minutes=1)  # after a pass that left parts for later
+# Jobs set in post_init start once Telegram answered; APScheduler would drop them as missed
+LATE_IS_FINE = {"misfire_grace_time": None}
+PRUNE_AT = time(3, 30, tzinfo=UTC)
+SEARCHES_KEPT = timedelta(days=14)  # a search's paging buttons work for a fortnight
+ADMIN_CHECKS_KEPT = timedelta(days=1)  # read for minutes only; a day keeps them for operators
 
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-async def next_push_at(rt: Runtime, now: datetime) -> datetime | None:
+async def next_push_at(
+    rt: Runtime, now: datetime, retry_later: frozenset[int] = frozenset()
+) -> datetime | None:
     """When a pass next has something to do: now if anything is due or open, else the
-    earliest chat's next due time; None without subscribed chats."""
+    earliest chat's next due time; None without subscribed chats. Chats in `retry_later`
+    failed to plan: they wait for the next look, at most RECHECK away, not for now."""
     active = await subscriptions.active_chats(rt.db)
-    if await deliveries.open_count(rt.db) or await due_chats(rt, now, active):
+    due = [d for d in await due_chats(rt, now, active) if d.chat.id not in retry_later]
+    if await deliveries.open_count(rt.db) or due:
         return now
-    return min((next_due(chat, now, rt)[1] for chat, _ in active), default=None)
+    return earliest_next_due(rt, now, active)
 
 
 async def ingestion_overdue(rt: Runtime, now: datetime) -> bool:
@@ -62,6 +76,9 @@ class Scheduler:
         self.app, self.rt, self.clock = app, rt, clock
         self._push: Job | None = None
         self._push_at: datetime | None = None  # by this scheduler's clock
+        self._failed_chats: frozenset[int] = frozenset()  # whose plan failed in the last pass
+        self._running: set[asyncio.Task] = set()
+        self._stopping = False
 
     async def start(self) -> None:
         jobs = self.rt.settings.jobs
@@ -69,11 +86,36 @@ class Scheduler:
         if "ingest" in jobs:
             queue.run_daily(self._ingest, INGEST_AT, name="ingest")
             if await ingestion_overdue(self.rt, self.clock()):
-                queue.run_once(self._ingest, 0, name="ingest-at-start")
+                queue.run_once(self._ingest, 0, name="ingest-at-start", job_kwargs=LATE_IS_FINE)
         if self.summarizing:
             queue.run_daily(self._summarize, SUMMARIZE_AT, name="summarize")
+        queue.run_daily(self._prune, PRUNE_AT, name="prune-caches")
         if "push" in jobs:
             await self.wake()
+
+    async def stop(self, grace: float) -> None:
+        """Cancel the jobs running now and wait up to `grace` seconds for them to roll back."""
+        self._stopping = True
+        for task in self._running:
+            task.cancel()
+        if self._running:
+            await asyncio.wait(self._running, timeout=grace)
+
+    async def _cancellable(self, name: str, work: Coroutine[object, object, None]) -> None:
+        # PTB shields a job from cancellation; the task under the shield is ours to cancel
+        task = asyncio.current_task()
+        if self._stopping or task is None:
+            work.close()
+            return
+        self._running.add(task)
+        try:
+            await work
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            log.info("%s stopped by shut-down; it resumes on the next start", name)
+        finally:
+            self._running.discard(task)
 
     @property
     def summarizing(self) -> bool:
@@ -84,7 +126,7 @@ class Scheduler:
         if "push" not in self.rt.settings.jobs:
             return
         now = self.clock()
-        when = await next_push_at(self.rt, now)
+        when = await next_push_at(self.rt, now, self._failed_chats)
         delay = RECHECK if when is None else min(max(when - now, timedelta()), RECHECK)
         self._schedule(delay)
 
@@ -106,9 +148,14 @@ class Scheduler:
         if self._push is not None:
             self._push.schedule_removal()
         self._push_at = self.clock() + delay
-        self._push = self.app.job_queue.run_once(self._run_push, delay, name="push")
+        self._push = self.app.job_queue.run_once(
+            self._run_push, delay, name="push", job_kwargs=LATE_IS_FINE
+        )
 
     async def _run_push(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._cancellable("the push pass", self._push_pass(context))
+
+    async def _push_pass(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         self._push, self._push_at = None, None
         try:
             report = await push_pass(self.rt, context.bot, self.clock())
@@ -116,7 +163,8 @@ class Scheduler:
             # Whatever failed, pushes go on: the pass is tried again, the error handler reports.
             self._schedule(RETRY_DEFERRED)
             raise
-        if report.sent or report.failed or report.planned:
+        self._failed_chats = frozenset(report.skipped)
+        if report.sent or report.failed or report.planned or report.failed_chats:
             log.info("push pass: %s", report.to_json())
         if report.deferred or report.busy:
             self._schedule(RETRY_DEFERRED)
@@ -124,6 +172,9 @@ class Scheduler:
             await self.wake()
 
     async def _ingest(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._cancellable("ingestion", self._ingest_and_summarize(context))
+
+    async def _ingest_and_summarize(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         report = await ingest_many(self.rt.db, self.rt.settings.sources, matcher=self.rt.matcher)
         log.info(
             "ingestion: %d new, %d updated, %d errors",
@@ -132,9 +183,18 @@ class Scheduler:
             len(report.errors),
         )
         if self.summarizing:
-            await self._summarize(context)
+            await self._summaries()
         await self.wake()
 
+    async def _prune(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        now = self.clock()
+        searches = await search_sessions.prune(self.rt.db, SEARCHES_KEPT, now=now)
+        checks = await chat_admins.prune(self.rt.db, ADMIN_CHECKS_KEPT, now=now)
+        log.info("pruned %d search sessions and %d admin checks", searches, checks)
+
     async def _summarize(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._cancellable("the summaries run", self._summaries())
+
+    async def _summaries(self) -> None:
         run = await summarize_pending(self.rt.db, self.rt.settings, now=self.clock())
         log.info("summaries: %s", run.as_json())

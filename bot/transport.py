@@ -8,13 +8,26 @@ as many messages a second, which is what a broadcast to thousands of chats needs
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
+import weakref
+from collections.abc import Callable, Coroutine, Iterator
+from datetime import timedelta
+from typing import Any
 
 import aiohttp
 from telegram.constants import FloodLimit
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter
 from telegram.request import BaseRequest, RequestData
+
+log = logging.getLogger(__name__)
+REPLY_RETRIES = 3  # a reader's answer is worth waiting for; a broadcast retries on its own
+LONGEST_WAIT = 30.0  # seconds: a reply Telegram holds back longer than this is given up
+# Tasks answering an update; a task they start (a job the scheduler runs) is not one of them
+_replying: weakref.WeakSet[asyncio.Task] = weakref.WeakSet()
 
 _DEFAULT = type(BaseRequest.DEFAULT_NONE)  # PTB's marker for "not given by the caller"
 
@@ -105,11 +118,78 @@ def _body(request_data: RequestData | None) -> tuple[aiohttp.FormData | bytes | 
     return form, {}
 
 
-def telegram_pace(per_second: float = FloodLimit.MESSAGES_PER_SECOND) -> AIORateLimiter:
+@contextlib.contextmanager
+def retrying_replies() -> Iterator[None]:
+    """Requests this task makes inside the block (an update's replies) are sent again after
+    a 429, up to REPLY_RETRIES times."""
+    task = asyncio.current_task()
+    if task is None:
+        yield
+        return
+    _replying.add(task)
+    try:
+        yield
+    finally:
+        _replying.discard(task)
+
+
+class TelegramPace(AIORateLimiter):
+    """AIORateLimiter's pacing; a 429 is retried after its `retry_after` inside
+    `retrying_replies`, and otherwise handed to the caller at once, without a traceback in the
+    log (the push counts and schedules its own retries)."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
+        retries = rate_limit_args if rate_limit_args is not None else _retries_here()
+        chat_id = data.get("chat_id")
+        for attempt in range(retries + 1):
+            try:
+                return await self._run_request(
+                    chat=chat_id is not None,
+                    group=_group(chat_id),
+                    allow_paid_broadcast=bool(data.get("allow_paid_broadcast")),
+                    callback=callback,
+                    args=args,
+                    kwargs=kwargs,
+                )
+            except RetryAfter as exc:
+                wait = _seconds(exc.retry_after)
+                if attempt == retries or wait > LONGEST_WAIT:
+                    raise
+                log.info("Telegram asked to wait %.0f s before %s; waiting", wait, endpoint)
+                await asyncio.sleep(wait + 0.1)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _retries_here() -> int:
+    return REPLY_RETRIES if asyncio.current_task() in _replying else 0
+
+
+def _group(chat_id: object) -> int | str | bool:
+    """The chat as AIORateLimiter's group limiter knows it: a group's id, else False."""
+    with contextlib.suppress(ValueError, TypeError):
+        chat_id = int(chat_id)
+    if (isinstance(chat_id, int) and chat_id < 0) or isinstance(chat_id, str):
+        return chat_id
+    return False
+
+
+def _seconds(value: timedelta | float) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def telegram_pace(per_second: float = FloodLimit.MESSAGES_PER_SECOND) -> TelegramPace:
     """Telegram's limits as a rate limiter: `per_second` messages overall (30 for an ordinary
     bot), evenly spaced rather than in bursts (a burst can draw a 429), and 20 a minute per
     group. Paid broadcasts have their own ceiling of 1,000 a second inside the limiter."""
-    return AIORateLimiter(
+    return TelegramPace(
         overall_max_rate=1,
         overall_time_period=1 / per_second,
         group_max_rate=FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP,

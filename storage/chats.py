@@ -1,10 +1,12 @@
-"""Chats: who the bot talks to, their delivery settings, pausing, group upgrades, admin cache."""
+"""Chats: who the bot talks to, their delivery settings, pausing, group upgrades.
+
+The admin-check cache lives in storage.chat_admins."""
 
 from __future__ import annotations
 
 import sqlite3
 import zoneinfo
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from functools import cache
 
 import aiosqlite
@@ -71,10 +73,6 @@ def _check_int(what: str, value: object, low: int, high: int) -> None:
         raise InvalidSetting(f"{what} {value!r} is not a whole number from {low} to {high}")
 
 
-def _iso(moment: datetime | None) -> str:
-    return utcnow() if moment is None else moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
 async def get(db: Database, chat_id: int) -> Chat | None:
     row = await db.fetchone("SELECT * FROM chats WHERE id = ?", (chat_id,))
     return from_row(row) if row is not None else None
@@ -86,6 +84,9 @@ async def ensure(
     """The chat's row, inserted when new; its type and title follow what Telegram says now."""
     _check_choice("chat type", type, CHAT_TYPES)
     check_timezone(default_timezone)
+    known = await get(db, chat_id)
+    if known is not None and known.type == type and known.title == title:
+        return known  # every update asks: a read keeps them off the write lock
     now = utcnow()
     async with db.transaction() as conn:
         await conn.execute(
@@ -253,38 +254,3 @@ async def counts(db: Database) -> dict:
         else:
             paused += n
     return {"total": active + paused, "active": active, "paused": paused, "by_type": by_type}
-
-
-async def remember_admin(
-    db: Database, chat_id: int, user_id: int, is_admin: bool, *, now: datetime | None = None
-) -> None:
-    """Keep what Telegram answered about a member's admin rights, with the time of asking."""
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO chat_admins (chat_id, user_id, is_admin, checked_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (chat_id, user_id) DO UPDATE SET"
-            " is_admin = excluded.is_admin, checked_at = excluded.checked_at",
-            (chat_id, user_id, int(bool(is_admin)), _iso(now)),
-        )
-
-
-async def cached_admin(
-    db: Database, chat_id: int, user_id: int, max_age: timedelta, *, now: datetime | None = None
-) -> bool | None:
-    """The remembered answer when younger than max_age; None means ask Telegram."""
-    moment = datetime.now(UTC) if now is None else now
-    row = await db.fetchone(
-        "SELECT is_admin FROM chat_admins WHERE chat_id = ? AND user_id = ? AND checked_at >= ?",
-        (chat_id, user_id, _iso(moment - max_age)),
-    )
-    return bool(row[0]) if row is not None else None
-
-
-async def prune_admins(db: Database, older_than: timedelta, *, now: datetime | None = None) -> int:
-    """Forget admin checks older than older_than; how many went."""
-    moment = datetime.now(UTC) if now is None else now
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "DELETE FROM chat_admins WHERE checked_at < ?", (_iso(moment - older_than),)
-        )
-        return cursor.rowcount

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator
@@ -20,10 +22,39 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
+# How long a write waits for another process's (ingest from cron, say) before failing:
+# ingest writes in turns of ~50 ms, so this covers only something truly stuck.
+BUSY_TIMEOUT_MS = 30_000
 
 
 class StorageError(Exception):
     """The database cannot be used as asked; the message says why."""
+
+
+class DatabaseDamaged(StorageError):
+    """SQLite found pages it cannot read: only a backup can help."""
+
+    def __init__(self, path: str, cause: object) -> None:
+        super().__init__(f"the database {path} is damaged: {cause}")
+        self.path, self.cause = path, str(cause)
+
+
+class DatabaseReadOnly(StorageError):
+    """The database file or its folder refuses writes."""
+
+    def __init__(self, path: str, cause: object) -> None:
+        super().__init__(
+            f"cannot write the database {path} (is the file or its folder read-only?): {cause}"
+        )
+        self.path, self.cause = path, str(cause)
+
+
+class BackupFailed(StorageError):
+    """A backup could not be written; `errno` is the system's reason when there is one."""
+
+    def __init__(self, target: Path, cause: object, errno_: int | None = None) -> None:
+        super().__init__(f"cannot write the backup {target}: {cause}")
+        self.target, self.cause, self.errno = str(target), str(cause), errno_
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +138,17 @@ class Database:
 
     async def _configure(self) -> None:
         await self.conn.create_function("cjk_bigrams", 1, cjk_bigrams, deterministic=True)
-        await self.conn.execute("PRAGMA busy_timeout = 5000")
+        await self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await self.conn.execute("PRAGMA foreign_keys = ON")
         try:
             await self.conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            # SQLite says "readonly" or "unable to open" when the file or its folder refuses writes
+            raise DatabaseReadOnly(self.path, exc) from exc
         except sqlite3.DatabaseError as exc:
-            raise StorageError(f"{self.path} is not a digestbot database: {exc}") from exc
+            if "not a database" in str(exc):
+                raise StorageError(f"{self.path} is not a digestbot database: {exc}") from exc
+            raise DatabaseDamaged(self.path, exc) from exc
         await self.conn.execute("PRAGMA synchronous = NORMAL")
 
     async def close(self) -> None:
@@ -206,15 +242,46 @@ class Database:
         return current
 
     async def backup(self, target: str | Path) -> None:
-        """A consistent copy through SQLite's online backup API, safe while others write."""
+        """A consistent copy through SQLite's online backup API, safe while others write.
+
+        A damaged source is refused (a copy of it would be no backup), and whatever fails
+        leaves no partial file behind.
+        """
         target = Path(target)
         if target.exists():
-            raise StorageError(f"backup target {target} exists already; choose a new file")
-        target.parent.mkdir(parents=True, exist_ok=True)
+            raise BackupFailed(target, "the file exists already; choose a new one", errno.EEXIST)
+        await self.check_intact()
         partial = target.with_name(target.name + ".partial")
-        dest = sqlite3.connect(partial, check_same_thread=False)
         try:
-            await self.conn.backup(dest)
-        finally:
-            dest.close()
-        partial.rename(target)
+            await asyncio.to_thread(_create_empty, partial)
+            dest = sqlite3.connect(partial, check_same_thread=False)
+            try:
+                await self.conn.backup(dest)
+            finally:
+                dest.close()
+            partial.rename(target)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise BackupFailed(target, exc.strerror or exc, exc.errno) from exc
+        except sqlite3.Error as exc:
+            partial.unlink(missing_ok=True)
+            raise BackupFailed(target, exc) from exc
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+
+    async def check_intact(self) -> None:
+        """SQLite's quick check of every page; StorageError naming what is damaged."""
+        try:
+            rows = await self.fetchall("PRAGMA quick_check")
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseDamaged(self.path, exc) from exc
+        problems = [row[0] for row in rows if row[0] != "ok"]
+        if problems:
+            raise DatabaseDamaged(self.path, problems[0])
+
+
+def _create_empty(path: Path) -> None:
+    """The file, empty, made here first so that a folder refusing it is named as such."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))

@@ -3,6 +3,7 @@ and summaries, recorded together; the digest ranks them first."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
@@ -75,6 +76,25 @@ async def move(db: Database, before: date, after: date, paper_ids: Sequence[int]
                 [before.isoformat(), *chunk],
             )
     return moved
+
+
+async def period_of_most(db: Database, paper_ids: Sequence[int]) -> date | None:
+    """The fortnight in which more than half of these papers are picked already (an article
+    imported before), else None."""
+    held: Counter[str] = Counter()
+    for start in range(0, len(paper_ids), _CHUNK):
+        chunk = list(paper_ids[start : start + _CHUNK])
+        marks = ",".join("?" * len(chunk))
+        rows = await db.fetchall(
+            f"SELECT period_start, count(DISTINCT paper_id) FROM editor_picks"
+            f" WHERE paper_id IN ({marks}) GROUP BY period_start",
+            chunk,
+        )
+        held.update({row[0]: row[1] for row in rows})
+    if not held:
+        return None
+    period, count = max(held.items(), key=lambda pair: (pair[1], pair[0]))
+    return date.fromisoformat(period) if count * 2 > len(set(paper_ids)) else None
 
 
 async def for_period(db: Database, period_start: date) -> list[EditorPick]:

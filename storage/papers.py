@@ -1,4 +1,5 @@
-"""Papers: insert or move forward to a newer version, never back; look-ups."""
+"""Papers: stored in short transactions, moved forward to newer versions, never back;
+look-ups."""
 
 from __future__ import annotations
 
@@ -7,101 +8,27 @@ import json
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 import aiosqlite
 
 from storage import summaries, topics
 from storage.db import Database, utcnow
 from storage.models import Paper, TopicMatch, UpsertCounts
+from storage.paper_rows import COLUMNS, from_row, merge, params
 
 TopicsFor = Callable[[Paper], Sequence[TopicMatch]]
 # Abstracts' English extracts in their order, None for one that has none.
 ExtractAll = Callable[[list[str]], Awaitable[Sequence[str | None]]]
 
-_COLUMNS = (
-    "arxiv_id, version, title, authors, abstract, categories, submitted_at, updated_at,"
-    " announced_at, announce_type, doi, journal_ref, comment"
-)
 _CHUNK = 500  # ids per IN (…) look-up, well under SQLite's variable limit
+# Papers stored a transaction: about 50 ms of SQLite's time, so no reader waits long.
+STORE_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
 class UpsertResult:
     counts: UpsertCounts
     changed: tuple[Paper, ...]  # new or updated papers, with their ids
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _params(paper: Paper) -> tuple:
-    return (
-        paper.arxiv_id,
-        paper.version,
-        paper.title,
-        json.dumps(list(paper.authors), ensure_ascii=False),
-        paper.abstract,
-        json.dumps(list(paper.categories)),
-        _iso(paper.submitted),
-        _iso(paper.updated),
-        _iso(paper.announced),
-        paper.announce_type,
-        paper.doi,
-        paper.journal_ref,
-        paper.comment,
-    )
-
-
-def from_row(row: sqlite3.Row) -> Paper:
-    """A `papers` row as a Paper."""
-    return Paper(
-        id=row["id"],
-        arxiv_id=row["arxiv_id"],
-        version=row["version"],
-        title=row["title"],
-        authors=tuple(json.loads(row["authors"])),
-        abstract=row["abstract"],
-        categories=tuple(json.loads(row["categories"])),
-        submitted=_dt(row["submitted_at"]),
-        updated=_dt(row["updated_at"]),
-        announced=_dt(row["announced_at"]),
-        announce_type=row["announce_type"],
-        doi=row["doi"],
-        journal_ref=row["journal_ref"],
-        comment=row["comment"],
-    )
-
-
-def merge(stored: Paper, incoming: Paper) -> Paper:
-    """What the stored paper becomes: versions move forward only, gaps are filled."""
-    # Facts of the paper rather than of a version: the first submission and announcement
-    # stay as first seen; identifiers and references fill in whenever they arrive.
-    lasting = {
-        "submitted": stored.submitted or incoming.submitted,
-        "announced": stored.announced or incoming.announced,
-        "announce_type": stored.announce_type or incoming.announce_type,
-        "doi": stored.doi or incoming.doi,
-        "journal_ref": stored.journal_ref or incoming.journal_ref,
-    }
-    if incoming.version > stored.version:
-        return replace(incoming, id=stored.id, **lasting)
-    if incoming.version < stored.version:
-        return replace(stored, **lasting)
-    return replace(
-        stored,
-        authors=stored.authors or incoming.authors,
-        abstract=stored.abstract or incoming.abstract,
-        categories=stored.categories or incoming.categories,
-        updated=stored.updated or incoming.updated,
-        comment=stored.comment or incoming.comment,
-        **lasting,
-    )
 
 
 async def _rows_by_arxiv_id(
@@ -144,51 +71,99 @@ async def upsert(
     topics_for: TopicsFor | None = None,
     extract_all: ExtractAll | None = None,
 ) -> UpsertResult:
-    """Store papers in one transaction: new ones inserted, known ones merged forward.
+    """Store papers: new ones inserted, known ones merged forward, STORE_CHUNK a transaction.
 
     With `topics_for`, the papers that are new or changed get their rule topics in the same
     transaction, so a paper is never stored without them; with `extract_all`, likewise the
-    English extract of their abstract (source `abstract`).
+    English extract of their abstract (source `abstract`). Topics and extracts are made
+    before each transaction opens, so that a big feed holds the write lock in short turns
+    and other writers (the bot answering readers) get theirs in between.
     """
     latest: dict[str, Paper] = {}
     for paper in papers:  # a feed may list a paper twice (new in one category, cross in another)
         seen = latest.get(paper.arxiv_id)
         latest[paper.arxiv_id] = merge(seen, paper) if seen else paper
-    now = utcnow()
-    async with db.transaction() as conn:
-        stored = await get_many(db, list(latest))
-        inserts = [paper for arxiv_id, paper in latest.items() if arxiv_id not in stored]
+    incoming = list(latest.values())
+    counts, changed = UpsertCounts(), []
+    for start in range(0, len(incoming), STORE_CHUNK):
+        chunk = incoming[start : start + STORE_CHUNK]
+        chunk_counts, chunk_changed = await _upsert_chunk(db, chunk, topics_for, extract_all)
+        counts += chunk_counts
+        changed += chunk_changed
+    return UpsertResult(counts, tuple(changed))
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What storing a chunk changes, given the papers stored before it."""
+
+    stored: dict[str, Paper]
+    inserts: list[Paper]
+    updates: list[Paper]
+
+    @classmethod
+    def of(cls, chunk: list[Paper], stored: dict[str, Paper]) -> _Plan:
+        inserts = [paper for paper in chunk if paper.arxiv_id not in stored]
         updates = [
             after
-            for arxiv_id, before in stored.items()
-            if (after := merge(before, latest[arxiv_id])) != before
+            for paper in chunk
+            if (before := stored.get(paper.arxiv_id)) is not None
+            and (after := merge(before, paper)) != before
         ]
-        # Topics are matched in a worker thread, and extracts made as `extract_all` sees fit,
-        # while SQLite indexes the new papers in C.
-        candidates = [*updates, *inserts]
-        beside = asyncio.gather(
-            asyncio.to_thread(_match_each, topics_for, candidates),
-            _extract_each(extract_all, candidates),
-        )
-        await asyncio.sleep(0)  # both started before the rows below are encoded, not after
-        try:
-            for paper in updates:
-                await conn.execute(
-                    "UPDATE papers SET (" + _COLUMNS + ", changed_at) = "
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?",
-                    (*_params(paper), now, paper.id),
-                )
-            await _insert_all(conn, inserts, now)
-        finally:
-            found, extracts = await beside
-        ids = await _ids_of(db, [p.arxiv_id for p in inserts])
-        changed = [*updates, *(replace(p, id=ids[p.arxiv_id]) for p in inserts)]
+        return cls(stored, inserts, updates)
+
+    @property
+    def candidates(self) -> list[Paper]:
+        return [*self.updates, *self.inserts]
+
+
+async def _upsert_chunk(
+    db: Database,
+    chunk: list[Paper],
+    topics_for: TopicsFor | None,
+    extract_all: ExtractAll | None,
+) -> tuple[UpsertCounts, list[Paper]]:
+    """One chunk: topics and extracts made first, then stored in one short transaction."""
+    arxiv_ids = [paper.arxiv_id for paper in chunk]
+    plan = _Plan.of(chunk, await get_many(db, arxiv_ids))
+    found, extracts = await _topics_and_extracts(topics_for, extract_all, plan.candidates)
+    now = utcnow()
+    async with db.transaction() as conn:
+        stored = await get_many(db, arxiv_ids)
+        if stored != plan.stored:  # another writer stored some of them meanwhile
+            prepared = {p.arxiv_id: p for p in plan.candidates}
+            plan = _Plan.of(chunk, stored)
+            stale = [p for p in plan.candidates if prepared.get(p.arxiv_id) != p]
+            more_found, more_extracts = await _topics_and_extracts(topics_for, extract_all, stale)
+            found, extracts = found | more_found, extracts | more_extracts
+        for paper in plan.updates:
+            await conn.execute(
+                "UPDATE papers SET (" + COLUMNS + ", changed_at) = "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?",
+                (*params(paper), now, paper.id),
+            )
+        await _insert_all(conn, plan.inserts, now)
+        ids = await _ids_of(db, [p.arxiv_id for p in plan.inserts])
+        changed = [*plan.updates, *(replace(p, id=ids[p.arxiv_id]) for p in plan.inserts)]
         if topics_for is not None:
             await topics.assign_within(conn, [(p.id, found[p.arxiv_id]) for p in changed])
         if extract_all is not None:
-            await _store_extracts(conn, changed, extracts, {p.arxiv_id for p in updates})
-    counts = UpsertCounts(len(inserts), len(updates), len(stored) - len(updates))
-    return UpsertResult(counts, tuple(changed))
+            updated = {p.arxiv_id for p in plan.updates}
+            await _store_extracts(conn, changed, extracts, updated)
+    unchanged = len(plan.stored) - len(plan.updates)
+    return UpsertCounts(len(plan.inserts), len(plan.updates), unchanged), changed
+
+
+async def _topics_and_extracts(
+    topics_for: TopicsFor | None, extract_all: ExtractAll | None, candidates: list[Paper]
+) -> tuple[dict[str, Sequence], dict[str, str | None]]:
+    """Rule topics (in a thread) and extracts (where `extract_all` makes them) at once."""
+    if not candidates:
+        return {}, {}
+    return await asyncio.gather(
+        asyncio.to_thread(_match_each, topics_for, candidates),
+        _extract_each(extract_all, candidates),
+    )
 
 
 def _match_each(topics_for: TopicsFor | None, candidates: list[Paper]) -> dict[str, Sequence]:
@@ -225,11 +200,11 @@ async def _insert_all(conn: aiosqlite.Connection, inserts: list[Paper], now: str
     """New papers in one statement: SQLite then indexes them without returning to Python."""
     if not inserts:
         return
-    fields = ", ".join(f"value ->> {i}" for i in range(_COLUMNS.count(",") + 1))
+    fields = ", ".join(f"value ->> {i}" for i in range(COLUMNS.count(",") + 1))
     await conn.execute(
-        "INSERT INTO papers (" + _COLUMNS + ", created_at, changed_at)"
+        "INSERT INTO papers (" + COLUMNS + ", created_at, changed_at)"
         f" SELECT {fields}, ?, ? FROM json_each(?)",
-        (now, now, json.dumps([_params(p) for p in inserts], ensure_ascii=False)),
+        (now, now, json.dumps([params(p) for p in inserts], ensure_ascii=False)),
     )
 
 

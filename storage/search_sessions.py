@@ -8,15 +8,31 @@ from datetime import UTC, datetime, timedelta
 from storage.db import Database, StorageError, utcnow
 
 TOKEN_BYTES = 9  # 12 URL-safe characters, 72 random bits
+MAX_QUERY_CHARS = 300  # no search anyone types is longer, and its echo must fit a message
 _LANGS = ("zh", "en")
 
 
 async def save(db: Database, chat_id: int, query: str, lang: str | None) -> str:
-    """Keep a chat's search and return the token its paging buttons carry."""
+    """Keep a chat's search and return the token its paging buttons carry.
+
+    The same search in the same chat and language keeps its token, made young again: pressing
+    "Similar papers" twenty times stores one row, not twenty.
+    """
     if not isinstance(query, str) or not query.strip():
         raise ValueError("a search session needs a query")
+    if len(query) > MAX_QUERY_CHARS:
+        raise ValueError(f"a search session holds at most {MAX_QUERY_CHARS} characters")
     if lang is not None and lang not in _LANGS:
         raise ValueError(f"search language {lang!r} is not one of zh, en")
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE search_sessions SET created_at = ?"
+            " WHERE chat_id = ? AND query = ? AND lang IS ? RETURNING token",
+            (utcnow(), chat_id, query, lang),
+        )
+        reused = await cursor.fetchone()
+    if reused is not None:
+        return reused[0]
     for _ in range(3):
         token = secrets.token_urlsafe(TOKEN_BYTES)
         async with db.transaction() as conn:

@@ -1,9 +1,11 @@
-"""Summaries: one per paper and language, kept from the best source seen."""
+"""Summaries: one per paper and language, kept from the best source seen, bounded in length."""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 import aiosqlite
@@ -13,6 +15,28 @@ from storage.models import SOURCE_RANK, Summary
 
 _RANK_SQL = "CASE {col} WHEN 'editor' THEN 3 WHEN 'llm' THEN 2 ELSE 1 END"
 _CHUNK = 500  # ids per IN (…), well under SQLite's variable limit
+# Half a Telegram message: the card keeps room for the title, authors and links.
+MAX_CHARS = 2_000
+
+log = logging.getLogger(__name__)
+
+
+def bounded(paper_id: int, summary: Summary) -> Summary:
+    """The summary, cut at a word before MAX_CHARS (with an ellipsis) when longer; said once."""
+    if len(summary.text) <= MAX_CHARS:
+        return summary
+    head = summary.text[: MAX_CHARS - 1]
+    space = head.rfind(" ")
+    cut = head[:space] if space > MAX_CHARS // 2 else head  # Chinese has no spaces to cut at
+    log.warning(
+        "summary of paper %s (%s, %s) cut from %d to %d characters",
+        paper_id,
+        summary.lang,
+        summary.source,
+        len(summary.text),
+        MAX_CHARS,
+    )
+    return replace(summary, text=f"{cut.rstrip()}…")
 
 
 async def put(db: Database, paper_id: int, summary: Summary) -> bool:
@@ -23,6 +47,7 @@ async def put(db: Database, paper_id: int, summary: Summary) -> bool:
 
 async def put_within(conn: aiosqlite.Connection, paper_id: int, summary: Summary) -> bool:
     """`put` inside a transaction the caller holds; True if stored."""
+    summary = bounded(paper_id, summary)
     created = (summary.created_at.isoformat() if summary.created_at else None) or utcnow()
     cursor = await conn.execute(
         "INSERT INTO summaries (paper_id, lang, text, source, model, importance, created_at)"

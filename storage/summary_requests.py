@@ -17,6 +17,7 @@ from storage.db import Database
 from storage.models import Paper
 
 OUTCOMES = ("stored", "rejected", "failed")
+MAX_REASON_CHARS = 500
 RETRY_REJECTED_AFTER = timedelta(hours=6)
 MAX_REJECTIONS = 3
 
@@ -48,7 +49,7 @@ def _iso(moment: datetime) -> str:
 
 
 async def record(db: Database, entry: LedgerEntry) -> None:
-    """Write one request's outcome and cost."""
+    """Write one request's outcome and cost (a reason bounded, token counts never negative)."""
     if entry.outcome not in OUTCOMES:
         raise ValueError(f"summary request outcome {entry.outcome!r} is not one of {OUTCOMES}")
     async with db.transaction() as conn:
@@ -60,9 +61,9 @@ async def record(db: Database, entry: LedgerEntry) -> None:
                 entry.model,
                 _iso(entry.requested_at),
                 entry.outcome,
-                entry.reason,
-                entry.prompt_tokens,
-                entry.completion_tokens,
+                entry.reason[:MAX_REASON_CHARS] if entry.reason else entry.reason,
+                max(0, entry.prompt_tokens),
+                max(0, entry.completion_tokens),
             ),
         )
 

@@ -3,12 +3,13 @@ in the fortnight of 17–30 June 2024."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from bot.app import build_application
 from storage import deliveries
+from tests import cldr
 from tests import digest_world as world
 from tests.fakes.bot_api_updates import FakeUser, group
 from tests.fakes.conversation import reply_to
@@ -43,13 +44,13 @@ async def test_digest_shows_this_fortnight_of_a_named_topic(chat_app, api):
     assert "Retrieval &lt;b&gt;&amp;" not in sent["text"]  # the fake returns the parsed text
     assert "Retrieval <b>&" in sent["text"]
     assert "Older retrieval" not in sent["text"]
-    assert "Jun 17\u2009–\u200930, 2024" in sent["text"]
+    assert cldr.en_period(date(2024, 6, 17), date(2024, 6, 30)) in sent["text"]
 
 
 async def test_digest_previous_shows_the_fortnight_before(chat_app, api):
     sent = await reply_to(api, ADA, "/digest rag previous")
     assert "Older retrieval" in sent["text"]
-    assert "Jun 3\u2009–\u200916, 2024" in sent["text"]
+    assert cldr.en_period(date(2024, 6, 3), date(2024, 6, 16)) in sent["text"]
 
 
 async def test_digest_without_a_topic_follows_the_subscriptions_in_chinese(chat_app, api):

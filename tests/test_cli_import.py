@@ -50,7 +50,14 @@ async def test_bad_arguments_exit_2_with_one_line(tmp_path: Path):
         assert err.strip().count("\n") == 0, err
     code, _, err = await run(tmp_path, "import", "--period", "2024-13-01", str(EN_BROKEN))
     assert code == 2
-    assert err.strip().splitlines()[-1].endswith("argument --period: a date such as 2024-06-17")
+    assert err.strip().splitlines()[-1].endswith("argument --period: not a date such as 2024-06-17")
+
+
+async def test_importing_an_endless_file_stops_at_the_articles_cap_with_one_line(tmp_path: Path):
+    code, out, err = await run(tmp_path, "import", "--json", "--offline", "/dev/zero")
+    assert code == 2
+    assert err.strip().count("\n") == 0, err
+    assert "more than 1000000 bytes" in one_json_object(out)["error"]
 
 
 async def test_an_article_without_items_fails_and_still_reports_its_lines(tmp_path: Path):

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from storage import summary_requests as ledger
 from storage.db import Database
 from tests.fakes.openai_server import FakeOpenAI
 from tests.summary_world import add, paper, subscribe
 from tests.test_cli import one_json_object, run
+from tests.test_summarize_hostile import database_files_holding
 
 
 async def seed(tmp_path: Path) -> None:
@@ -101,3 +103,59 @@ async def test_without_an_endpoint_or_with_an_unknown_topic_it_exits_2_with_one_
     assert code == 2
     assert "nonsense" in one_json_object(out)["error"]
     assert len(err.strip().splitlines()) == 1
+
+
+async def test_answers_that_once_crashed_the_command_are_rejected_and_it_prints_its_json(
+    tmp_path: Path,
+):
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    modes = ("nan", "infinity", "deep_nesting", "good")
+    async with await Database.open(tmp_path / "db.sqlite3") as db:
+        ids = await add(
+            db, [(paper(n, f"RAG [{mode}]", yesterday), "rag") for n, mode in enumerate(modes)]
+        )
+        await subscribe(db, 1, topic="rag")
+    async with FakeOpenAI() as llm:
+        for mode in modes:
+            llm.rule(f"[{mode}]", mode)
+        code, out, err = await run(tmp_path, "summarize", "--json", OPENAI_BASE_URL=llm.base_url)
+        assert (code, err) == (0, "")
+        assert one_json_object(out) | {"tokens": 0} == {
+            "requests": 4,
+            "stored": 1,
+            "rejected": 3,
+            "failed": 0,
+            "tokens": 0,
+            "budget_stopped": None,
+        }
+        code, out, err = await run(tmp_path, "summarize", "--json", OPENAI_BASE_URL=llm.base_url)
+    assert (code, one_json_object(out)["requests"], err) == (0, 0, "")
+    async with await Database.open(tmp_path / "db.sqlite3") as db:
+        reasons = {mode: await ledger.history(db, ids[f"RAG [{mode}]"]) for mode in modes}
+    assert {mode: [(e.outcome, e.reason) for e in rows] for mode, rows in reasons.items()} == {
+        "nan": [("rejected", "NaN is not a finite number")],
+        "infinity": [("rejected", "Infinity is not a finite number")],
+        "deep_nesting": [("rejected", "answer too long (100000 characters)")],
+        "good": [("stored", None)],
+    }
+
+
+async def test_an_endpoint_echoing_the_api_key_leaves_it_out_of_the_output_logs_and_database(
+    tmp_path: Path,
+):
+    secret = "sk-live-4f9Qx7TtW2aZp0LmNc8RvY"
+    await seed(tmp_path)
+    async with FakeOpenAI(default="echo_key") as llm:
+        code, out, err = await run(
+            tmp_path,
+            "-v",
+            "summarize",
+            "--json",
+            OPENAI_BASE_URL=llm.base_url,
+            OPENAI_API_KEY=secret,
+        )
+    assert (code, one_json_object(out)["failed"]) == (1, 2)
+    assert "HTTP 401: Incorrect API key provided: Bearer [redacted]" in err
+    assert "Traceback" not in err
+    assert secret[3:] not in out + err
+    assert database_files_holding(tmp_path, secret[3:]) == []

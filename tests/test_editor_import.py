@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import config
-from bot.ingest import editor_import
+from bot.ingest import editor_import, limits
 from bot.ingest.service import ingest_file
 from bot.runtime import Runtime, open_runtime
 from storage import editor_picks, papers, summaries
@@ -119,6 +119,53 @@ async def test_without_a_period_the_picks_go_where_the_papers_were_announced(rt:
     assert (report.papers_new, report.papers_updated) == (0, 2)
     # A known paper keeps its arXiv metadata; it gains the editor's summary.
     assert (await papers.get(rt.db, known[0].arxiv_id)).version >= 1
+
+
+TWO_OF_MIXED = "RAG\n\n" + "\n\n".join(
+    f"{n}. {title}\nA summary.\nhttps://arxiv.org/abs/{arxiv_id}"
+    for n, (title, arxiv_id) in enumerate(
+        [("A survey of RAG", "2406.17001"), ("MoE scaling", "2406.17002"), ("Later", "2406.99001")],
+        start=1,
+    )
+)
+
+
+async def test_an_article_imported_again_after_a_feed_dated_its_papers_changes_nothing(
+    rt: Runtime,
+):
+    first = await editor_import.import_article(rt, TWO_OF_MIXED, offline=True)
+    await ingest_file(rt.db, FIXTURES / "arxiv_rss_mixed.xml")  # dates two of them: 25 June
+    before = await snapshot(rt)
+    again = await editor_import.import_article(rt, TWO_OF_MIXED, offline=True)
+    assert again.period == first.period
+    assert await snapshot(rt) == before
+    assert (again.papers_new, again.papers_updated) == (0, 0)
+
+
+async def test_an_explicit_period_moves_an_imported_articles_picks_to_it(rt: Runtime):
+    first = await editor_import.import_article(rt, TWO_OF_MIXED, offline=True)
+    again = await editor_import.import_article(
+        rt, TWO_OF_MIXED, period_day=date(2024, 6, 20), offline=True
+    )
+    assert again.period.start == JUNE_17
+    assert await editor_picks.for_period(rt.db, first.period.start) == []
+    assert [p.position for p in await editor_picks.for_period(rt.db, JUNE_17)] == [1, 2, 3]
+
+
+async def test_huge_titles_and_summaries_of_an_article_are_cut_to_their_caps(rt: Runtime):
+    article = (
+        "RAG\n\n1. "
+        + "Title " * 2_000
+        + "\n"
+        + "一段很长的总结。" * 2_000
+        + "\nhttps://arxiv.org/abs/2406.17001"
+    )
+    await editor_import.import_article(rt, article, period_day=JUNE_17, offline=True)
+    paper = await papers.get(rt.db, "2406.17001")
+    assert len(paper.title) <= limits.TITLE_CHARS
+    summary = (await summaries.for_paper(rt.db, paper.id))["zh"]
+    assert len(summary.text) <= limits.SUMMARY_CHARS
+    assert summary.text.endswith("…")
 
 
 async def test_arxiv_completes_the_papers_and_the_picks_move_to_their_fortnight(tmp_path: Path):

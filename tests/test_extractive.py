@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.summarize.extractive import split_sentences, summarize
+from bot.summarize.extractive import MAX_CHARS, split_sentences, summarize
 
 LONGRAG = (
     "Large language models (LLMs) have achieved remarkable success across many tasks, e.g. "
@@ -144,3 +144,22 @@ def test_a_smaller_budget_keeps_fewer_sentences():
         "In this paper, we propose LongRAG, a framework with a long retriever and a long reader "
         "that operates on 4K-token units."
     )
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        "We propose a method. " + "x" * 1_000_000 + " improves accuracy by 3%.",
+        "We propose " + "Ω" * 5_000 + ". It improves accuracy by 3% on NQ.",
+        "We propose " + " ".join(["Supercalifragilisticexpialidocious"] * 50) + ".",
+    ],
+)
+def test_an_abstract_of_giant_words_gives_a_summary_capped_in_characters_or_none(abstract: str):
+    summary = summarize(abstract)
+    assert summary is None or len(summary) <= MAX_CHARS
+    assert MAX_CHARS == 900
+
+
+def test_a_long_sentence_of_ordinary_words_is_still_chosen():
+    sentence = "We propose a retrieval method that improves exact match accuracy on NQ. "
+    assert summarize(sentence * 3) == " ".join([sentence.strip()] * 3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -269,3 +270,40 @@ async def test_metadata_of_papers_known_from_an_article_is_completed_by_id(db, a
     assert paper.title == "Chain-of-Thought Prompting Elicits Multi-Step Reasoning in Small Models"
     assert (paper.doi, paper.categories) == ("10.1000/example.2024.001", ("cs.CL", "cs.AI"))
     assert await papers.missing_metadata(db) == []
+
+
+# Answers too large or hostile
+
+
+async def test_an_answer_larger_than_the_cap_is_refused_with_one_error(db, arxiv):
+    url = arxiv.script("/rss/huge", Answer(body=MIXED + b" " * 20_000))
+    async with quick_fetcher(max_bytes=10_000) as fetcher:
+        report = await ingest_url(db, url, fetcher=fetcher)
+    assert [problem.kind for problem in report.problems] == ["too-large"]
+    assert report.errors == [
+        f"{url}: the answer is larger than 0.01 MB, the most a document may have [too-large]"
+    ]
+    assert await papers.count(db) == 0
+
+
+async def test_a_compressed_answer_is_measured_as_it_unpacks_and_stopped_at_the_cap(db, arxiv):
+    bomb = gzip.compress(b"<rss>" + b" " * 5_000_000)
+    assert len(bomb) < 10_000
+    url = arxiv.script("/rss/bomb", Answer(body=bomb, headers={"Content-Encoding": "gzip"}))
+    async with quick_fetcher(max_bytes=100_000) as fetcher:
+        report = await ingest_url(db, url, fetcher=fetcher)
+    assert [problem.kind for problem in report.problems] == ["too-large"]
+
+
+async def test_an_api_look_up_answered_with_entity_declarations_is_refused_unread(db, arxiv):
+    await papers.upsert(db, [Paper("2406.15877", 0, "Known from an article")])
+    hostile = (
+        '<?xml version="1.0"?>\n<!DOCTYPE feed [\n<!ENTITY a "' + "A" * 100_000 + '">\n]>\n'
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2406.15877v1'
+        "</id><title>" + "&a;" * 10_000 + "</title></entry></feed>"
+    ).encode()
+    base = arxiv.script("/api/query", Answer(body=hostile, content_type=ATOM_TYPE))
+    async with quick_fetcher() as fetcher:
+        report = await complete_metadata(db, ["2406.15877"], fetcher=fetcher, base=base)
+    assert [problem.kind for problem in report.problems] == ["declarations"]
+    assert (await papers.get(db, "2406.15877")).title == "Known from an article"

@@ -15,6 +15,6 @@ REPO = Path(__file__).resolve().parent.parent
 def test_ruff_is_clean(command: list[str]):
     ruff = shutil.which("ruff") or str(Path(__import__("sys").executable).parent / "ruff")
     if not Path(ruff).exists():
-        pytest.skip("ruff is not installed (pip install -e '.[test]')")
+        pytest.skip("ruff is not installed: install the test lock as README's test command does")
     result = subprocess.run([ruff, *command], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import random
+import time
 
 import pytest
 
@@ -82,3 +84,141 @@ def test_a_bad_answer_is_rejected_with_its_reason(content: str, reason: str):
 def test_chinese_with_english_terms_inside_is_still_chinese():
     mixed = "本文提出 RAG-Fusion，用 GPT-4 和 LLaMA-3 在 HotpotQA 与 NQ 上评测，准确率提升明显。"
     assert parse_answer(answer(zh=mixed)).zh == mixed
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (answer().replace('"importance": 3', '"importance": NaN'), "not a finite number"),
+        (answer().replace('"importance": 3', '"importance": Infinity'), "not a finite number"),
+        (answer().replace('"importance": 3', '"importance": -Infinity'), "not a finite number"),
+        (answer().replace('"importance": 3', '"importance": 1e400'), "not a finite number"),
+        (answer().replace('"importance": 3', '"importance": ' + "9" * 5000), "invalid JSON"),
+        ("[" * 100_000, "too long"),
+        ("[" * 5_000 + "]" * 5_000, "nested too deep"),
+        ('{"zh": ' * 50 + "1" + "}" * 50, "nested too deep"),
+        (answer(en="x" * 2_000_109), "too long"),
+        (answer(en="Supercalifragilistic" * 100), "characters, far over"),
+        ("\ud800", "invalid JSON"),
+    ],
+)
+def test_a_hostile_answer_is_rejected_with_its_reason_and_never_raises_anything_else(
+    content: str, reason: str
+):
+    with pytest.raises(RejectedAnswer, match=reason):
+        parse_answer(content)
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"en": f"{EN} Code: https://evil.example/payload"}, "en text carries a link"),
+        ({"en": f"{EN} See www.evil.example for more."}, "en text carries a link"),
+        ({"zh": f"{ZH}详见 evil.example/x"}, "zh text carries a link"),
+        ({"en": f'<a href="x">{EN}</a>'}, "en text carries HTML markup"),
+        ({"zh": f"{ZH}<script>alert(1)</script>"}, "zh text carries HTML markup"),
+        ({"en": f"[{EN}](javascript:alert(1))"}, "en text carries a link"),
+        ({"en": f"{EN} data:text/html;base64,PHNjcmlwdD4="}, "en text carries a link"),
+    ],
+)
+def test_a_summary_with_a_link_or_markup_is_rejected(fields: dict, reason: str):
+    with pytest.raises(RejectedAnswer, match=reason):
+        parse_answer(answer(**fields))
+
+
+def test_control_and_bidi_characters_and_markdown_emphasis_are_cleaned_and_said():
+    junk = "\u202e\u200d\x1b[31m\x00\u2066"
+    parsed = parse_answer(answer(zh=f"{junk}{ZH}", en=f"**The paper**{junk} proposes `RAG`."))
+    assert parsed.zh == ZH
+    assert parsed.en == "The paper proposes RAG."
+    assert parsed.cleaned == ("control or bidi characters removed", "Markdown removed")
+
+
+def test_plain_summaries_with_comparisons_and_versions_are_kept_as_they_are():
+    en = "With p < 0.05 and n > 3, GPT-4.5 beats Llama-3.1/GPT-4o (e.g. 3.5% on NQ) at 1/3 cost."
+    parsed = parse_answer(answer(en=en))
+    assert (parsed.en, parsed.cleaned) == (en, ())
+    colon = "Two kinds of data: text and code, in a ratio of 3:1."
+    assert parse_answer(answer(en=colon)).en == colon
+
+
+def test_a_chinese_summary_is_capped_in_characters_and_an_english_one_in_both():
+    assert parse_answer(answer(en="word " * 85)).en
+    with pytest.raises(RejectedAnswer, match="zh text has 301 characters"):
+        parse_answer(answer(zh="检" * 301))
+    with pytest.raises(RejectedAnswer, match="en text has 901 characters"):
+        parse_answer(answer(en="a" * 901))
+
+
+def test_a_paper_with_a_huge_title_and_abstract_is_asked_about_their_beginnings_only():
+    abstract = "We study RAG for large language models. " * 500_000
+    system, user = build_messages("RAG " * 100_000, abstract, load_glossary())
+    assert len(user["content"]) < 7_000
+    assert "检索增强生成" in system["content"]
+    assert user["content"].startswith("Title: RAG RAG")
+
+
+def test_no_mutation_of_a_good_answer_makes_parsing_raise_anything_but_a_rejection():
+    rng = random.Random(10)
+    pieces = [
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "1e400",
+        "9" * 4400,
+        "[" * 3000,
+        "{",
+        "\\ud800",
+        "\u202e",
+        "\x00",
+        '"',
+        "\\",
+        "<b>",
+        "http://x.y",
+        "**",
+        "}",
+        "]",
+        ":",
+        ",",
+    ]
+    good = answer()
+    reasons = []
+    for _ in range(3000):
+        text = good
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + rng.choice(pieces) + text[at + rng.randint(0, 3) :]
+        reasons.append(_outcome(text))
+    assert all(len(reason) < 200 for reason in reasons)
+    assert "kept" in reasons  # some mutations are harmless
+
+
+def _outcome(text: str) -> str:
+    """A rejection's reason, or "kept" for an answer whose texts are plain and printable."""
+    try:
+        parsed = parse_answer(text)
+    except RejectedAnswer as exc:
+        return str(exc)
+    assert parsed.importance in range(1, 6)
+    assert parsed.zh.isprintable()
+    assert parsed.en.isprintable()
+    return "kept"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "```" + " " * 31_000,
+        "```json\n" + "\n \n" * 10_000,
+        answer(en="a." * 15_000 + ":"),
+        answer(en="ab-" * 10_000 + ":"),
+        '{"zh": "' + '\\"' * 15_000 + "[" * 20,
+        answer(en="<a " * 10_000),
+    ],
+    ids=["fence-spaces", "fence-lines", "dotted", "dashed", "escaped-quotes", "open-tags"],
+)
+def test_no_answer_makes_checking_it_take_more_than_a_moment(content: str):
+    started = time.perf_counter()
+    with pytest.raises(RejectedAnswer):
+        parse_answer(content)
+    assert time.perf_counter() - started < 0.2

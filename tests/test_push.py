@@ -3,12 +3,13 @@ Bot API: on time, once, in the chat's language, within Telegram's limits."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
 import pytest
 
 from storage import chats, deliveries
+from tests import cldr
 from tests import digest_world as world
 
 # The fortnight of 17–30 June 2024 closes on Monday 1 July; 09:00 in Shanghai is 01:00 UTC.
@@ -30,7 +31,7 @@ async def test_a_chat_gets_its_digest_once_when_the_fortnight_closes(rt, api):
     on_time = await world.run_pass(rt, DUE)
     assert (on_time.due, on_time.sent, on_time.failed) == (1, 1, 0)
     [text] = [m["text"] for m in api.messages_in(101)]
-    assert "Jun 17\u2009–\u200930, 2024" in text  # CLDR sets the dash between thin spaces
+    assert cldr.en_period(date(2024, 6, 17), date(2024, 6, 30)) in text
     assert "Retrieval at scale" in text
     again = await world.run_pass(rt, DUE + timedelta(hours=5))
     assert (again.planned, again.sent) == (0, 0)

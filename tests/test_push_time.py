@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from storage import chats, deliveries
+from tests import cldr
 from tests import digest_world as world
 
 JUNE_17 = datetime(2024, 6, 17, 8, tzinfo=UTC)
@@ -49,9 +50,9 @@ async def test_push_cli_sends_each_fortnight_once_over_several_fortnights(rt, ap
     assert set(reports[0]) >= {"due", "sent", "failed", "paused_chats"}
     headers = [c.params["text"].splitlines()[0] for c in sends_to(api, 201)]
     assert headers == [
-        "📚 <b>Papers that mattered, Jun 17\u2009–\u200930, 2024</b>",
-        "📚 <b>Papers that mattered, Jul 1\u2009–\u200914, 2024</b>",
-        "📚 <b>Papers that mattered, Jul 15\u2009–\u200928, 2024</b>",
+        cldr.en_header(date(2024, 6, 17), date(2024, 6, 30)),
+        cldr.en_header(date(2024, 7, 1), date(2024, 7, 14)),
+        cldr.en_header(date(2024, 7, 15), date(2024, 7, 28)),
     ]
 
 
@@ -120,7 +121,7 @@ async def test_after_more_than_a_fortnight_down_only_the_latest_digest_goes_out(
     await world.subscribe(rt, 207, ["rag"])
     assert (await world.run_pass(rt, DUE + timedelta(days=20))).sent == 1
     [call] = sends_to(api, 207)
-    assert "Jul 1\u2009–\u200914, 2024" in call.params["text"]
+    assert cldr.en_period(date(2024, 7, 1), date(2024, 7, 14)) in call.params["text"]
 
 
 async def test_a_chat_that_subscribes_after_the_due_time_waits_for_the_next_digest(rt, api):

@@ -10,6 +10,7 @@ from bot.periods import Period
 from bot.render_digest import render_digest
 from bot.render_split import visible_length
 from storage.models import Paper, Summary, Topic
+from tests import cldr
 
 JUNE = Period(date(2024, 6, 17))
 RAG = Topic("rag", "检索增强生成", "Retrieval-augmented generation", position=1)
@@ -33,7 +34,7 @@ def test_a_digest_reads_like_a_blog_digest_in_both_languages():
         {1: {"zh": Summary("zh", "中文摘要一。", "editor"), "en": Summary("en", "One.", "llm")}},
     )
     [en] = render_digest(found, "en")
-    assert en.startswith("📚 <b>Papers that mattered, Jun 17\u2009–\u200930, 2024</b>\n3 papers")
+    assert en.startswith(cldr.en_header(date(2024, 6, 17), date(2024, 6, 30)) + "\n3 papers")
     assert "<b>▍Retrieval-augmented generation</b>\n\n1. <b>Paper 1</b>\nOne.\n" in en
     assert '<a href="https://arxiv.org/abs/2406.70001v1">arXiv:2406.70001</a>' in en
     assert "<b>▍Agents</b>\n\n1. <b>Paper 3</b>" in en

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from storage import chats, search_sessions, subscriptions, topics
+from storage import chat_admins, chats, search_sessions, subscriptions, topics
 from storage.chat_models import InvalidSetting, InvalidTimezone, UnknownChat
 from storage.db import Database
 from storage.models import Topic
@@ -168,7 +168,7 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_settings_and_subscript
     await subscriptions.add_topic(db, GROUP, "rag", created_by=7)
     await subscriptions.add_query(db, GROUP, "speculative decoding")
     token = await search_sessions.save(db, GROUP, "long context", "en")
-    await chats.remember_admin(db, GROUP, 7, True)
+    await chat_admins.remember(db, GROUP, 7, True)
 
     assert await chats.migrate(db, GROUP, SUPERGROUP) is True
 
@@ -182,7 +182,7 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_settings_and_subscript
         (None, "speculative decoding", None),
     ]
     assert await search_sessions.load(db, token, SUPERGROUP) == ("long context", "en")
-    assert await chats.cached_admin(db, SUPERGROUP, 7, timedelta(hours=1)) is None
+    assert await chat_admins.cached(db, SUPERGROUP, 7, timedelta(hours=1)) is None
     for table in ("subscriptions", "search_sessions", "chat_admins"):
         assert await _rows(db, table, GROUP) == 0
 
@@ -251,35 +251,35 @@ async def test_operators_see_chats_by_type_and_state(db: Database):
 async def test_an_admin_check_is_remembered_only_for_its_age(db: Database):
     await chats.ensure(db, GROUP, "group", "Club", default_timezone=TZ)
     asked = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-    await chats.remember_admin(db, GROUP, 7, True, now=asked)
-    await chats.remember_admin(db, GROUP, 8, False, now=asked)
+    await chat_admins.remember(db, GROUP, 7, True, now=asked)
+    await chat_admins.remember(db, GROUP, 8, False, now=asked)
     later = asked + timedelta(minutes=5)
     ten = timedelta(minutes=10)
-    assert await chats.cached_admin(db, GROUP, 7, ten, now=later) is True
-    assert await chats.cached_admin(db, GROUP, 8, ten, now=later) is False
-    assert await chats.cached_admin(db, GROUP, 9, ten, now=later) is None
-    assert await chats.cached_admin(db, GROUP, 7, ten, now=asked + timedelta(minutes=11)) is None
-    await chats.remember_admin(db, GROUP, 7, False, now=later)
-    assert await chats.cached_admin(db, GROUP, 7, ten, now=later) is False
+    assert await chat_admins.cached(db, GROUP, 7, ten, now=later) is True
+    assert await chat_admins.cached(db, GROUP, 8, ten, now=later) is False
+    assert await chat_admins.cached(db, GROUP, 9, ten, now=later) is None
+    assert await chat_admins.cached(db, GROUP, 7, ten, now=asked + timedelta(minutes=11)) is None
+    await chat_admins.remember(db, GROUP, 7, False, now=later)
+    assert await chat_admins.cached(db, GROUP, 7, ten, now=later) is False
 
 
 async def test_old_admin_checks_are_pruned(db: Database):
     asked = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
-    await chats.remember_admin(db, GROUP, 7, True, now=asked)
-    await chats.remember_admin(db, GROUP, 8, True, now=asked + timedelta(hours=2))
-    pruned = await chats.prune_admins(db, timedelta(hours=1), now=asked + timedelta(hours=2))
+    await chat_admins.remember(db, GROUP, 7, True, now=asked)
+    await chat_admins.remember(db, GROUP, 8, True, now=asked + timedelta(hours=2))
+    pruned = await chat_admins.prune(db, timedelta(hours=1), now=asked + timedelta(hours=2))
     assert pruned == 1
     later = asked + timedelta(hours=2)
-    assert await chats.cached_admin(db, GROUP, 7, timedelta(days=1), now=later) is None
-    assert await chats.cached_admin(db, GROUP, 8, timedelta(days=1), now=later) is True
+    assert await chat_admins.cached(db, GROUP, 7, timedelta(days=1), now=later) is None
+    assert await chat_admins.cached(db, GROUP, 8, timedelta(days=1), now=later) is True
 
 
 async def test_a_search_token_is_short_url_safe_and_fits_in_callback_data(db: Database):
     await chats.ensure(db, 42, "private", "Ada", default_timezone=TZ)
-    query = "retrieval " * 500
-    tokens = {await search_sessions.save(db, 42, query, None) for _ in range(20)}
+    queries = [f"{n} " + "retrieval " * 29 for n in range(20)]  # near the 300-character cap
+    tokens = {await search_sessions.save(db, 42, query, None): query for query in queries}
     assert len(tokens) == 20
-    for token in tokens:
+    for token, query in tokens.items():
         assert re.fullmatch(r"[A-Za-z0-9_-]{1,16}", token)
         assert len(f"search:{token}:999".encode()) <= 64
         assert await search_sessions.load(db, token, 42) == (query, None)

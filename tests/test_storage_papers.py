@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from storage import papers, summaries
+from storage.cjk import cjk_bigrams
 from storage.db import Database
 from storage.models import Paper, Summary
 
@@ -108,3 +109,39 @@ async def test_the_database_itself_refuses_a_worse_summary_written_directly(db: 
             "UPDATE summaries SET source = 'abstract', text = 'x' WHERE paper_id = ?", (paper_id,)
         )
     assert (await summaries.for_paper(db, paper_id))["zh"].text == "编辑"
+
+
+async def test_a_feed_bigger_than_one_transaction_counts_and_repeats_as_one(db: Database):
+    many = [paper(arxiv_id=f"2406.{n:05d}", title=f"Paper {n}") for n in range(1, 1_201)]
+    # The same paper new in one category and cross-listed in another, in different turns.
+    listed = [*many, paper(arxiv_id="2406.00001", version=2, title="Paper 1, revised")]
+    assert len(listed) > 2 * papers.STORE_CHUNK
+    first = await papers.upsert(db, listed, topics_for=lambda p: [])
+    assert (first.counts.new, first.counts.updated, first.counts.unchanged) == (1_200, 0, 0)
+    assert len({p.id for p in first.changed}) == 1_200
+    assert (await papers.get(db, "2406.00001")).title == "Paper 1, revised"
+    again = await papers.upsert(db, listed, topics_for=lambda p: [])
+    assert (again.counts.new, again.counts.updated, again.counts.unchanged) == (0, 0, 1_200)
+
+
+async def test_a_newer_version_another_process_stored_meanwhile_is_not_moved_back(db: Database):
+    await papers.upsert(db, [paper(version=1)])
+
+    def topics_while_another_process_stores_v3(incoming: Paper) -> list:
+        # Topics are matched before the transaction opens: cron's ingest writes just then.
+        other = sqlite3.connect(db.path)
+        other.create_function("cjk_bigrams", 1, cjk_bigrams)
+        with other:
+            other.execute(
+                "UPDATE papers SET version = 3, title = 'Third' WHERE arxiv_id = ?",
+                (incoming.arxiv_id,),
+            )
+        other.close()
+        return []
+
+    result = await papers.upsert(
+        db, [paper(version=2, title="Second")], topics_for=topics_while_another_process_stores_v3
+    )
+    assert (result.counts.new, result.counts.updated, result.counts.unchanged) == (0, 0, 1)
+    stored = await papers.get(db, "2406.15877")
+    assert (stored.version, stored.title) == (3, "Third")

@@ -11,14 +11,14 @@ import argparse
 import asyncio
 import logging
 import os
+import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
-from bot import config, i18n
-from bot.cli import data, digests, imports, summarize
+from bot import config, i18n, redaction
+from bot.cli import data, digests, failures, imports, summarize
 from bot.i18n import _
 from bot.runtime import configure_logging
-from bot.topics import TopicsError
-from storage.db import StorageError
 
 log = logging.getLogger("bot.cli")
 
@@ -30,13 +30,21 @@ def _lang_arg(value: str) -> str:
 
 
 def _positive(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 1000:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 1000:
         raise argparse.ArgumentTypeError(_("a whole number from 1 to 1000"))
     return int(value)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments become one line (and one JSON object with --json), as other failures."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.partition(" ")[2]
+        raise failures.UsageError(f"{command}: {message}" if command else message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="digestbot",
         description=_("A fortnightly bilingual digest of AI/LLM papers, in Telegram."),
     )
@@ -112,24 +120,48 @@ def run_bot(settings: config.Settings) -> int:
     from bot import app  # the CLI's other commands never load Telegram
 
     if settings.webhook_url is None:
-        app.run_polling(settings)
-    else:
-        app.run_webhook(settings)
-    return 0
+        return app.run_polling(settings)
+    return app.run_webhook(settings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand and return its exit code."""
     i18n.set_current(i18n.negotiate(os.environ.get("LC_ALL") or os.environ.get("LANG")))
-    args = build_parser().parse_args(argv)
-    configure_logging(args.verbose)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    verbose = bool({"-v", "--verbose"} & set(argv))
+    configure_logging(verbose)
     try:
-        settings = config.load()
-        if args.command == "run":
-            return run_bot(settings)
-        return asyncio.run(HANDLERS[args.command](args, settings))
-    except (config.ConfigError, TopicsError, StorageError) as exc:
-        data.fail(args, str(exc))
-        return 2
+        return _dispatch(argv)
+    except BrokenPipeError:
+        # The reader went away (`digestbot digest | head`): stop quietly, as `cat` would
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return failures.WORK_FAILED
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # the one place a failure becomes one line and one JSON object
+        explained = failures.explain(exc)
+        if explained is None:
+            if verbose:
+                log.error("the command failed", exc_info=exc)
+            explained = (_internal_error(exc, verbose), failures.WORK_FAILED)
+        failures.fail("--json" in argv, explained[0])
+        return explained[1]
+
+
+def _dispatch(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    settings = config.load()
+    redaction.hide([settings.bot_token, settings.openai_api_key, settings.webhook_secret])
+    if args.command == "run":
+        code = run_bot(settings)
+    else:
+        code = asyncio.run(HANDLERS[args.command](args, settings))
+    sys.stdout.flush()  # a closed pipe shows here, not as a traceback at exit
+    return code
+
+
+def _internal_error(exc: BaseException, verbose: bool) -> str:
+    line = _("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}")
+    if not verbose:
+        line += " " + _("(run with -v for the traceback)")
+    return line

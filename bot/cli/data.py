@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 from pathlib import Path
 
 from bot import i18n
 from bot import search as search_service
 from bot.arxiv_ids import parse as parse_arxiv_id
+from bot.cli.failures import fail
 from bot.config import Settings
 from bot.i18n import _, ngettext
 from bot.ingest import service as ingest_service
@@ -19,7 +19,7 @@ from bot.summarize import offline as offline_summaries
 from storage import papers as stored_papers
 from storage import summaries as stored_summaries
 from storage import topics as stored_topics
-from storage.db import Database, StorageError
+from storage.db import Database
 from storage.models import Paper
 
 
@@ -29,13 +29,6 @@ def emit(args: argparse.Namespace, obj: dict, text: str) -> None:
         print(json.dumps(obj, ensure_ascii=False))
     else:
         print(text)
-
-
-def fail(args: argparse.Namespace, message: str) -> None:
-    """A failure: `{"error": …}` on standard output with --json, one line on standard error."""
-    if getattr(args, "json", False):
-        print(json.dumps({"error": message}, ensure_ascii=False))
-    print(f"digestbot: {message}", file=sys.stderr)
 
 
 async def ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -200,10 +193,7 @@ async def backup(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     db = await Database.open(settings.db_path, migrate=False)
     try:
-        await db.backup(args.path)
-    except StorageError as exc:
-        fail(args, str(exc))
-        return 1
+        await db.backup(args.path)  # a failure is the dispatcher's to report
     finally:
         await db.close()
     emit(

@@ -27,11 +27,23 @@ def moment(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+# A fortnight around any day in here, and the day its push is due, stay within the calendar
+FIRST_DAY, LAST_DAY = date(1, 1, 15), date(9999, 12, 3)
+
+
 def day(value: str) -> date:
+    """A day of a fortnight, YYYY-MM-DD, far enough from the calendar's ends to count in."""
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(_("not a date such as 2024-06-17")) from None
+    if not FIRST_DAY <= parsed <= LAST_DAY:
+        raise argparse.ArgumentTypeError(
+            _("{day} is too far from today: choose a day from {first} to {last}").format(
+                day=value, first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()
+            )
+        )
+    return parsed
 
 
 def add_parsers(commands, lang_arg) -> list[argparse.ArgumentParser]:
@@ -109,5 +121,11 @@ async def push(args: argparse.Namespace, settings: Settings) -> int:
         paused=report.paused_chats,
         deferred=report.deferred,
     )
+    if report.failed_chats:
+        text += "\n" + i18n.ngettext(
+            "{n} chat skipped: its digest could not be planned (the log says why)",
+            "{n} chats skipped: their digests could not be planned (the log says why)",
+            report.failed_chats,
+        ).format(n=report.failed_chats)
     emit(args, report.to_json(), text)
     return 0

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-from datetime import date
-from pathlib import Path
 
 from bot import i18n
 from bot.cli.data import emit, fail
+from bot.cli.digests import day
 from bot.config import Settings
 from bot.i18n import _
 from bot.ingest import editor_import, import_report
@@ -18,22 +17,12 @@ from bot.runtime import open_runtime
 log = logging.getLogger("bot.cli")
 
 
-def period_day(value: str) -> date:
-    """A `--period` argument: any day of the fortnight, YYYY-MM-DD."""
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(_("a date such as 2024-06-17")) from None
-
-
 def add_parser(commands: argparse._SubParsersAction, lang_arg) -> argparse.ArgumentParser:
     """The `import` subcommand's arguments."""
     sub = commands.add_parser("import", help=_("import an editor's digest article"))
     sub.add_argument("file", help=_("the article, plain text or Markdown"))
     sub.add_argument("--lang", type=lang_arg, help=_("the article's language: zh or en"))
-    sub.add_argument(
-        "--period", type=period_day, metavar="YYYY-MM-DD", help=_("a day of its fortnight")
-    )
+    sub.add_argument("--period", type=day, metavar="YYYY-MM-DD", help=_("a day of its fortnight"))
     sub.add_argument(
         "--offline", action="store_true", help=_("do not complete the papers from arXiv")
     )
@@ -43,8 +32,7 @@ def add_parser(commands: argparse._SubParsersAction, lang_arg) -> argparse.Argum
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     """Import the article; 1 when nothing could be imported or arXiv could not be asked."""
     try:
-        data = await asyncio.to_thread(Path(args.file).read_bytes)
-        text = editor_import.decode(data)
+        text = await asyncio.to_thread(editor_import.read, args.file)
     except OSError as exc:
         fail(args, _("cannot read {path}: {error}").format(path=args.file, error=exc.strerror))
         return 2

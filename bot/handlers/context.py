@@ -38,6 +38,16 @@ async def chat_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
     return i18n.negotiate(user.language_code if user else None)
 
 
+async def refused_outside_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True, once the presser is told, when a button's message is out of reach: on a card
+    shared inline (no chat of ours) or on a message too old for Telegram to hand over."""
+    if update.effective_message is not None and update.effective_chat is not None:
+        return False
+    with use(await chat_language(update, context)):
+        await update.callback_query.answer(_("This button has expired."))
+    return True
+
+
 async def schedule_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The chat's subscriptions or delivery settings changed: its next push is looked at."""
     scheduler = context.application.bot_data.get("scheduler")

@@ -12,12 +12,13 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 from bot.handlers.context import chat_language, runtime
 from bot.i18n import _, ngettext, use
 from bot.ingest import editor_import, import_report
+from bot.reader_input import EARLIEST_DAY, LATEST_DAY, DayOutOfRange, iso_day
 from bot.render import escape
 from bot.render_split import split_messages
 
 log = logging.getLogger("bot.handlers.imports")
 _CAPTION = re.compile(r"^/import(?:@(\w+))?(?:\s+(.*))?$", re.S)
-_PERIOD = re.compile(r"^--period[\s=](\d{4}-\d{2}-\d{2})$")
+_PERIOD = re.compile(r"^--period[\s=]+(\S+)$")
 _TEXT_TYPES = ("text/plain", "text/markdown", "text/x-markdown")
 _TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 
@@ -57,8 +58,16 @@ def _refusal(update: Update, admins: frozenset[int], arguments: str | None) -> s
     document = update.effective_message.document
     if user is None or user.id not in admins:
         return _("/import is for the bot's operators only.")
-    if arguments and _period(arguments) is None:
-        return _("Usage: a document with the caption /import [--period YYYY-MM-DD]")
+    if arguments:
+        try:
+            if _period(arguments) is None:
+                return _("Usage: a document with the caption /import [--period YYYY-MM-DD]")
+        except DayOutOfRange as error:
+            return _("{day} is outside the periods I file articles in ({first} to {last}).").format(
+                day=error.day.isoformat(),
+                first=EARLIEST_DAY.isoformat(),
+                last=LATEST_DAY.isoformat(),
+            )
     if (document.file_size or 0) > editor_import.MAX_BYTES:
         return _("This file is too large: an article has at most 1 MB.")
     name = (document.file_name or "").lower()
@@ -68,13 +77,9 @@ def _refusal(update: Update, admins: frozenset[int], arguments: str | None) -> s
 
 
 def _period(arguments: str | None) -> date | None:
+    """The day `--period` names; None when malformed, DayOutOfRange when implausible."""
     match = _PERIOD.match((arguments or "").strip())
-    if match is None:
-        return None
-    try:
-        return date.fromisoformat(match[1])
-    except ValueError:
-        return None
+    return iso_day(match[1]) if match else None
 
 
 async def _reply_report(message, report: editor_import.ImportReport, lang: str) -> None:

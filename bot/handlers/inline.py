@@ -2,30 +2,43 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import InlineQueryLimit, ParseMode
+from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes, InlineQueryHandler
 
 from bot.arxiv_ids import parse as parse_arxiv_id
 from bot.cards import cards_for
 from bot.handlers.context import chat_language, runtime
+from bot.reader_input import whole_number
+from bot.recent import Recent
 from bot.render import CardView, render_card
+from bot.runtime import Runtime
 from bot.search import search as search_papers
+from bot.updates import seconds_since_received
 from storage import papers
 
+log = logging.getLogger(__name__)
 PER_ANSWER = 20  # Telegram allows 50; smaller pages come back faster and page on scrolling
 MAX_OFFSET = 1000  # search counts and ranks at most this many matches
+# Telegram takes an answer for about 10 s after the query; this leaves the answer's trip
+ANSWER_WINDOW = 9.0
+# Popular words are asked by many readers at once; Telegram shares an answer as long (cache_time)
+ANSWER_KEPT = 30.0
+ANSWERS_KEPT = 256
 
 
 def _offset(text: str) -> int | None:
-    if not text:
-        return 0
-    return int(text) if text.isdigit() and int(text) < MAX_OFFSET else None
+    return 0 if not text else whole_number(text, 0, MAX_OFFSET - 1)
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Cards for the query: the latest papers when it is empty, one paper for an arXiv id."""
     query = update.inline_query
+    if _expired(query.id):
+        return
     offset = _offset(query.offset)
     if offset is None:  # a forged offset: nothing more to give
         await query.answer([], cache_time=0)
@@ -33,6 +46,31 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     rt = runtime(context)
     lang = await chat_language(update, context)
     text = query.query.strip()
+    recent = context.bot_data.setdefault("inline_answers", Recent(ANSWER_KEPT, ANSWERS_KEPT))
+    if (kept := recent.get((text, offset, lang))) is None:
+        made = await _answer(rt, text, offset, lang, context.bot.username)
+        kept = recent.put((text, offset, lang), made)
+    results, more = kept
+    if _expired(query.id):
+        return
+    try:
+        await query.answer(
+            results,
+            cache_time=int(ANSWER_KEPT),
+            is_personal=False,
+            next_offset=str(offset + PER_ANSWER) if more else None,
+        )
+    except BadRequest as error:
+        # The reader has moved on (or typed on): nobody waits for this answer any more
+        if "query is too old" not in error.message.lower():
+            raise
+        log.debug("inline query %s answered too late: %s", query.id, error.message)
+
+
+async def _answer(
+    rt: Runtime, text: str, offset: int, lang: str, username: str
+) -> tuple[list[InlineQueryResultArticle], bool]:
+    """The page of cards for the query, and whether another page follows."""
     if not text:
         found = await papers.latest(rt.db, PER_ANSWER, offset)
     elif (ref := parse_arxiv_id(text)) is not None:
@@ -41,15 +79,18 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     else:
         page = await search_papers(rt.db, text, lang=lang, limit=PER_ANSWER, offset=offset)
         found = [hit.paper for hit in page.hits]
-    views = await cards_for(rt, found, context.bot.username)
+    views = await cards_for(rt, found, username)
     results = [_result(view, lang) for view in views][: InlineQueryLimit.RESULTS]
-    more = len(found) == PER_ANSWER and offset + PER_ANSWER < MAX_OFFSET
-    await query.answer(
-        results,
-        cache_time=30,
-        is_personal=False,
-        next_offset=str(offset + PER_ANSWER) if more else None,
-    )
+    return results, len(found) == PER_ANSWER and offset + PER_ANSWER < MAX_OFFSET
+
+
+def _expired(query_id: str) -> bool:
+    """Whether Telegram would refuse the answer now: then it is neither made nor sent."""
+    waited = seconds_since_received()
+    if waited < ANSWER_WINDOW:
+        return False
+    log.debug("inline query %s dropped: %.1f s after it arrived", query_id, waited)
+    return True
 
 
 def _result(view: CardView, lang: str) -> InlineQueryResultArticle:

@@ -6,7 +6,12 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks, i18n
-from bot.handlers.context import chat_language, runtime
+from bot.handlers.context import (
+    chat_language,
+    edit_unless_unchanged,
+    refused_outside_chat,
+    runtime,
+)
 from bot.handlers.permissions import may_change
 from bot.i18n import _, use
 from bot.render import escape
@@ -40,6 +45,8 @@ async def lang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def lang_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """中文 / English: set the chat's language, answering in the new one."""
     query = update.callback_query
+    if await refused_outside_chat(update, context):
+        return
     request = callbacks.parse(query.data)
     with use(await chat_language(update, context)):
         if not isinstance(request, callbacks.SetLanguage):
@@ -51,7 +58,7 @@ async def lang_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await chats.set_language(runtime(context).db, update.effective_chat.id, request.lang)
     with use(request.lang):
         await query.answer()
-        await query.edit_message_text(escape(_("This chat now reads English.")))
+        await edit_unless_unchanged(query, escape(_("This chat now reads English.")), None)
 
 
 def register(app: Application) -> None:

@@ -1,5 +1,6 @@
 """The bot's place in chats: kicked or blocked pauses a chat, added back resumes it, and a
-group upgraded to a supergroup keeps its settings and subscriptions under the new id."""
+group upgraded to a supergroup keeps its settings and subscriptions under the new id.
+A member promoted or demoted takes effect at once: the admin-check cache follows."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from telegram.constants import ChatMemberStatus
 from telegram.ext import Application, ChatMemberHandler, ContextTypes, MessageHandler, filters
 
 from bot.handlers.context import runtime
-from storage import chats
+from storage import chat_admins, chats
 
 log = logging.getLogger("bot.membership")
 _GONE = {ChatMemberStatus.BANNED, ChatMemberStatus.LEFT}
+_ADMINS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
 
 async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -22,6 +24,8 @@ async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     rt = runtime(context)
     chat = change.chat
     await chats.ensure(rt.db, chat.id, chat.type, chat.title, default_timezone=rt.settings.timezone)
+    # Whatever changed for the bot, rights seen before are asked again.
+    await chat_admins.forget(rt.db, chat.id)
     status = change.new_chat_member.status
     if status in _GONE:
         reason = "blocked" if chat.type == "private" else f"bot {status}"
@@ -30,6 +34,14 @@ async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     elif change.old_chat_member.status in _GONE:
         await chats.resume(rt.db, chat.id)
         log.info("chat %s resumed", chat.id)
+
+
+async def member_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A member was promoted, demoted, left or was banned: remember their rights as they are now."""
+    change: ChatMemberUpdated = update.chat_member
+    member = change.new_chat_member
+    is_admin = member.status in _ADMINS
+    await chat_admins.remember(runtime(context).db, change.chat.id, member.user.id, is_admin)
 
 
 async def migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -46,4 +58,5 @@ async def migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def register(app: Application) -> None:
     app.add_handler(ChatMemberHandler(membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(ChatMemberHandler(member_changed, ChatMemberHandler.CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migration))

@@ -59,7 +59,7 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         # Works alike for a card in a chat and one shared inline (by inline_message_id)
         await edit_unless_unchanged(query, card.text, card.keyboard)
         return
-    if query.message is None:
+    if update.effective_message is None or update.effective_chat is None:
         # A card shared inline lives in a chat the bot may not be in: continue in private
         url = f"https://t.me/{context.bot.username}?start={to_deep_link(data.arxiv_id)}"
         await query.answer(url=url)
@@ -69,7 +69,7 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await show_similar(update, context, view.paper.title)
         return
     card = render_card(view, await chat_language(update, context))
-    await query.message.reply_text(card.text, reply_markup=card.keyboard)
+    await update.effective_message.reply_text(card.text, reply_markup=card.keyboard)
 
 
 async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -9,7 +9,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ContextTypes
 
 from bot.handlers.context import runtime
-from storage import chats
+from storage import chat_admins
 
 ADMIN_ANSWER_KEPT = timedelta(minutes=5)  # long enough to spare Telegram, short enough to follow
 
@@ -27,10 +27,10 @@ async def may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
     if user is None:
         return False
     db = runtime(context).db
-    cached = await chats.cached_admin(db, chat.id, user.id, ADMIN_ANSWER_KEPT)
+    cached = await chat_admins.cached(db, chat.id, user.id, ADMIN_ANSWER_KEPT)
     if cached is not None:
         return cached
     member = await context.bot.get_chat_member(chat.id, user.id)
     is_admin = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
-    await chats.remember_admin(db, chat.id, user.id, is_admin)
+    await chat_admins.remember(db, chat.id, user.id, is_admin)
     return is_admin

@@ -6,20 +6,30 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks
-from bot.handlers.context import chat_language, edit_unless_unchanged, runtime
+from bot.handlers.context import (
+    chat_language,
+    edit_unless_unchanged,
+    refused_outside_chat,
+    runtime,
+)
 from bot.i18n import _, use
 from bot.render import escape, render_search_page
 from bot.search import search as search_papers
 from storage import search_sessions
 
 PER_PAGE = 5
-MAX_QUERY = 300  # characters: more is no search anyone types, and the echo must fit a message
+MAX_QUERY = search_sessions.MAX_QUERY_CHARS
 
 
 async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/search <query>: the first page of results, each opening its card."""
+    await search_for(update, context, " ".join(context.args))
+
+
+async def search_for(update: Update, context: ContextTypes.DEFAULT_TYPE, query: str) -> None:
+    """Reply with the first page of results for `query`, or say why nothing was searched."""
     lang = await chat_language(update, context)
-    query = " ".join(context.args).strip()
+    query = query.strip()
     if not query:
         with use(lang):
             await update.effective_message.reply_text(
@@ -42,7 +52,7 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
         return
     rt = runtime(context)
-    # The query waits in the database: a 5,000-character query fits no 64-byte button.
+    # The query waits in the database: a 300-character query fits no 64-byte button.
     token = await search_sessions.save(rt.db, update.effective_chat.id, query, lang)
     page = await search_papers(rt.db, query, lang=lang, limit=PER_PAGE)
     shown = render_search_page(page, query, token, 1, lang, PER_PAGE)
@@ -56,12 +66,22 @@ async def show_similar(update: Update, context: ContextTypes.DEFAULT_TYPE, title
     chat = update.effective_chat
     if chat is None:  # a card shared inline: there is no chat to answer in
         return
-    token = await search_sessions.save(rt.db, chat.id, title, lang)
-    page = await search_papers(rt.db, title, lang=lang, limit=PER_PAGE)
-    shown = render_search_page(page, title, token, 1, lang, PER_PAGE)
+    query = _shortened(title)
+    token = await search_sessions.save(rt.db, chat.id, query, lang)
+    page = await search_papers(rt.db, query, lang=lang, limit=PER_PAGE)
+    shown = render_search_page(page, query, token, 1, lang, PER_PAGE)
     await context.bot.send_message(
         chat.id, shown.text, reply_markup=shown.keyboard, message_thread_id=_thread_of(update)
     )
+
+
+def _shortened(title: str) -> str:
+    """A title as a search: whole words, at most MAX_QUERY characters."""
+    words = " ".join(title.split())
+    if len(words) <= MAX_QUERY:
+        return words
+    cut = words[: MAX_QUERY + 1].rsplit(" ", 1)[0]
+    return cut if cut and len(cut) <= MAX_QUERY else words[:MAX_QUERY]
 
 
 def _thread_of(update: Update) -> int | None:
@@ -72,6 +92,8 @@ def _thread_of(update: Update) -> int | None:
 async def page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """◀ or ▶: another page of the same search, in place; another chat's token is refused."""
     query = update.callback_query
+    if await refused_outside_chat(update, context):
+        return
     request = callbacks.parse(query.data)
     rt = runtime(context)
     saved = None

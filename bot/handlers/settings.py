@@ -9,6 +9,7 @@ from bot.dates import weekday_name
 from bot.handlers.context import chat_language, next_push_text, runtime, schedule_changed
 from bot.handlers.permissions import may_change
 from bot.i18n import _, use
+from bot.reader_input import whole_number
 from bot.render import escape
 from storage import chats, subscriptions
 from storage.chat_models import Chat, InvalidSetting
@@ -21,8 +22,8 @@ _WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturda
 def parse_weekday(text: str) -> int | None:
     """0 (Monday) to 6, an English day name or its first three letters, or 星期一 / 周一."""
     text = text.strip().lower()
-    if text.isdigit() and len(text) == 1 and int(text) <= 6:
-        return int(text)
+    if (number := whole_number(text, 0, 6)) is not None:
+        return number
     for index, name in enumerate(_WEEKDAYS_EN):
         if len(text) >= 3 and name.startswith(text):
             return index
@@ -100,7 +101,7 @@ async def _change(db: Database, chat_id: int, key: str, value: str) -> Chat | No
         day = parse_weekday(value)
         return await chats.set_delivery(db, chat_id, weekday=day) if day is not None else None
     if key == "hour":
-        hour = int(value) if value.isdigit() and len(value) <= 2 else None
+        hour = whole_number(value, 0, 23)
         return await chats.set_delivery(db, chat_id, hour=hour) if hour is not None else None
     if key == "empty" and value.lower() in ("skip", "line"):
         return await chats.set_empty_topics(db, chat_id, value.lower())

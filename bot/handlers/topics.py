@@ -8,7 +8,14 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import callbacks
-from bot.handlers.context import chat_language, next_push_text, runtime, schedule_changed
+from bot.handlers.context import (
+    chat_language,
+    edit_unless_unchanged,
+    next_push_text,
+    refused_outside_chat,
+    runtime,
+    schedule_changed,
+)
 from bot.handlers.permissions import may_change
 from bot.i18n import _, use
 from bot.render import escape
@@ -59,6 +66,8 @@ async def topics_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A topic button: subscribe or unsubscribe, and redraw the buttons in place."""
     query = update.callback_query
+    if await refused_outside_chat(update, context):
+        return
     lang = await chat_language(update, context)
     request = callbacks.parse(query.data)
     rt = runtime(context)
@@ -74,7 +83,8 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if request.slug in await _subscribed(update, context):
         await subscriptions.remove_topic(rt.db, chat_id, request.slug)
     else:
-        thread = query.message.message_thread_id if query.message.is_topic_message else None
+        message = update.effective_message
+        thread = message.message_thread_id if message.is_topic_message else None
         await subscriptions.add_topic(
             rt.db,
             chat_id,
@@ -86,7 +96,7 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer()
     await schedule_changed(update, context)
     shown = render_topics(rt.topics, await _subscribed(update, context), lang)
-    await query.edit_message_text(shown.text, reply_markup=shown.keyboard)
+    await edit_unless_unchanged(query, shown.text, shown.keyboard)
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

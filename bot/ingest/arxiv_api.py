@@ -7,13 +7,14 @@ entry titled `Error` whose summary says what was wrong.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from urllib.parse import quote, urlencode
 
 import feedparser
 
-from bot.ingest import normalize
+from bot.ingest import limits, normalize
 from bot.ingest.document import FeedProblem, ParsedFeed, read
 from storage.models import Paper
 
@@ -82,14 +83,18 @@ def from_parsed(parsed: feedparser.FeedParserDict, source: str) -> ParsedFeed:
         if entry.get("title") == "Error" and "/api/errors" in entry.get("id", ""):
             cause = normalize.clean_text(entry.get("summary")) or entry.get("id")
             raise FeedProblem("api-error", source, f"the arXiv API refused the query: {cause}")
-    papers = [paper for entry in parsed.entries if (paper := paper_from(entry)) is not None]
+    cuts: Counter[str] = Counter()
+    found = (paper_from(entry) for entry in parsed.entries)
+    papers = [limits.bound(paper, cuts) for paper in found if paper is not None]
     total = _count(parsed.feed.get("opensearch_totalresults"))
     start = _count(parsed.feed.get("opensearch_startindex")) or 0
     if not papers:
         if parsed.entries:
             raise FeedProblem("not-arxiv", source, "no entry names an arXiv paper")
         raise FeedProblem("empty", source, "no items: the API found no matching paper")
-    return ParsedFeed(source, "api", tuple(papers), total_results=total, start_index=start)
+    return ParsedFeed(
+        source, "api", tuple(papers), total_results=total, start_index=start, cuts=cuts
+    )
 
 
 def paper_from(entry: feedparser.FeedParserDict) -> Paper | None:

@@ -8,9 +8,11 @@ the announcement date as `pubDate`.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import feedparser
 
-from bot.ingest import normalize
+from bot.ingest import limits, normalize
 from bot.ingest.document import FeedProblem, ParsedFeed, read
 from storage.models import Paper
 
@@ -32,10 +34,12 @@ def from_parsed(parsed: feedparser.FeedParserDict, source: str) -> ParsedFeed:
         raise FeedProblem("feed-error", source, f"arXiv answered with a feed error: {cause}")
     if not parsed.entries:
         raise FeedProblem("empty", source, "no items in the feed")
-    papers = [paper for entry in parsed.entries if (paper := paper_from(entry)) is not None]
+    cuts: Counter[str] = Counter()
+    found = (paper_from(entry) for entry in parsed.entries)
+    papers = [limits.bound(paper, cuts) for paper in found if paper is not None]
     if not papers:
         raise FeedProblem("not-arxiv", source, "no item names an arXiv paper")
-    return ParsedFeed(source, "rss", tuple(papers))
+    return ParsedFeed(source, "rss", tuple(papers), cuts=cuts)
 
 
 def abstract_of(description: str | None) -> str:

@@ -9,13 +9,14 @@ Importing the same article again changes nothing.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from bot import topics as topic_config
 from bot.ingest import article as article_parser
-from bot.ingest import service
+from bot.ingest import limits, service
 from bot.ingest.article import Article, Skipped
 from bot.ingest.fetch import Fetcher
 from bot.periods import Period, period_of
@@ -23,7 +24,9 @@ from bot.runtime import Runtime
 from storage import editor_picks, papers
 from storage.models import Paper, PickedItem, Summary
 
-MAX_BYTES = 1_000_000  # a digest article is tens of kilobytes; more is not an article
+log = logging.getLogger("bot.ingest")
+
+MAX_BYTES = limits.ARTICLE_BYTES  # a digest article is tens of kilobytes; more is not one
 
 
 class ArticleError(Exception):
@@ -44,6 +47,7 @@ class ImportReport:
     language: str
     period: Period
     period_given: bool
+    period_kept: bool = False  # the article was imported before: its fortnight stays
     sections: list[SectionReport] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     papers_new: int = 0
@@ -67,6 +71,16 @@ class ImportReport:
             "papers_updated": self.papers_updated,
             "skipped": [{"line": s.line, "reason": s.reason} for s in self.skipped],
         }
+
+
+def read(path: str) -> str:
+    """The article in a file, read no further than an article can be; OSError as opening."""
+    try:
+        data = limits.read_capped(path, MAX_BYTES)
+    except limits.TooLarge:
+        message = f"the file has more than {MAX_BYTES} bytes, the most an article has"
+        raise ArticleError(message) from None
+    return decode(data)
 
 
 def decode(data: bytes) -> str:
@@ -108,15 +122,25 @@ async def store_article(
     items = [(section, item) for section in article.sections for item in section.items]
     arxiv_ids = [item.arxiv_id for _, item in items]
     known = await papers.get_many(rt.db, arxiv_ids)
-    incoming = [Paper(item.arxiv_id, 0, item.title) for _, item in items]
+    cuts: Counter[str] = Counter()
+    incoming = [limits.bound(Paper(item.arxiv_id, 0, item.title), cuts) for _, item in items]
     result = await papers.upsert(rt.db, incoming, topics_for=rt.matcher.match)
     stored = await papers.get_many(rt.db, arxiv_ids)
+    paper_ids = [stored[arxiv_id].id for arxiv_id in arxiv_ids]
+    earlier = await editor_picks.period_of_most(rt.db, paper_ids)
     report = ImportReport(
         article.language,
         _period(list(stored.values()), period_day, rt.settings.epoch, now or datetime.now(UTC)),
         period_given=period_day is not None,
         skipped=list(article.skipped),
     )
+    if earlier is not None and not report.period_given:
+        # Imported before: its picks stay in the fortnight chosen then, whatever is known now.
+        report.period, report.period_kept = period_of(earlier, rt.settings.epoch), True
+    moved = set()
+    if earlier is not None and report.period_given and earlier != report.period.start:
+        await editor_picks.move(rt.db, earlier, report.period.start, paper_ids)
+        moved = set(paper_ids)
     slugs = [_topic_slug(rt, section.heading) for section in article.sections]
     report.sections = [
         SectionReport(section.heading, slug, len(section.items))
@@ -128,17 +152,26 @@ async def store_article(
             stored[item.arxiv_id].id,
             slug_of[id(section)],
             position,
-            Summary(article.language, item.summary, "editor") if item.summary else None,
+            _editor_summary(article.language, item.summary, cuts) if item.summary else None,
         )
         for position, (section, item) in enumerate(items, start=1)
     ]
-    changed = await editor_picks.record(rt.db, report.period.start, picked)
-    report.paper_ids = [stored[arxiv_id].id for arxiv_id in arxiv_ids]
+    if cuts:
+        log.warning("article: cut to the caps: %s", limits.describe(cuts))
+    changed = await editor_picks.record(rt.db, report.period.start, picked) | moved
+    report.paper_ids = paper_ids
     report.new_ids = {stored[arxiv_id].id for arxiv_id in arxiv_ids if arxiv_id not in known}
     report.papers_new = len(report.new_ids)
     changed |= {paper.id for paper in result.changed}
     report.papers_updated = len(changed - report.new_ids)
     return report
+
+
+def _editor_summary(lang: str, text: str, cuts: Counter[str]) -> Summary:
+    if len(text) > limits.SUMMARY_CHARS:
+        cuts["summary"] += 1
+        text = limits.clip(text, limits.SUMMARY_CHARS)
+    return Summary(lang, text, "editor")
 
 
 def _topic_slug(rt: Runtime, heading: str) -> str | None:
@@ -175,7 +208,7 @@ async def complete_metadata(
         completed = {p.id for p in stored.values() if p.arxiv_id in pending and p.version > 0}
         report.papers_updated += len(completed - report.new_ids)
         report.waiting = sorted(p.arxiv_id for p in stored.values() if p.version == 0)
-    if report.period_given:
+    if report.period_given or report.period_kept:
         return
     placed = _period(list(stored.values()), None, rt.settings.epoch, datetime.now(UTC))
     if placed != report.period and any(p.announced or p.submitted for p in stored.values()):

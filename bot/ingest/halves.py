@@ -49,7 +49,8 @@ async def parse_in_halves(
     first = asyncio.to_thread(parse_document, halves[0], source, status)
     read = await asyncio.gather(first, second, return_exceptions=True)
     if all(isinstance(half, ParsedFeed) and half.format == "rss" for half in read):
-        return ParsedFeed(source, "rss", read[0].papers + read[1].papers)
+        cuts = read[0].cuts + read[1].cuts
+        return ParsedFeed(source, "rss", read[0].papers + read[1].papers, cuts=cuts)
     unexpected = [r for r in read if isinstance(r, Exception) and not isinstance(r, FeedProblem)]
     if unexpected:
         log.warning("reading %s in halves failed (%s); reading it whole", source, unexpected[0])

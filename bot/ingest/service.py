@@ -1,8 +1,10 @@
 """Ingesting arXiv feeds, saved answers and API queries into storage, with topics assigned.
 
-Each feed is parsed whole before anything is stored, and stored in one transaction, so a
-bad feed changes nothing; its problem is logged in one line, reported, and the next feed
-goes on. Feed validators (ETag, Last-Modified) are remembered only once a feed is stored.
+Each feed is read within its size cap and parsed whole before anything is stored, so a bad
+feed changes nothing; its problem is logged in one line, reported, and the next feed goes
+on. A good feed is stored in short transactions (`storage.papers.upsert`), so readers never
+wait long behind it; storing it again changes nothing, so a run cut short is completed by
+the next. Feed validators (ETag, Last-Modified) are remembered only once a feed is stored.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from bot.ingest import arxiv_api
+from bot.ingest import arxiv_api, limits
 from bot.ingest.document import FeedProblem, ParsedFeed
 from bot.ingest.fetch import Fetcher
 from bot.ingest.halves import parse_in_halves
@@ -68,7 +70,13 @@ async def store(
     matcher: Matcher | None = None,
     extractor: Extractor | None = None,
 ) -> UpsertCounts:
-    """A parsed feed's papers stored at once; those new or changed get topics and an extract."""
+    """A parsed feed's papers stored; those new or changed get topics and an extract."""
+    if feed.cuts:
+        log.warning(
+            "feed %s: cut to the caps or dates made unknown (implausible): %s",
+            feed.source,
+            limits.describe(feed.cuts),
+        )
     topics_for = matcher.match if matcher is not None else None
     extract_all = extractor if extractor is not None else Extractor()
     result = await papers.upsert(db, feed.papers, topics_for=topics_for, extract_all=extract_all)
@@ -147,7 +155,10 @@ async def _ingest_path(
     db: Database, path: Path, matcher: Matcher | None, report: IngestReport
 ) -> None:
     try:
-        data = await asyncio.to_thread(path.read_bytes)
+        data = await asyncio.to_thread(limits.read_capped, path, limits.FEED_BYTES)
+    except limits.TooLarge as exc:
+        await _fail(db, FeedProblem("too-large", str(path), str(exc)), report, None)
+        return
     except OSError as exc:
         problem = FeedProblem("unreadable", str(path), exc.strerror or str(exc))
         await _fail(db, problem, report, None)

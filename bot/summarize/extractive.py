@@ -16,6 +16,10 @@ MAX_WORDS = 60
 # misquote the authors; past half again the budget it is no longer a summary: None.
 _OVERRUN = 1.5
 _MAX_SENTENCES = 3
+# A sentence weighs its words, or its characters over ten when longer: a 1 MB "word" (a
+# formula, a run of symbols) weighs what it would take a reader to read.
+_CHARS_PER_WORD = 10
+MAX_CHARS = int(MAX_WORDS * _OVERRUN * _CHARS_PER_WORD)
 _WORTH_ADDING = 1.5  # a second or third sentence must carry a contribution or a result
 
 _LATEX_COMMAND = re.compile(
@@ -175,7 +179,10 @@ _BOILERPLATE_WORDS = (
 
 
 def summarize(abstract: str, *, max_words: int = MAX_WORDS) -> str | None:
-    """The abstract's key sentences, at most `max_words` words, whole and in their order."""
+    """The abstract's key sentences, at most `max_words` words, whole and in their order.
+
+    Long words count as several, so the summary is also at most ten characters a word.
+    """
     text = _plain(abstract)
     if not text:
         return None
@@ -225,7 +232,7 @@ def _ends_sentence(text: str, dot: int, next_word: int) -> bool:
 
 def _scores(sentences: list[str]) -> tuple[list[float], list[int]]:
     """What a researcher wants from each sentence (the contribution, the result, the method),
-    and each sentence's length in words."""
+    and each sentence's length in words (long words counting as several)."""
     lowered = [sentence.lower() for sentence in sentences]
     # One search per cue over all sentences rather than one per sentence: this runs for every
     # paper at ingest. Sentences hold no newline (the text is one line), so no cue spans two.
@@ -250,7 +257,7 @@ def _scores(sentences: list[str]) -> tuple[list[float], list[int]]:
         if i in boilerplate:
             score -= 4.0
         scores.append(score - 0.01 * i)  # among equals, the earlier sentence
-        lengths.append(len(words))
+        lengths.append(max(len(words), -(-len(sentence) // _CHARS_PER_WORD)))
     return scores, lengths
 
 

@@ -2,18 +2,21 @@
 
 One request per paper asks for both languages and an importance score as one JSON object. An
 answer is kept only when it is that object, written in the right languages, within about the
-length asked for, and no refusal; otherwise `RejectedAnswer` says why, and nothing is stored.
+length asked for (words and characters), plain text, and no refusal; otherwise
+`RejectedAnswer` says why, and nothing is stored. Whatever the answer holds, `parse_answer`
+raises nothing else.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from string import ascii_letters
 
+from bot.summarize import answer_text, bounded_json
 from storage.cjk import chinese_share
 
 GLOSSARY_FILE = Path(__file__).resolve().parent.parent / "data" / "glossary.toml"
@@ -21,9 +24,16 @@ ZH_CHARS = 200
 EN_WORDS = 60
 # "About" 200 characters or 60 words: a little over is fine, half again over is no summary.
 _OVERRUN = 1.5
+# Words of ten characters on average is already jargon; one 2 MB "word" is no summary.
+EN_CHARS = int(EN_WORDS * _OVERRUN * 10)
+# A good answer is well under 2,000 characters; the cap keeps parsing cheap whatever comes.
+MAX_ANSWER_CHARS = 32_000
+_MAX_DEPTH = 8  # the answer is one flat object; a little room for a model's extra fields
+# arXiv allows 1,920 characters of abstract; a feed's 20 MB one must not become the prompt.
+PROMPT_TITLE_CHARS = 500
+PROMPT_ABSTRACT_CHARS = 6_000
 
 _OTHER_SCRIPT = 0.2  # a Chinese summary names English terms; an English one, no Chinese
-_FENCE = re.compile(r"^\s*```[a-zA-Z]*\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL)
 _REFUSAL = re.compile(
     r"I['’]m sorry|I am sorry|I cannot|I can['’]t|I am unable|I['’]m unable|as an AI\b"
     r"|作为一个\s*AI|作为\s*AI|作为人工智能|我无法|我不能|很抱歉|抱歉，",
@@ -52,6 +62,7 @@ class SummaryAnswer:
     zh: str
     en: str
     importance: int
+    cleaned: tuple[str, ...] = ()  # what was removed from the texts, if anything
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +97,11 @@ def glossary_for(text: str, glossary: tuple[GlossaryTerm, ...]) -> list[Glossary
 def build_messages(
     title: str, abstract: str, glossary: tuple[GlossaryTerm, ...]
 ) -> list[dict[str, str]]:
-    """The chat messages for one paper: instructions with its glossary terms, then the paper."""
+    """The chat messages for one paper: instructions with its glossary terms, then the paper.
+
+    Title and abstract are bounded, so that no stored paper can make a request of any size.
+    """
+    title, abstract = title[:PROMPT_TITLE_CHARS], abstract[:PROMPT_ABSTRACT_CHARS]
     system = SYSTEM_PROMPT.replace("{zh_chars}", str(ZH_CHARS)).replace("{en_words}", str(EN_WORDS))
     terms = glossary_for(f"{title}\n{abstract}", glossary)
     if terms:
@@ -97,22 +112,44 @@ def build_messages(
 
 
 def _unfenced(content: str) -> str:
-    match = _FENCE.match(content)
-    return match.group(1) if match else content
+    """The JSON inside a ```json fence, or the content as it is; no regex, so no backtracking."""
+    text = content.strip()
+    if len(text) < 6 or not (text.startswith("```") and text.endswith("```")):
+        return content
+    inner = text[3:-3]
+    return inner[len(inner) - len(inner.lstrip(ascii_letters)) :].strip()
 
 
-def _text(obj: dict, key: str) -> str:
+def _text(obj: dict, key: str, notes: list[str]) -> str:
     value = obj.get(key)
     if not isinstance(value, str) or not value.strip():
         raise RejectedAnswer(f"empty {key} text")
-    return " ".join(value.split())
+    # Checked before any pattern runs over the text: twice the cap leaves room for what cleaning
+    # removes, and keeps every scan over a summary short.
+    cap = ZH_CHARS * _OVERRUN if key == "zh" else EN_CHARS
+    if len(value) > 2 * cap:
+        raise RejectedAnswer(f"{key} text has {len(value)} characters, far over {int(cap)}")
+    try:
+        text, removed = answer_text.clean(value)
+    except answer_text.UnsafeText as exc:
+        raise RejectedAnswer(f"{key} text {exc}") from None
+    if not text:
+        raise RejectedAnswer(f"empty {key} text")
+    notes.extend(note for note in removed if note not in notes)
+    return text
+
+
+def _shown(value: object) -> str:
+    """A value as the ledger may quote it: short, whatever it is."""
+    shown = repr(value)
+    return shown if len(shown) <= 20 else f"{shown[:20]}…"
 
 
 def _importance(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise RejectedAnswer(f"importance {value!r} is not a number")
-    if value != int(value) or not 1 <= value <= 5:
-        raise RejectedAnswer(f"importance {value!r} is not a whole number from 1 to 5")
+        raise RejectedAnswer(f"importance {_shown(value)} is not a number")
+    if not 1 <= value <= 5 or value != int(value):
+        raise RejectedAnswer(f"importance {_shown(value)} is not a whole number from 1 to 5")
     return int(value)
 
 
@@ -124,27 +161,35 @@ def _check_languages(zh: str, en: str) -> None:
 
 
 def _check_lengths(zh: str, en: str) -> None:
+    # Chinese has no spaces between words: its length is in characters.
     if len(zh) > ZH_CHARS * _OVERRUN:
         raise RejectedAnswer(f"zh text has {len(zh)} characters, far over {ZH_CHARS}")
     words = len(en.split())
     if words > EN_WORDS * _OVERRUN:
         raise RejectedAnswer(f"en text has {words} words, far over {EN_WORDS}")
+    if len(en) > EN_CHARS:
+        raise RejectedAnswer(f"en text has {len(en)} characters, far over {EN_CHARS}")
 
 
 def parse_answer(content: str | None) -> SummaryAnswer:
     """The answer as a summary pair, or RejectedAnswer saying what is wrong with it."""
-    if not content or not content.strip():
+    if not isinstance(content, str) or not content.strip():
         raise RejectedAnswer("empty answer")
+    if len(content) > MAX_ANSWER_CHARS:
+        raise RejectedAnswer(f"answer too long ({len(content)} characters)")
     if _REFUSAL.search(content):
         raise RejectedAnswer("refusal")
     try:
-        obj = json.loads(_unfenced(content))
-    except json.JSONDecodeError:
-        raise RejectedAnswer("invalid JSON") from None
+        obj = bounded_json.loads(
+            _unfenced(content), max_chars=MAX_ANSWER_CHARS, max_depth=_MAX_DEPTH
+        )
+    except bounded_json.UnreadableJSON as exc:
+        raise RejectedAnswer(str(exc)) from None
     if not isinstance(obj, dict):
         raise RejectedAnswer("the answer is not a JSON object")
-    zh, en = _text(obj, "zh"), _text(obj, "en")
+    notes: list[str] = []
+    zh, en = _text(obj, "zh", notes), _text(obj, "en", notes)
     importance = _importance(obj.get("importance"))
-    _check_languages(zh, en)
     _check_lengths(zh, en)
-    return SummaryAnswer(zh, en, importance)
+    _check_languages(zh, en)
+    return SummaryAnswer(zh, en, importance, tuple(notes))

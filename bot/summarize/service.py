@@ -3,7 +3,9 @@
 Only papers some reader will see are summarized: those of a topic an active chat subscribes
 to, or matching a chat's saved query, announced in the current or previous fortnight, newest
 first. Each request's outcome and tokens go to the ledger; a run stops cleanly when its own
-or the day's budget (papers or tokens) is spent, and says which.
+or the day's budget (papers or tokens) is spent, and says which. Whatever happens to one
+paper — a hostile answer, an error nobody foresaw, a refused write — is recorded for that
+paper with its reason (secrets redacted), and the run goes on with the others.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import asdict, dataclass
+import traceback
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
+from pathlib import Path
 
 from bot.config import DEFAULT_SUMMARY_MODEL, Settings, SummaryLimits
 from bot.periods import period_of
@@ -24,7 +28,8 @@ from bot.summarize.llm_answer import (
     load_glossary,
     parse_answer,
 )
-from bot.summarize.llm_client import ChatClient, ChatError
+from bot.summarize.llm_client import AnswerRefused, ChatClient, ChatError
+from bot.summarize.redact import redact
 from storage import search as fulltext
 from storage import subscriptions
 from storage import summaries as stored_summaries
@@ -91,6 +96,7 @@ class _Run:
 
     def __init__(self, db: Database, client: ChatClient, settings: Settings, day: ledger.Spend):
         self.db, self.client, self.limits = db, client, settings.summary
+        self.secrets = (settings.openai_api_key,)
         self.day = day
         self.report = SummaryRun()
         self.papers: asyncio.Queue[Paper] = asyncio.Queue()
@@ -116,27 +122,58 @@ class _Run:
             await self.summarize(paper, at)
 
     async def summarize(self, paper: Paper, at: datetime) -> None:
-        """One request: its answer stored, or its rejection or failure recorded."""
-        model = self.client.model
+        """One request: its answer stored, or its rejection or failure recorded, come what may."""
+        level = logging.INFO
+        try:
+            entry, answer = await self.ask(paper, at)
+        except Exception as exc:  # one paper's surprise must not end the run
+            entry, answer = self.entry(paper, at, "failed", _unexpected(exc)), None
+            level = logging.ERROR
+        try:
+            await self.write(entry, answer, level)
+        except Exception as exc:  # e.g. the database refused this paper's row
+            failed = replace(entry, outcome="failed", reason=f"not stored: {_unexpected(exc)}")
+            try:
+                await self.write(failed, None, logging.ERROR)
+            except Exception as again:
+                self.count(failed)
+                reason = redact(_unexpected(again), self.secrets)
+                log.error("summary of paper %s not recorded: %s", paper.id, reason)
+
+    def entry(
+        self, paper: Paper, at: datetime, outcome: str, reason: str | None, *tokens: int
+    ) -> ledger.LedgerEntry:
+        """The ledger row of one request to this run's model."""
+        return ledger.LedgerEntry(paper.id, self.client.model, at, outcome, reason, *tokens)
+
+    async def ask(
+        self, paper: Paper, at: datetime
+    ) -> tuple[ledger.LedgerEntry, SummaryAnswer | None]:
+        """The endpoint's answer for one paper, and the ledger row it earns."""
         messages = build_messages(paper.title, paper.abstract, self.glossary)
         try:
             done = await self.client.complete(messages)
         except ChatError as exc:
-            self.failures_in_a_row += 1
+            outcome = "rejected" if isinstance(exc, AnswerRefused) else "failed"
             tokens = (exc.prompt_tokens, exc.completion_tokens)
-            await self.write(ledger.LedgerEntry(paper.id, model, at, "failed", str(exc), *tokens))
-            return
-        self.failures_in_a_row = 0
-        answer, outcome, reason = None, "stored", None
+            return self.entry(paper, at, outcome, str(exc), *tokens), None
+        tokens = (done.prompt_tokens, done.completion_tokens)
         try:
             answer = parse_answer(done.content)
         except RejectedAnswer as exc:
-            outcome, reason = "rejected", str(exc)
-        tokens = (done.prompt_tokens, done.completion_tokens)
-        await self.write(ledger.LedgerEntry(paper.id, model, at, outcome, reason, *tokens), answer)
+            return self.entry(paper, at, "rejected", str(exc), *tokens), None
+        reason = f"cleaned: {'; '.join(answer.cleaned)}" if answer.cleaned else None
+        return self.entry(paper, at, "stored", reason, *tokens), answer
 
-    async def write(self, entry: ledger.LedgerEntry, answer: SummaryAnswer | None = None) -> None:
+    async def write(
+        self,
+        entry: ledger.LedgerEntry,
+        answer: SummaryAnswer | None = None,
+        level: int = logging.INFO,
+    ) -> None:
         """Store the summaries (a better source is kept) and the ledger row in one commit."""
+        if entry.reason is not None:
+            entry = replace(entry, reason=redact(entry.reason, self.secrets))
         async with self.db.transaction():
             if answer is not None:
                 for lang, text in (("zh", answer.zh), ("en", answer.en)):
@@ -145,12 +182,26 @@ class _Run:
                     )
                     await stored_summaries.put(self.db, entry.paper_id, summary)
             await ledger.record(self.db, entry)
+        self.count(entry)
+        if entry.reason is not None:
+            log.log(
+                level, "summary of paper %s %s: %s", entry.paper_id, entry.outcome, entry.reason
+            )
+
+    def count(self, entry: ledger.LedgerEntry) -> None:
+        """The entry in this run's report, and in the endpoint's run of failures."""
         report = self.report
         setattr(report, entry.outcome, getattr(report, entry.outcome) + 1)
         report.prompt_tokens += entry.prompt_tokens
         report.completion_tokens += entry.completion_tokens
-        if entry.outcome != "stored":
-            log.info("summary of paper %s %s: %s", entry.paper_id, entry.outcome, entry.reason)
+        self.failures_in_a_row = self.failures_in_a_row + 1 if entry.outcome == "failed" else 0
+
+
+def _unexpected(exc: BaseException) -> str:
+    """An error nobody foresaw: its type, its message and where it arose, for the operator."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    return f"unexpected {type(exc).__name__}: {exc}{where}"
 
 
 def _paper_cap(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -177,10 +178,15 @@ class World:
     def store_file(self, content: bytes, file_name: str) -> StoredFile:
         number = next(self._file_ids)
         file_id = f"BQACAgIAAxkB{number:08d}"
-        stored = StoredFile(file_id, f"documents/file_{number}_{file_name}", content)
+        # Telegram's file paths never carry what a URL would split or escape
+        name = file_name if _URL_SAFE.fullmatch(file_name) else "document"
+        stored = StoredFile(file_id, f"documents/file_{number}_{name}", content)
         self.files[stored.file_id] = stored
         self.files_by_path[stored.path] = stored
         return stored
+
+
+_URL_SAFE = re.compile(r"[^\s/?#%\\]{1,64}")
 
 
 def _chat_for_id(chat_id: int) -> FakeChat:

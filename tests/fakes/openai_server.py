@@ -3,9 +3,10 @@
 `POST /v1/chat/completions` answers in the real shape (`choices`, `usage`); `GET /v1/models`
 lists the model. Each request is answered in a mode: a good summary derived from the
 abstract in the prompt, the same in a ```json fence, invalid JSON, a refusal, the wrong
-language, 429 with Retry-After, 500. A script of modes is used up first, one per request;
-rules pick a mode by a word in the paper's title; then the default mode. Every request is
-recorded, and the server counts how many it held at once.
+language, 429 with Retry-After, 500, and the hostile modes of `openai_hostile`. A script of
+modes is used up first, one per request; rules pick a mode by a word in the paper's title;
+then the default mode. Every request is recorded, and the server counts how many it held at
+once.
 """
 
 from __future__ import annotations
@@ -19,8 +20,27 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from tests.fakes.openai_hostile import (
+    HOSTILE_MODES,
+    echo_key,
+    gzipped,
+    hostile_content,
+    hostile_usage,
+    html_page,
+    streamed,
+)
+
 MODEL = "fake-summarizer-1"
-MODES = ("good", "fenced", "bad_json", "refusal", "wrong_language", "rate_limited", "error")
+MODES = (
+    "good",
+    "fenced",
+    "bad_json",
+    "refusal",
+    "wrong_language",
+    "rate_limited",
+    "error",
+    *HOSTILE_MODES,
+)
 _TITLE = re.compile(r"^Title: (.*)$", re.MULTILINE)
 _ABSTRACT = re.compile(r"^Abstract: (.*)", re.MULTILINE | re.DOTALL)
 _GLOSSARY_LINE = re.compile(r"^- .+ → (.+)$", re.MULTILINE)
@@ -49,6 +69,8 @@ class FakeOpenAI:
     default: str = "good"
     latency: float = 0.0  # seconds before each answer
     retry_after: str = "1"
+    drip_interval: float = 2.0  # seconds between the bytes of a dripped answer
+    bytes_streamed: int = 0  # of the drip and huge answers, before the client hung up
     requests: list[SeenRequest] = field(default_factory=list)
     max_in_flight: int = 0
     base_url: str = ""
@@ -104,9 +126,16 @@ class FakeOpenAI:
         try:
             if self.latency:
                 await asyncio.sleep(self.latency)
-            return self._answer(seen, self._mode(seen))
+            mode = self._mode(seen)
+            if mode in ("drip", "huge", "huge_declared"):
+                body = json.dumps(_completion(seen, _content(seen, "good"))).encode()
+                return await streamed(request, mode, body, self.drip_interval, self._wrote)
+            return self._answer(seen, mode)
         finally:
             self._in_flight -= 1
+
+    def _wrote(self, count: int) -> None:
+        self.bytes_streamed += count
 
     def _answer(self, seen: SeenRequest, mode: str) -> web.Response:
         if mode == "rate_limited":
@@ -114,7 +143,15 @@ class FakeOpenAI:
             return web.json_response(error, status=429, headers={"Retry-After": self.retry_after})
         if mode == "error":
             return web.json_response({"error": {"message": "The server had an error"}}, status=500)
-        return web.json_response(_completion(seen, _content(seen, mode)))
+        if mode == "echo_key":
+            return echo_key(seen.headers.get("Authorization", ""))
+        if mode == "html_page":
+            return html_page()
+        completion = _completion(seen, _content(seen, mode))
+        completion["usage"] = hostile_usage(mode, completion["usage"])
+        if mode in ("gzipped", "gzip_bomb"):
+            return gzipped(completion, bomb=mode == "gzip_bomb")
+        return web.json_response(completion)
 
 
 def _content(seen: SeenRequest, mode: str) -> str:
@@ -124,6 +161,8 @@ def _content(seen: SeenRequest, mode: str) -> str:
     if mode == "bad_json":
         return '{"zh": "本文提出了一种方法", "en": "A method is proposed", "importance": '
     zh, en = summaries_from(seen)
+    if mode in HOSTILE_MODES:
+        return hostile_content(mode, zh, en, importance_of(seen.title))
     if mode == "wrong_language":
         zh = en
     answer = json.dumps({"zh": zh, "en": en, "importance": importance_of(seen.title)})

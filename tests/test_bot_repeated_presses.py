@@ -1,0 +1,31 @@
+"""Buttons pressed again once they have done their work: the message already shows the result,
+so nothing changes and nothing fails."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot import callbacks
+from tests.fakes.conversation import press, reply_to
+
+
+def trouble(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+async def test_pressing_a_language_button_twice_changes_nothing_the_second_time(app, api, caplog):
+    ada = api.user(1001, language_code="en")
+    buttons = await reply_to(api, ada, "/lang")
+    data = callbacks.pack_set_language("zh")
+    with caplog.at_level(logging.WARNING):
+        await press(api, ada, buttons, data, "editMessageText")
+        mark = api.mark()
+        api.user_presses(ada, buttons, data)
+        [edit] = await api.wait_for("editMessageText", since=mark)
+        await asyncio.sleep(0.2)  # a failure would reach the error handler by now
+        answers = api.calls("answerCallbackQuery", since=mark)
+    assert not edit.ok  # Telegram refuses an edit that changes nothing
+    assert [a.ok for a in answers] == [True]
+    assert api.messages_in(ada.id)[-1]["text"] == "本聊天现在使用中文。"
+    assert trouble(caplog) == []
