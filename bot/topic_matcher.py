@@ -1,30 +1,45 @@
 """The rules that give a paper its topics: phrases found in its title and abstract, with its
 arXiv categories as a supporting signal.
 
-Per topic, each keyword found in the title scores TITLE_WEIGHT, in the abstract 1 (plus
-REPEAT_WEIGHT for further occurrences); when some keyword was found, a paper whose primary
-category is one of the topic's gets PRIMARY_CATEGORY_BONUS, one with it among the others
-OTHER_CATEGORY_BONUS. A topic with `requires` phrases applies only if one of them appears;
-keywords inside an `exclude` phrase do not count. The paper has the topic when the sum
-reaches the topic's `min_score`.
+Per topic, each keyword found in the title scores TITLE_WEIGHT, and each sentence of the
+abstract that holds a keyword scores 1 in an abstract of REFERENCE_SENTENCES sentences (more
+in a shorter one, less in a longer one): a paper about the topic comes back to it, where one
+that only mentions it in passing names it once. When some keyword was found, a paper whose
+primary category is one of the topic's gets PRIMARY_CATEGORY_BONUS, one with it among the
+others OTHER_CATEGORY_BONUS. The paper has the topic when the sum reaches the topic's
+`min_score`. What makes a keyword not count:
+- a topic's `requires` phrases: none of them anywhere in the paper;
+- its `exclude` phrases: the keyword lies inside one ("sequence alignment");
+- its `context` phrases, for a keyword that has some: none of them in the same sentence
+  ("alignment" counts beside "human preferences", not beside "entity" or "modality");
+- a longer keyword of the same topic around it: "retrieval-augmented" holding "retrieval"
+  is one piece of evidence, not two.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 from bot.topic_phrases import PhraseIndex, has_cjk
 from storage.models import Paper, Topic, TopicMatch
 
 DEFAULT_MIN_SCORE = 2.0
 TITLE_WEIGHT = 2.0  # a phrase in the title says more than one in the abstract
-REPEAT_WEIGHT = 0.5  # each further occurrence in the abstract, at most MAX_REPEATS of them
-MAX_REPEATS = 2
 PRIMARY_CATEGORY_BONUS = 1.0
 OTHER_CATEGORY_BONUS = 0.5
+# A sentence weighs REFERENCE_SENTENCES / (sentences in the abstract), within these bounds:
+# naming a topic in 2 of 4 sentences is as squarely on it as in 4 of 12.
+REFERENCE_SENTENCES = 6
+MIN_SENTENCE_WEIGHT = 0.5
+MAX_SENTENCE_WEIGHT = 1.5
 
-_KEYWORD, _REQUIRE, _EXCLUDE = "keyword", "require", "exclude"
+_KEYWORD, _REQUIRE, _EXCLUDE, _CONTEXT = "keyword", "require", "exclude", "context"
+# A sentence ends at . ! ? followed by a space, or at a Chinese full stop.
+_SENTENCE_END = re.compile(r"[.!?]\s+|[。！？；]")
+
+_Hit = tuple[int, str, int, int, int]  # topic, kind, index, first word, word after the last
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +48,8 @@ class ConfiguredTopic(Topic):
 
     requires: tuple[str, ...] = ()  # at least one must appear, or the topic does not apply
     exclude: tuple[str, ...] = ()  # keyword matches inside these phrases do not count
+    # (keyword, phrases): the keyword counts only in a sentence that holds one of the phrases
+    context: tuple[tuple[str, tuple[str, ...]], ...] = ()
     min_score: float = DEFAULT_MIN_SCORE
 
 
@@ -40,7 +57,8 @@ class ConfiguredTopic(Topic):
 class _Found:
     """What one text says about one topic."""
 
-    keywords: dict[int, int]  # keyword index -> occurrences
+    keywords: set[int] = field(default_factory=set)  # indices of the keywords that count
+    sentences: int = 0  # sentences holding at least one of them
     required: bool = False
 
 
@@ -53,10 +71,20 @@ class TopicMatcher:
         self._owners: dict[int, list[tuple[int, str, int]]] = {}  # phrase -> (topic, kind, i)
         # Phrases with Chinese characters, by topic: exclusions, then (needle, kind, index).
         self._substrings: dict[int, tuple[list[str], list[tuple[str, str, int]]]] = {}
+        # (topic, keyword index) -> its context's id; keywords with one list share an id.
+        self._context_of: dict[tuple[int, int], int] = {}
+        groups: dict[tuple[int, tuple[str, ...]], int] = {}
         for t, topic in enumerate(self._topics):
-            for kind, phrases in _rule_phrases(topic):
-                for i, phrase in enumerate(phrases):
-                    self._add(phrase, t, kind, i)
+            for kind, index, phrase in _rule_phrases(topic):
+                self._add(phrase, t, kind, index)
+            for keyword, phrases in _contexts(topic):
+                group = groups.get((t, phrases))
+                if group is None:
+                    group = groups[(t, phrases)] = len(groups)
+                    for phrase in phrases:
+                        self._add(phrase, t, _CONTEXT, group)
+                self._context_of[(t, keyword)] = group
+        self._needs_context = frozenset(self._context_of)
 
     def _add(self, phrase: str, topic: int, kind: str, index: int) -> None:
         if has_cjk(phrase):
@@ -70,43 +98,77 @@ class TopicMatcher:
 
     def match(self, paper: Paper) -> list[TopicMatch]:
         """The paper's topics in topic order, each with a score in (0, 1]."""
-        in_title = self._find(paper.title)
-        in_abstract = self._find(paper.abstract)
+        sentences = split_sentences(paper.abstract)
+        in_abstract, senses = self._evidence(sentences)
+        weight = min(
+            MAX_SENTENCE_WEIGHT, max(MIN_SENTENCE_WEIGHT, REFERENCE_SENTENCES / len(sentences))
+        )
+        # A title is short: its word has its sense where the abstract uses it in that sense,
+        # or where the abstract's own evidence confirms the topic.
+        confirmed = {t for t, found in in_abstract.items() if found.keywords}
+        senses |= {(t, i) for t, i in self._needs_context if t in confirmed}
+        in_title, _ = self._evidence([paper.title], senses)
         matches = []
         for t in in_title.keys() | in_abstract.keys():
             topic = self._topics[t]
-            raw = _score(topic, in_title.get(t), in_abstract.get(t), paper.categories)
+            raw = _score(topic, in_title.get(t), in_abstract.get(t), paper.categories, weight)
             min_score = getattr(topic, "min_score", DEFAULT_MIN_SCORE)
             if raw >= min_score:
                 # Bounded so that an editor's certain 1.0 stays above any rule's guess.
                 matches.append((t, TopicMatch(topic.slug, round(1 - 0.5 ** (raw / min_score), 3))))
         return [match for _, match in sorted(matches)]
 
-    def _find(self, text: str) -> dict[int, _Found]:
-        hits = [
+    def _evidence(
+        self, sentences: Sequence[str], senses: frozenset[tuple[int, int]] = frozenset()
+    ) -> tuple[dict[int, _Found], frozenset[tuple[int, int]]]:
+        """Per topic, what the sentences say; and the keywords that needed context and had it.
+
+        A keyword in `senses` counts without context: it was used in its sense elsewhere."""
+        found: dict[int, _Found] = {}
+        in_context: set[tuple[int, int]] = set()
+        for sentence in sentences:
+            for t, (keywords, required, sensed) in self._find(sentence, senses).items():
+                entry = found.setdefault(t, _Found())
+                entry.keywords |= keywords
+                entry.sentences += bool(keywords)
+                entry.required |= required
+                in_context.update((t, i) for i in sensed)
+        return found, frozenset(in_context & self._needs_context)
+
+    def _find(
+        self, text: str, senses: frozenset[tuple[int, int]]
+    ) -> dict[int, tuple[set[int], bool, set[int]]]:
+        """Per topic, the keywords that count in one sentence, whether a required one is there,
+        and the keywords found with their context (counted or held in a longer one)."""
+        hits: list[_Hit] = [
             (*owner, start, end)
             for phrase_id, start, end in self._index.find(text)
             for owner in self._owners[phrase_id]
         ]
         if self._substrings and has_cjk(text):
             hits.extend(self._substring_hits(text.casefold()))
+        if not hits:
+            return {}
         excluded = [(t, start, end) for t, kind, _, start, end in hits if kind == _EXCLUDE]
-        found: dict[int, _Found] = {}
-        for t, kind, i, start, end in hits:
-            if kind == _EXCLUDE or (
-                excluded and any(t == et and es <= start and end <= ee for et, es, ee in excluded)
-            ):
+        contexts = {(t, group) for t, kind, group, _, _ in hits if kind == _CONTEXT}
+        context_of = self._context_of
+        found: dict[int, tuple[set[int], bool, set[int]]] = {}
+        keywords: list[_Hit] = []
+        for hit in hits:
+            t, kind, i, start, end = hit
+            if kind in (_EXCLUDE, _CONTEXT) or _inside(excluded, t, start, end):
                 continue
-            entry = found.get(t)
-            if entry is None:
-                entry = found[t] = _Found({})
+            entry = found.setdefault(t, (set(), False, set()))
             if kind == _REQUIRE:
-                entry.required = True
-            else:
-                entry.keywords[i] = entry.keywords.get(i, 0) + 1
+                found[t] = (entry[0], True, entry[2])
+            elif (t, i) not in context_of or (t, i) in senses or (t, context_of[t, i]) in contexts:
+                keywords.append(hit)
+                entry[2].add(i)
+        for t, i in _outermost(keywords):
+            found[t][0].add(i)
         return found
 
-    def _substring_hits(self, folded: str) -> list[tuple[int, str, int, int, int]]:
+    def _substring_hits(self, folded: str) -> list[_Hit]:
         """Hits of the Chinese phrases, their exclusions cut out of the text first."""
         hits = []
         for topic, (excluded, needles) in self._substrings.items():
@@ -119,25 +181,59 @@ class TopicMatcher:
         return hits
 
 
-def _rule_phrases(topic: Topic) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """A plain Topic (as stored) has keywords only; a ConfiguredTopic has all three kinds."""
-    return (
-        (_KEYWORD, topic.keywords),
-        (_REQUIRE, getattr(topic, "requires", ())),
-        (_EXCLUDE, getattr(topic, "exclude", ())),
-    )
+def split_sentences(text: str) -> list[str]:
+    """The text's sentences (a sentence keeps its final stop)."""
+    sentences, start = [], 0
+    for end in _SENTENCE_END.finditer(text):
+        sentences.append(text[start : end.end()])
+        start = end.end()
+    sentences.append(text[start:])
+    return sentences
+
+
+def _inside(spans: list[tuple[int, int, int]], topic: int, start: int, end: int) -> bool:
+    return any(t == topic and s <= start and end <= e for t, s, e in spans) if spans else False
+
+
+def _outermost(hits: list[_Hit]) -> Iterator[tuple[int, int]]:
+    """(topic, keyword) of the hits not inside a longer (or earlier equal) hit of their topic."""
+    claimed: list[tuple[int, int, int]] = []
+    for t, _, i, start, end in sorted(hits, key=lambda hit: hit[3] - hit[4]):
+        if start >= 0 and _inside(claimed, t, start, end):
+            continue
+        claimed.append((t, start, end))
+        yield t, i
+
+
+def _rule_phrases(topic: Topic) -> Iterator[tuple[str, int, str]]:
+    """(kind, keyword index or position, phrase); a plain Topic (as stored) has keywords only."""
+    for i, phrase in enumerate(topic.keywords):
+        yield _KEYWORD, i, phrase
+    for kind, phrases in ((_REQUIRE, "requires"), (_EXCLUDE, "exclude")):
+        for i, phrase in enumerate(getattr(topic, phrases, ())):
+            yield kind, i, phrase
+
+
+def _contexts(topic: Topic) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """(keyword index, phrases one of which its sentence needs) of a ConfiguredTopic."""
+    positions = {phrase: i for i, phrase in enumerate(topic.keywords)}
+    for keyword, phrases in getattr(topic, "context", ()):
+        yield positions[keyword], phrases
 
 
 def _score(
-    topic: Topic, title: _Found | None, abstract: _Found | None, categories: Sequence[str]
+    topic: Topic,
+    title: _Found | None,
+    abstract: _Found | None,
+    categories: Sequence[str],
+    weight: float = 1.0,
 ) -> float:
     """Keyword evidence, plus the categories' support once some keyword was found."""
     requires = getattr(topic, "requires", ())
     if requires and not ((title and title.required) or (abstract and abstract.required)):
         return 0.0
     raw = TITLE_WEIGHT * len(title.keywords) if title else 0.0
-    if abstract:
-        raw += sum(1 + REPEAT_WEIGHT * min(n - 1, MAX_REPEATS) for n in abstract.keywords.values())
+    raw += abstract.sentences * weight if abstract else 0
     if raw and categories and topic.categories:
         if categories[0] in topic.categories:
             raw += PRIMARY_CATEGORY_BONUS

@@ -31,7 +31,7 @@ _PHRASE_LIST_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_KEYS = {"phrases", "topic"}
 _LIST_KEYS = ("aliases", "keywords", "categories", "requires", "exclude")
 _PHRASE_KEYS = ("keywords", "requires", "exclude")
-_TOPIC_KEYS = {"slug", "name_zh", "name_en", "min_score", *_LIST_KEYS}
+_TOPIC_KEYS = {"slug", "name_zh", "name_en", "min_score", "context", *_LIST_KEYS}
 
 
 class TopicsError(Exception):
@@ -118,14 +118,38 @@ def _topic(
             raise TopicsError(f"{where}: 'categories': {category!r} is not an arXiv category")
     if not lists["keywords"]:
         raise TopicsError(f"{where}: 'keywords' is missing or empty: no paper could match")
+    context = _context(f"{where}: 'context'", table.get("context", {}), lists, phrase_lists)
     return ConfiguredTopic(
         slug=slug,
         name_zh=table["name_zh"].strip(),
         name_en=table["name_en"].strip(),
         position=position,
         min_score=_min_score(where, table.get("min_score", DEFAULT_MIN_SCORE)),
+        context=context,
         **lists,
     )
+
+
+def _context(
+    where: str,
+    table: object,
+    lists: dict[str, tuple[str, ...]],
+    phrase_lists: dict[str, tuple[str, ...]],
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each keyword named in the table, with the phrases one of which its sentence needs."""
+    if not isinstance(table, dict):
+        raise TopicsError(f"{where} must be a table: keyword = [phrases]")
+    context = []
+    for keyword, phrases in table.items():
+        if keyword not in lists["keywords"]:
+            raise TopicsError(f"{where}: {keyword!r} is not one of the topic's keywords")
+        expanded = _expand(
+            f"{where}: {keyword!r}", _strings(f"{where}: {keyword!r}", phrases), phrase_lists
+        )
+        if not expanded:
+            raise TopicsError(f"{where}: {keyword!r} has no phrases: it could never count")
+        context.append((keyword, expanded))
+    return tuple(context)
 
 
 def _strings(where: str, value: object) -> tuple[str, ...]:

@@ -145,6 +145,7 @@ def test_a_missing_file_is_refused_with_its_path(tmp_path):
         ("fine-tuning", "finetuning"),
         ("多模态", "multimodal"),
         ("LLM进展与基准", "llm"),
+        ("🚀 LLM Progress & Benchmarks", "llm"),
         ("AGENTS", "agents"),
     ],
 )
