@@ -34,10 +34,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot import config, ranking  # noqa: E402
-from bot.digest import compose  # noqa: E402
+from bot.digest.compose import compose  # noqa: E402
+from bot.digest.periods import period_of  # noqa: E402
+from bot.digest.ranking import Weights  # noqa: E402
 from bot.ingest.service import ingest_file  # noqa: E402
-from bot.periods import period_of  # noqa: E402
-from bot.ranking import Weights  # noqa: E402
 from bot.runtime import Runtime, open_runtime  # noqa: E402
 
 # LLM进展与基准 · RAG · LLM微调 · LLM推理 · LLM安全与对齐: the sections of the digest the

@@ -32,11 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from telegram import Bot
 
 from bot import config
-from bot.push import push_bot
-from bot.push_plan import plan_due
-from bot.push_send import Broadcast
+from bot.push.delivery import push_bot
+from bot.push.plan import plan_due
+from bot.push.send import Broadcast
+from bot.push.transport import AiohttpRequest
 from bot.runtime import open_runtime
-from bot.transport import AiohttpRequest
 from storage import deliveries
 from storage.db import utcnow
 from tests.fakes.bot_api_process import FakeBotApiProcess

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._corpus import arxiv_id, cached_database
-from bot.search import search
+from bot.search.service import search
 from storage.db import Database
 
 QUERIES = 200

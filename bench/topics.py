@@ -17,7 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.topics import TopicMatcher, load  # noqa: E402
+from bot.topics.config import TopicMatcher, load  # noqa: E402
 from storage.models import Paper  # noqa: E402
 from tests.topic_samples import (  # noqa: E402
     Figures,

@@ -32,9 +32,9 @@ from bot.handlers import (
 from bot.handlers import settings as chat_settings
 from bot.handlers.context import chat_language
 from bot.i18n import _, use
-from bot.runtime import open_runtime
-from bot.scheduler import Clock, Scheduler, system_clock
-from bot.transport import AiohttpRequest, telegram_pace
+from bot.push.transport import AiohttpRequest, telegram_pace
+from bot.runtime import Clock, open_runtime, system_clock
+from bot.scheduler import Scheduler
 
 log = logging.getLogger("bot.app")
 ADMIN_ALERT_INTERVAL = 60.0  # seconds: operators hear of errors at most once a minute

@@ -1,19 +1,27 @@
-"""What every entry point opens first: the database, with the configured topics in it."""
+"""What every entry point opens first: the database, with the configured topics in it, and the
+clock scheduled work reads (tests travel in time with another)."""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from bot import redaction
-from bot import topics as topic_config
 from bot.config import Settings
+from bot.topics import config as topic_config
 from storage import topics as stored_topics
 from storage.db import Database
 from storage.models import Topic
 
+Clock = Callable[[], datetime]
 _SECRET_IN_URL = re.compile(r"/bot\d+:[A-Za-z0-9_-]+")
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,21 +16,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from datetime import UTC, datetime, time, timedelta
 
 from telegram.ext import Application, ContextTypes, Job
 
 from bot.ingest.daily import ingest_configured
-from bot.push import push_pass
-from bot.push_plan import due_chats, earliest_next_due, next_push_for
-from bot.runtime import Runtime
+from bot.push.delivery import push_pass
+from bot.push.plan import next_push_at, next_push_for
+from bot.runtime import Clock, Runtime, system_clock
 from bot.summarize.service import endpoint_configured, summarize_pending
-from storage import chat_admins, chats, deliveries, feeds, papers, search_sessions, subscriptions
+from storage import chat_admins, chats, feeds, papers, search_sessions, subscriptions
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 INGEST_AT = time(1, 30, tzinfo=UTC)  # arXiv announces at 00:00 UTC on weekdays
 SUMMARIZE_AT = time(2, 30, tzinfo=UTC)  # for runs a budget stopped, and ingestion by cron
 INGEST_OVERDUE = timedelta(hours=26)
@@ -41,23 +40,6 @@ LATE_IS_FINE = {"misfire_grace_time": None}
 PRUNE_AT = time(3, 30, tzinfo=UTC)
 SEARCHES_KEPT = timedelta(days=14)  # a search's paging buttons work for a fortnight
 ADMIN_CHECKS_KEPT = timedelta(days=1)  # read for minutes only; a day keeps them for operators
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
-
-
-async def next_push_at(
-    rt: Runtime, now: datetime, retry_later: frozenset[int] = frozenset()
-) -> datetime | None:
-    """When a pass next has something to do: now if anything is due or open, else the
-    earliest chat's next due time; None without subscribed chats. Chats in `retry_later`
-    failed to plan: they wait for the next look, at most RECHECK away, not for now."""
-    active = await subscriptions.active_chats(rt.db)
-    due = [d for d in await due_chats(rt, now, active) if d.chat.id not in retry_later]
-    if await deliveries.open_count(rt.db) or due:
-        return now
-    return earliest_next_due(rt, now, active)
 
 
 async def ingestion_overdue(rt: Runtime, now: datetime) -> bool:

@@ -1,1 +1,2 @@
-"""Storage: SQLite through aiosqlite; SQL in, dataclasses out."""
+"""Storage: SQLite through aiosqlite, one module per aggregate; SQL in, dataclasses out. The only
+place that imports aiosqlite or sqlite3 or writes SQL; imports nothing from bot."""

@@ -27,6 +27,10 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
 BUSY_TIMEOUT_MS = 30_000
 
 
+# What SQLite raises, named here so that callers need not import the driver
+DatabaseError = sqlite3.DatabaseError
+
+
 class StorageError(Exception):
     """The database cannot be used as asked; the message says why."""
 

@@ -14,6 +14,7 @@ from datetime import date
 import aiosqlite
 
 from storage.db import Database, utcnow
+from storage.models import CommunitySignal
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,20 +24,6 @@ class DaySignal:
     paper_id: int
     upvotes: int
     comments: int
-
-
-@dataclass(frozen=True, slots=True)
-class CommunitySignal:
-    """A paper's standing on Daily Papers over a period."""
-
-    paper_id: int
-    arxiv_id: str
-    upvotes: int  # the most it had on any day listed
-    comments: int  # the most it had on any day listed
-    days: int  # days on the list
-    best_rank: int  # 1: the most upvoted paper of its day
-    day_share: float  # its upvotes over the day's most upvoted paper's, best day (0 to 1)
-    first_day: date
 
 
 async def record_within(

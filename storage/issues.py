@@ -1,6 +1,6 @@
 """Issues: a period's ranked papers for a topic (or a chat's saved query), frozen when first sent.
 
-A topic's papers are ranked by bot.ranking (over storage.ranking_inputs' candidates) and
+A topic's papers are ranked by bot.digest.ranking (over storage.ranking_inputs' candidates) and
 stored here; a saved query's papers are ranked by full-text relevance, here. A paper belongs
 to a period when it was first announced in it; a replacement of an older paper (a new
 version) is not news and is left out.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 Lang = Literal["zh", "en"]
@@ -134,3 +134,30 @@ class PickedItem:
     topic_slug: str | None
     position: int
     summary: Summary | None
+
+
+@dataclass(frozen=True, slots=True)
+class CommunitySignal:
+    """A paper's standing on Daily Papers over a period."""
+
+    paper_id: int
+    arxiv_id: str
+    upvotes: int  # the most it had on any day listed
+    comments: int  # the most it had on any day listed
+    days: int  # days on the list
+    best_rank: int  # 1: the most upvoted paper of its day
+    day_share: float  # its upvotes over the day's most upvoted paper's, best day (0 to 1)
+    first_day: date
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """A paper's signals regardless of topic, as a card shows them."""
+
+    paper_id: int
+    picked: bool  # an editor picked it for some fortnight
+    importance: float | None
+    upvotes: int  # on Hugging Face Daily Papers, the most on any day listed
+    comments: int
+    day_share: float  # its upvotes over its day's most upvoted paper's, best day
+    listed: bool

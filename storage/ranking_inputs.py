@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from storage.db import Database
+from storage.models import Standing
 
 _CHUNK = 500  # ids per IN (…), well under SQLite's variable limit
 
@@ -26,19 +27,6 @@ class Candidate:
     fit: float | None  # the topic match's score; None when the paper is not in the topic
     fit_source: str | None  # who gave the topic: 'rules', 'editor', …
     importance: float | None  # the highest a model or editor gave
-
-
-@dataclass(frozen=True, slots=True)
-class Standing:
-    """A paper's signals regardless of topic, as a card shows them."""
-
-    paper_id: int
-    picked: bool  # an editor picked it for some fortnight
-    importance: float | None
-    upvotes: int  # on Hugging Face Daily Papers, the most on any day listed
-    comments: int
-    day_share: float  # its upvotes over its day's most upvoted paper's, best day
-    listed: bool
 
 
 def bounds(period_start: date) -> dict:

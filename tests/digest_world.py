@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import config
-from bot.push import PushReport, push_bot, push_pass
+from bot.push.delivery import PushReport, push_bot, push_pass
 from bot.runtime import Runtime, open_runtime
 from storage import chats, papers, subscriptions, summaries
 from storage import topics as stored_topics

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from telegram import Update
 
-from bot import callbacks
+from bot.render import callbacks
 from storage import chat_admins, papers, search_sessions
 from storage.db import Database
 from storage.models import Paper

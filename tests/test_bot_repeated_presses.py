@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot import callbacks
+from bot.render import callbacks
 from tests.fakes.conversation import press, reply_to
 
 

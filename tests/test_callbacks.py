@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import callbacks
-from bot.callbacks import (
+from bot.render import callbacks
+from bot.render.callbacks import (
     CallbackDataError,
     CardLanguage,
     OpenCard,

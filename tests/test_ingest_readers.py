@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench.ingest import generate_feed
-from bot.search import search
+from bot.search.service import search
 from storage import papers, search_sessions
 from storage.db import Database
 
@@ -27,7 +27,7 @@ LONGEST_WAIT = 0.5  # seconds
 CHILD = """
 import asyncio, sys
 from bot.ingest.service import ingest_file
-from bot.topics import TopicMatcher, load
+from bot.topics.config import TopicMatcher, load
 from storage import topics
 from storage.db import Database
 

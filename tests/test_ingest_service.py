@@ -84,7 +84,7 @@ async def test_new_papers_get_their_topics_and_a_replace_updates_them(db):
 
 
 async def test_the_packaged_topic_rules_give_papers_their_topics_at_ingest(db):
-    from bot.topics import TopicMatcher, load
+    from bot.topics.config import TopicMatcher, load
 
     defaults = load()
     await topics.sync(db, defaults)

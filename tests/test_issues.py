@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot import issue_ranking
+from bot.digest import issues as issue_ranking
 from storage import issues
 from storage.db import utcnow
 from tests import digest_world as world

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot import search as search_service
 from bot.ingest.document import ParsedFeed
 from bot.ingest.service import ingest_file, store
+from bot.search import service as search_service
 from bot.summarize import extractive, offline
 from storage import papers, search, summaries
 from storage.db import Database

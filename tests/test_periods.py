@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from bot.periods import Period, due_at, latest_due, next_due, period_of
+from bot.digest.periods import Period, due_at, latest_due, next_due, period_of
 
 EPOCH = date(2024, 1, 1)
 

@@ -113,7 +113,7 @@ async def test_a_chat_whose_digest_cannot_be_composed_is_skipped_and_the_others_
 
 async def test_a_chat_in_a_timezone_unknown_here_is_named_in_one_log_line(rt, api, caplog):
     await move_to_unknown_timezone(rt, LIN)
-    with caplog.at_level(logging.INFO, logger="bot.push_plan"):
+    with caplog.at_level(logging.INFO, logger="bot.push.plan"):
         report = await world.run_pass(rt, DUE)
     assert (report.sent, report.failed_chats) == (3, 1)
     assert report.to_json()["failed_chats"] == 1
@@ -134,7 +134,7 @@ async def test_the_running_bots_push_job_outlives_chats_whose_plan_fails(rt, api
     await world.add_paper(rt, "2407.40006", JUNE_17 + timedelta(days=14), {"rag": 1.0})
     settings = world.settings(rt.settings.db_path, api, DIGESTBOT_JOBS="push")
     clock = TravelClock(DUE - timedelta(seconds=1))
-    with caplog.at_level(logging.ERROR, logger="bot.push_plan"):
+    with caplog.at_level(logging.ERROR, logger="bot.push.plan"):
         async with running(build_application(settings, clock=clock)) as app:
             await api.wait_for("sendMessage", count=3, timeout=10)
             await asyncio.sleep(1.5)  # a job that retried at once would spin here

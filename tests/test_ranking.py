@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot import issue_ranking, ranking
-from bot.digest import compose
-from bot.periods import Period
+from bot.digest import issues as issue_ranking
+from bot.digest import ranking
+from bot.digest.compose import compose
+from bot.digest.periods import Period
 from storage import hf_signals
 from storage.db import utcnow
 from storage.hf_signals import DaySignal

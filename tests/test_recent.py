@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from bot.recent import Recent
+from bot.handlers.recent import Recent
 
 
 def test_an_answer_is_reused_until_it_is_older_than_its_seconds(monkeypatch):

@@ -6,10 +6,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot import callbacks
 from bot.i18n import _, ngettext, use
-from bot.render import CardView, render_card, render_search_page, split_messages, visible_length
-from bot.render_split import shorten_html
+from bot.render import callbacks
+from bot.render.papers import (
+    CardView,
+    render_card,
+    render_search_page,
+    split_messages,
+    visible_length,
+)
+from bot.render.split import shorten_html
 from storage.models import Paper, SearchHit, SearchPage, Summary, Topic
 from tests.fakes.bot_api_html import parse_html, strip_text, utf16_len
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.digest import Digest, Section
-from bot.periods import Period
-from bot.ranking import Signals, Weights, score
-from bot.render_digest import render_digest
-from bot.render_split import visible_length
-from storage.hf_signals import CommunitySignal
-from storage.models import Paper, Summary, Topic
+from bot.digest.compose import Digest, Section
+from bot.digest.periods import Period
+from bot.digest.ranking import Signals, Weights, score
+from bot.render.digest import render_digest
+from bot.render.split import visible_length
+from storage.models import CommunitySignal, Paper, Summary, Topic
 from tests import cldr
 
 JUNE = Period(date(2024, 6, 17))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.push_plan import plan_due
+from bot.push.plan import plan_due
 from tests import digest_world as world
 from tests.conftest import FIXTURES
 from tests.fakes.arxiv_server import Answer, FakeArxiv

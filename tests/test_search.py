@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.search import search
+from bot.search.service import search
 from storage import papers, summaries
 from storage import search as fulltext
 from storage.db import Database

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.topics import TopicMatcher, load
+from bot.topics.config import TopicMatcher, load
 from tests.topic_samples import Figures, Labelled, measure, real_sample, synthetic_sample
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.topics import TopicMatcher, TopicsError, load
+from bot.topics.config import TopicMatcher, TopicsError, load
 from storage.models import Paper
 
 ALIGNMENT = """

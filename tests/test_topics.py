@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.topics import TopicMatcher, TopicsError, load, resolve
+from bot.topics.config import TopicMatcher, TopicsError, load, resolve
 from storage import papers
 from storage import topics as stored_topics
 from storage.models import Paper

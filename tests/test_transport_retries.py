@@ -9,7 +9,7 @@ import pytest
 from telegram.error import RetryAfter
 from telegram.ext import ExtBot
 
-from bot.transport import retrying_replies, telegram_pace
+from bot.push.transport import retrying_replies, telegram_pace
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The `digestbot` command: parse arguments, load settings, dispatch to a subcommand.
+"""The `digestbot` command: parse arguments, load settings, dispatch to a subcommand. May import
+every part but the handlers.
 
 Exit codes: 0 done, 1 the work failed (a feed, an unknown paper), 2 bad usage or configuration.
 With `--json` a subcommand prints exactly one JSON object on standard output; logs go to

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import i18n
-from bot import search as search_service
 from bot.arxiv_ids import parse as parse_arxiv_id
 from bot.cli.failures import fail
 from bot.config import Settings
@@ -17,6 +16,7 @@ from bot.i18n import _, ngettext
 from bot.ingest import service as ingest_service
 from bot.ingest.daily import ingest_configured
 from bot.runtime import Runtime, open_runtime
+from bot.search import service as search_service
 from bot.summarize import offline as offline_summaries
 from storage import papers as stored_papers
 from storage import summaries as stored_summaries

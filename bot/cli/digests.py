@@ -9,12 +9,12 @@ from bot import i18n
 from bot.cli.data import emit, fail
 from bot.cli.explain import explain_json, explain_text
 from bot.config import Settings
-from bot.digest import compose
+from bot.digest.compose import compose
+from bot.digest.periods import period_of
 from bot.i18n import _
-from bot.periods import period_of
-from bot.render_digest import render_digest
+from bot.render.digest import render_digest
 from bot.runtime import open_runtime
-from bot.topics import resolve
+from bot.topics.config import resolve
 
 
 def moment(value: str) -> datetime:
@@ -109,7 +109,7 @@ async def digest(args: argparse.Namespace, settings: Settings) -> int:
 
 async def push(args: argparse.Namespace, settings: Settings) -> int:
     """One delivery pass as of --now: plan what is due, send every open part."""
-    from bot.push import push_bot, push_pass  # only this subcommand loads Telegram
+    from bot.push.delivery import push_bot, push_pass  # only this subcommand loads Telegram
 
     settings.require_token()
     rt = await open_runtime(settings)

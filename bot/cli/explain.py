@@ -3,10 +3,10 @@ why the digest holds what it holds (and for tuning bot/data/ranking.toml)."""
 
 from __future__ import annotations
 
-from bot.digest import Digest, Section
+from bot.digest.compose import Digest, Section
+from bot.digest.ranking import Score
 from bot.i18n import _, use
-from bot.ranking import Score
-from bot.render_reasons import digest_reason
+from bot.render.reasons import digest_reason
 
 _PART_NAMES = {
     "topic_fit": lambda: _("topic fit"),

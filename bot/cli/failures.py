@@ -10,13 +10,18 @@ from __future__ import annotations
 import argparse
 import errno
 import json
-import sqlite3
 import sys
 
 from bot import config, redaction
 from bot.i18n import _
-from bot.topics import TopicsError
-from storage.db import BackupFailed, DatabaseDamaged, DatabaseReadOnly, StorageError
+from bot.topics.config import TopicsError
+from storage.db import (
+    BackupFailed,
+    DatabaseDamaged,
+    DatabaseError,
+    DatabaseReadOnly,
+    StorageError,
+)
 
 WORK_FAILED = 1
 USAGE = 2
@@ -53,7 +58,7 @@ def explain(exc: BaseException) -> tuple[str, int] | None:
         return _("a date is outside the calendar digestbot can count in: {error}").format(
             error=exc
         ), USAGE
-    if isinstance(exc, sqlite3.DatabaseError):
+    if isinstance(exc, DatabaseError):
         return _database_line(exc), WORK_FAILED
     if _is_telegram(exc, "InvalidToken"):
         return _("Telegram rejected the token (TELEGRAM_BOT_TOKEN)"), USAGE
@@ -83,7 +88,7 @@ def _backup_line(exc: BackupFailed) -> str:
     return _("cannot write the backup {path}: {cause}").format(path=exc.target, cause=cause)
 
 
-def _database_line(exc: sqlite3.DatabaseError) -> str:
+def _database_line(exc: DatabaseError) -> str:
     text = str(exc)
     if "disk is full" in text:
         return _("the disk is full: the database could not be written ({error})").format(error=text)

@@ -11,9 +11,8 @@ from telegram.ext import ContextTypes
 from bot import i18n
 from bot.dates import format_datetime_local
 from bot.i18n import _, use
-from bot.push_plan import next_push_for
-from bot.runtime import Runtime
-from bot.scheduler import system_clock
+from bot.push.plan import next_push_for
+from bot.runtime import Runtime, system_clock
 from storage import chats
 from storage.chat_models import Chat, Subscription
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.digest import compose
+from bot.digest.compose import compose
+from bot.digest.periods import period_of
 from bot.handlers.context import chat_language, now, runtime
 from bot.i18n import _, use
-from bot.periods import period_of
-from bot.render import escape
-from bot.render_digest import render_digest
-from bot.topics import resolve
+from bot.render.digest import render_digest
+from bot.render.papers import escape
+from bot.topics.config import resolve
 from storage import chats, subscriptions
 
 PREVIOUS = frozenset({"previous", "prev", "last", "上期", "上一期", "上次"})

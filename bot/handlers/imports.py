@@ -13,8 +13,8 @@ from bot.handlers.context import chat_language, runtime
 from bot.i18n import _, ngettext, use
 from bot.ingest import editor_import, import_report
 from bot.reader_input import EARLIEST_DAY, LATEST_DAY, DayOutOfRange, iso_day
-from bot.render import escape
-from bot.render_split import split_messages
+from bot.render.papers import escape
+from bot.render.split import split_messages
 
 log = logging.getLogger("bot.handlers.imports")
 _CAPTION = re.compile(r"^/import(?:@(\w+))?(?:\s+(.*))?$", re.S)

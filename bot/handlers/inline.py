@@ -10,13 +10,13 @@ from telegram.error import BadRequest
 from telegram.ext import Application, ContextTypes, InlineQueryHandler
 
 from bot.arxiv_ids import parse as parse_arxiv_id
-from bot.cards import cards_for
 from bot.handlers.context import chat_language, runtime
+from bot.handlers.recent import Recent
 from bot.reader_input import whole_number
-from bot.recent import Recent
-from bot.render import CardView, render_card
+from bot.render.papers import CardView, render_card
 from bot.runtime import Runtime
-from bot.search import search as search_papers
+from bot.search.cards import cards_for
+from bot.search.service import search as search_papers
 from bot.updates import seconds_since_received
 from storage import papers
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks, i18n
+from bot import i18n
 from bot.handlers.context import (
     chat_language,
     edit_unless_unchanged,
@@ -14,8 +14,9 @@ from bot.handlers.context import (
 )
 from bot.handlers.permissions import may_change
 from bot.i18n import _, use
-from bot.render import escape
-from bot.render_topics import language_keyboard
+from bot.render import callbacks
+from bot.render.papers import escape
+from bot.render.topics import language_keyboard
 from storage import chats
 
 

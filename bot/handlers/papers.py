@@ -5,13 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks
 from bot.arxiv_ids import to_deep_link
-from bot.cards import card_for
 from bot.handlers.context import chat_language, edit_unless_unchanged, runtime
 from bot.handlers.search import show_similar
 from bot.i18n import _, use
-from bot.render import escape, render_card
+from bot.render import callbacks
+from bot.render.papers import escape, render_card
+from bot.search.cards import card_for
 
 
 async def send_card(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:

@@ -17,7 +17,7 @@ from bot.handlers.context import chat_language
 from bot.handlers.papers import send_card
 from bot.handlers.search import search_for
 from bot.i18n import _, use
-from bot.render import escape
+from bot.render.papers import escape
 
 COMMAND_SHOWN = 40  # characters of an unknown command echoed back
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks
 from bot.handlers.context import (
     chat_language,
     edit_unless_unchanged,
@@ -13,8 +12,9 @@ from bot.handlers.context import (
     runtime,
 )
 from bot.i18n import _, use
-from bot.render import escape, render_search_page
-from bot.search import search as search_papers
+from bot.render import callbacks
+from bot.render.papers import escape, render_search_page
+from bot.search.service import search as search_papers
 from storage import search_sessions
 
 PER_PAGE = 5

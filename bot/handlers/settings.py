@@ -10,7 +10,7 @@ from bot.handlers.context import chat_language, next_push_text, runtime, schedul
 from bot.handlers.permissions import may_change
 from bot.i18n import _, use
 from bot.reader_input import whole_number
-from bot.render import escape
+from bot.render.papers import escape
 from storage import chats, subscriptions
 from storage.chat_models import Chat, InvalidSetting
 from storage.db import Database

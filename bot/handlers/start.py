@@ -9,7 +9,7 @@ from bot.arxiv_ids import from_deep_link
 from bot.handlers.context import chat_language
 from bot.handlers.papers import send_card
 from bot.i18n import _, use
-from bot.render import escape
+from bot.render.papers import escape
 
 
 def command_lines() -> list[tuple[str, str]]:

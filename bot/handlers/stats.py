@@ -8,9 +8,9 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from bot.dates import format_datetime_local
 from bot.handlers.context import chat_language, now, runtime
 from bot.i18n import _, use
-from bot.render import escape
+from bot.push.plan import next_push_at
+from bot.render.papers import escape
 from bot.runtime import Runtime
-from bot.scheduler import next_push_at
 from storage import chats, deliveries, feeds, papers, subscriptions, summaries
 
 

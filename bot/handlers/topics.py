@@ -7,7 +7,6 @@ import re
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot import callbacks
 from bot.handlers.context import (
     chat_language,
     edit_unless_unchanged,
@@ -18,10 +17,11 @@ from bot.handlers.context import (
 )
 from bot.handlers.permissions import may_change
 from bot.i18n import _, use
-from bot.render import escape
-from bot.render_topics import render_subscriptions, render_topics
+from bot.render import callbacks
+from bot.render.papers import escape
+from bot.render.topics import render_subscriptions, render_topics
 from bot.runtime import Runtime
-from bot.topics import resolve
+from bot.topics.config import resolve
 from storage import chats, subscriptions
 from storage.chat_models import InvalidQuery
 from storage.models import Topic

@@ -13,8 +13,8 @@ from telegram.ext import Application, BaseUpdateProcessor, CallbackContext
 
 from bot.handlers.context import chat_language
 from bot.i18n import _, use
-from bot.render import escape
-from bot.transport import retrying_replies
+from bot.push.transport import retrying_replies
+from bot.render.papers import escape
 from bot.updates import FairTurns
 
 log = logging.getLogger(__name__)

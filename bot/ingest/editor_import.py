@@ -14,13 +14,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from bot import topics as topic_config
+from bot.digest.periods import Period, period_of
 from bot.ingest import article as article_parser
 from bot.ingest import limits, service
 from bot.ingest.article import Article, Skipped
 from bot.ingest.fetch import Fetcher
-from bot.periods import Period, period_of
 from bot.runtime import Runtime
+from bot.topics import config as topic_config
 from storage import editor_picks, papers
 from storage.models import Paper, PickedItem, Summary
 

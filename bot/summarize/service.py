@@ -20,7 +20,7 @@ from datetime import time as clock
 from pathlib import Path
 
 from bot.config import DEFAULT_SUMMARY_MODEL, Settings, SummaryLimits
-from bot.periods import period_of
+from bot.digest.periods import period_of
 from bot.summarize.llm_answer import (
     RejectedAnswer,
     SummaryAnswer,

@@ -19,10 +19,10 @@ from telegram import Bot
 from telegram.ext import ExtBot
 
 from bot.config import Settings, file_url
-from bot.push_plan import plan_due
-from bot.push_send import Broadcast
+from bot.push.plan import plan_due
+from bot.push.send import Broadcast
+from bot.push.transport import AiohttpRequest, telegram_pace
 from bot.runtime import Runtime
-from bot.transport import AiohttpRequest, telegram_pace
 from storage import deliveries
 
 CONCURRENCY = 64

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from bot import ranking
-from bot.ranking import Score, Signals, Weights
+from bot.digest import ranking
+from bot.digest.ranking import Score, Signals, Weights
 from storage import hf_signals, issues, ranking_inputs
 from storage.db import Database
+from storage.models import CommunitySignal
 from storage.ranking_inputs import Candidate
 
 # Daily Papers lists a paper a day or two after arXiv announces it: the signal of a period
@@ -56,19 +57,19 @@ async def topic_issue(
     return RankedIssue(issue, {s.signals.paper_id: s for s in ranked})
 
 
-async def community_of(db: Database, period_start: date) -> dict[int, hf_signals.CommunitySignal]:
+async def community_of(db: Database, period_start: date) -> dict[int, CommunitySignal]:
     """The Daily Papers signal of the papers a period's issues may hold, by paper id."""
     end = period_start + timedelta(days=14)
     return await hf_signals.community_signal(db, period_start - SIGNAL_BEFORE, end + SIGNAL_AFTER)
 
 
 def _signals(
-    candidates: Iterable[Candidate], community: dict[int, hf_signals.CommunitySignal]
+    candidates: Iterable[Candidate], community: dict[int, CommunitySignal]
 ) -> list[Signals]:
     return [to_signals(c, community.get(c.paper_id)) for c in candidates]
 
 
-def to_signals(candidate: Candidate, community: hf_signals.CommunitySignal | None) -> Signals:
+def to_signals(candidate: Candidate, community: CommunitySignal | None) -> Signals:
     """The ranking's view of a stored candidate: an editor's heading is a certain fit."""
     fit = candidate.fit
     if fit is not None:

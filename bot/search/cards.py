@@ -4,7 +4,7 @@ stands out included."""
 from __future__ import annotations
 
 from bot.arxiv_ids import parse as parse_arxiv_id
-from bot.render import CardView
+from bot.render.papers import CardView
 from bot.runtime import Runtime
 from storage import papers, ranking_inputs, summaries
 from storage import topics as stored_topics

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from bot.topic_phrases import PhraseIndex, has_cjk
+from bot.topics.phrases import PhraseIndex, has_cjk
 from storage.models import Paper, Topic, TopicMatch
 
 DEFAULT_MIN_SCORE = 2.0

@@ -1,6 +1,6 @@
 """A chat's digest for a period: its subscribed topics' issues and its saved queries' issues,
 with the papers, summaries and each topic paper's score to show. Rendering is
-bot.render_digest's; the ranking is bot.ranking's.
+bot.render.digest's; the ranking is bot.digest.ranking's.
 
 A paper shows once in a digest: when several of the chat's topics hold it, it stays in the
 one where it scores best and the others show the next papers of their issue (each topic's
@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot import issue_ranking
-from bot.issue_ranking import RankedIssue
-from bot.periods import Period
-from bot.ranking import Score, Weights
+from bot.digest import issues as issue_ranking
+from bot.digest.issues import RankedIssue
+from bot.digest.periods import Period
+from bot.digest.ranking import Score, Weights
 from storage import issues, papers, summaries
 from storage.db import Database
 from storage.models import Paper, Summary, Topic

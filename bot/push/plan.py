@@ -13,9 +13,9 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot import periods
-from bot.digest import IssueCache, compose
-from bot.render_digest import render_digest
+from bot.digest import periods
+from bot.digest.compose import IssueCache, compose
+from bot.render.digest import render_digest
 from bot.runtime import Runtime
 from storage import deliveries, subscriptions
 from storage.chat_models import Chat, Subscription
@@ -185,3 +185,16 @@ def _thread(due: DueChat) -> int | None:
     if due.chat.thread_id is not None:
         return due.chat.thread_id
     return next((s.thread_id for s in due.subscriptions if s.thread_id is not None), None)
+
+
+async def next_push_at(
+    rt: Runtime, now: datetime, retry_later: frozenset[int] = frozenset()
+) -> datetime | None:
+    """When a pass next has something to do: now if anything is due or open, else the
+    earliest chat's next due time; None without subscribed chats. Chats in `retry_later`
+    failed to plan: they wait for the next look, at most an hour away, not for now."""
+    active = await subscriptions.active_chats(rt.db)
+    due = [d for d in await due_chats(rt, now, active) if d.chat.id not in retry_later]
+    if await deliveries.open_count(rt.db) or due:
+        return now
+    return earliest_next_due(rt, now, active)

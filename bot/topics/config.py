@@ -18,8 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot.topic_matcher import DEFAULT_MIN_SCORE, ConfiguredTopic, TopicMatcher
-from bot.topic_phrases import PhraseError, check_phrase
+from bot.topics.matcher import DEFAULT_MIN_SCORE, ConfiguredTopic, TopicMatcher
+from bot.topics.phrases import PhraseError, check_phrase
 from storage.models import Topic
 
 __all__ = ["ConfiguredTopic", "TopicMatcher", "TopicsError", "load", "resolve"]

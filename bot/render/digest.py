@@ -9,12 +9,12 @@ split only between papers (a section's heading stays with its first paper).
 from __future__ import annotations
 
 from bot import dates
-from bot.digest import Digest, Section
+from bot.digest.compose import Digest, Section
+from bot.digest.ranking import Score
 from bot.i18n import _, ngettext, use
-from bot.ranking import Score
-from bot.render import escape, escape_attribute
-from bot.render_reasons import digest_reason
-from bot.render_split import split_messages
+from bot.render.papers import escape, escape_attribute
+from bot.render.reasons import digest_reason
+from bot.render.split import split_messages
 from storage.models import Paper, Summary
 
 

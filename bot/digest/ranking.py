@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from storage.hf_signals import CommunitySignal
+from storage.models import CommunitySignal
 
 DEFAULT_FILE = "ranking.toml"
 _TABLES = {

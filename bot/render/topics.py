@@ -6,9 +6,9 @@ from collections.abc import Collection, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
 from bot.i18n import _, use
-from bot.render import RenderedMessage, escape
+from bot.render import callbacks
+from bot.render.papers import RenderedMessage, escape
 from storage.models import Topic
 
 BUTTONS_PER_ROW = 2

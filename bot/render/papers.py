@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks, dates
+from bot import dates
 from bot.arxiv_ids import to_deep_link
 from bot.i18n import _, ngettext, use
-from bot.render_reasons import card_reason
-from bot.render_split import MESSAGE_LIMIT, shorten_html, split_messages, visible_length
-from storage.models import Paper, SearchPage, Summary, Topic
-from storage.ranking_inputs import Standing
+from bot.render import callbacks
+from bot.render.reasons import card_reason
+from bot.render.split import MESSAGE_LIMIT, shorten_html, split_messages, visible_length
+from storage.models import Paper, SearchPage, Standing, Summary, Topic
 
 __all__ = [
     "CardView",

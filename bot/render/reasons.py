@@ -7,9 +7,9 @@ first: an editor's pick, the Daily Papers upvotes, a model's high rating, the to
 
 from __future__ import annotations
 
+from bot.digest.ranking import Score
 from bot.i18n import _, ngettext
-from bot.ranking import Score
-from storage.ranking_inputs import Standing
+from storage.models import Standing
 
 SEPARATOR = " · "
 IMPORTANT = 4  # a model's rating (1 to 5) worth telling the reader
