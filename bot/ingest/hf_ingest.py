@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from bot.ingest import hf_daily
 from bot.ingest.document import FeedProblem
 from bot.ingest.fetch import Fetcher
-from bot.summarize.extract_worker import Extractor
+from bot.summarize.offline import extract_all
 from storage import feeds, hf_signals, papers
 from storage.db import Database
 from storage.hf_signals import DaySignal
@@ -53,7 +53,7 @@ async def store_list(
         # earlier list) may still take the list's abstract and authors.
         fresh = [p for i, p in by_id.items() if i not in known or known[i].version == 0]
         topics_for = matcher.match if matcher is not None else None
-        result = await papers.upsert(db, fresh, topics_for=topics_for, extract_all=Extractor())
+        result = await papers.upsert(db, fresh, topics_for=topics_for, extract_all=extract_all)
         ids = {i: p.id for i, p in (await papers.get_many(db, list(by_id))).items()}
         for day in daily.days:
             signals = [

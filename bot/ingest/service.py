@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.ingest import arxiv_api, hf_daily, hf_ingest, limits
-from bot.ingest.detect import is_hf_daily
+from bot.ingest.detect import is_hf_daily, parse_document
 from bot.ingest.document import FeedProblem, ParsedFeed
 from bot.ingest.fetch import Fetcher
-from bot.ingest.halves import parse_in_halves
-from bot.summarize.extract_worker import Extractor, extractor_for
+from bot.summarize.offline import extract_all
 from storage import feeds, papers, topics
 from storage.db import Database
 from storage.models import Paper, TopicMatch, UpsertCounts
@@ -69,7 +68,6 @@ async def store(
     db: Database,
     feed: ParsedFeed,
     matcher: Matcher | None = None,
-    extractor: Extractor | None = None,
 ) -> UpsertCounts:
     """A parsed feed's papers stored; those new or changed get topics and an extract."""
     if feed.cuts:
@@ -79,7 +77,6 @@ async def store(
             limits.describe(feed.cuts),
         )
     topics_for = matcher.match if matcher is not None else None
-    extract_all = extractor if extractor is not None else Extractor()
     result = await papers.upsert(db, feed.papers, topics_for=topics_for, extract_all=extract_all)
     return result.counts
 
@@ -121,9 +118,8 @@ async def _ingest_url(
             report.not_modified += 1
             await feeds.record(db, url, status="not-modified")
             return None
-        async with extractor_for(len(fetched.body)) as extractor:
-            feed = await parse_in_halves(fetched.body, url, fetched.status, extractor.worker)
-            counts = await store(db, feed, matcher, extractor)
+        feed = await asyncio.to_thread(parse_document, fetched.body, url, fetched.status)
+        counts = await store(db, feed, matcher)
     except FeedProblem as problem:
         await _fail(db, problem, report, url)
         return None
@@ -146,9 +142,8 @@ async def _ingest_data(
         await hf_ingest.store_document(db, data, source, report, matcher)
         return
     try:
-        async with extractor_for(len(data)) as extractor:
-            feed = await parse_in_halves(data, source, 200, extractor.worker)
-            counts = await store(db, feed, matcher, extractor)
+        feed = await asyncio.to_thread(parse_document, data, source)
+        counts = await store(db, feed, matcher)
     except FeedProblem as problem:
         await _fail(db, problem, report, None)
         return

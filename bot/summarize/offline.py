@@ -1,16 +1,22 @@
-"""The offline fallback for papers stored before it existed: English extracts of abstracts.
-
-New and changed papers get their extract at ingest (`bot.ingest.service.store`); this pass
-gives one to every paper still without an English summary, a batch at a time.
+"""The offline English summaries: extracts of abstracts, made at ingest for new and changed
+papers (`extract_all`), and for papers stored before the fallback existed (`fill_missing`).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 from bot.summarize import extractive
 from storage import summaries
 from storage.db import Database
+
+
+async def extract_all(abstracts: Sequence[str]) -> list[str | None]:
+    """Each abstract's extract, None where it has none; in a thread, off the event loop."""
+    return await asyncio.to_thread(
+        lambda: [extractive.summarize(text) if text else None for text in abstracts]
+    )
 
 
 def _extracts(rows: list[tuple[int, str]]) -> list[tuple[int, str]]:
