@@ -52,7 +52,9 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             chat_id=chat.id,
             cap=rt.settings.issue_size,
         )
-        parts = render_digest(found, lang, empty_topics=chat.empty_topics)
+        parts = render_digest(
+            found, lang, empty_topics=chat.empty_topics, bot_username=context.bot.username
+        )
         if not parts:
             nothing = _("Nothing for this fortnight yet. Try /digest previous, or /search.")
             await _reply(update, escape(nothing))
