@@ -19,6 +19,7 @@ from bot.handlers import (
     digest,
     imports,
     inline,
+    issues,
     language,
     membership,
     papers,
@@ -76,6 +77,7 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
     language.register(app)
     chat_settings.register(app)
     digest.register(app)
+    issues.register(app)
     stats.register(app)
     imports.register(app)  # operators: an editor's article as a document
     membership.register(app)

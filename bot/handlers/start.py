@@ -23,7 +23,8 @@ def command_lines() -> list[tuple[str, str]]:
         ("unsubscribe", _("unsubscribe from topics or queries")),
         ("subscriptions", _("what this chat receives")),
         ("settings", _("timezone, day and hour of the digest, empty topics")),
-        ("digest", _("this fortnight's digest now: /digest [topic] [previous]")),
+        ("digest", _("a fortnight's digest: /digest [topic] [2024-06 | 2024-06-24 | previous]")),
+        ("issues", _("past issues, newest first, each a tap away")),
         ("search", _("search titles, abstracts, authors and summaries in both languages")),
         ("paper", _("a paper's card: /paper 2406.15877 or an arXiv link")),
     ]
