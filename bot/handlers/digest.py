@@ -153,7 +153,7 @@ def _with_note(parts: list[str], note: str) -> list[str]:
 
 def _topics(topics: Sequence[Topic], words: Sequence[str]) -> tuple[list[Topic], str]:
     """The topics the words name (all words one topic's name, else one topic each) and the
-    first words that name none ("" when all do)."""
+    first word that names none ("" when all do)."""
     if not words:
         return [], ""
     whole = resolve(topics, " ".join(words))
@@ -163,7 +163,7 @@ def _topics(topics: Sequence[Topic], words: Sequence[str]) -> tuple[list[Topic],
     for word in words:
         topic = resolve(topics, word)
         if topic is None:
-            return [], " ".join(words)
+            return [], word
         if topic not in named:
             named.append(topic)
     return named, ""
