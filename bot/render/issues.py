@@ -4,15 +4,18 @@ opening its digest, in the chat's language with its dates."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import dates
-from bot.digest.calendar import Fortnight
 from bot.digest.periods import Period
 from bot.i18n import _, ngettext, use
 from bot.render.digest_nav import pack_issue, pack_issues_page
 from bot.render.papers import RenderedMessage, escape
+
+if TYPE_CHECKING:  # render stays pure: the calendar itself reads storage
+    from bot.digest.calendar import Fortnight
 
 PER_PAGE = 8
 
