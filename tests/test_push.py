@@ -139,6 +139,15 @@ async def test_a_long_digest_is_split_between_papers_and_sent_in_order(rt, api):
     assert min(gaps) >= 0.95  # about one message a second in a chat
 
 
+async def test_a_pushed_digest_links_each_paper_to_its_card(rt, api):
+    await world.add_paper(rt, "2406.00042", JUNE_17, {"rag": 1.0})
+    await world.subscribe(rt, 114, ["rag"])
+    await world.run_pass(rt, DUE)
+    [message] = api.messages_in(114)
+    urls = [e.get("url") for e in message.get("entities", []) if e["type"] == "text_link"]
+    assert "https://t.me/digest_test_bot?start=paper_2406_00042" in urls
+
+
 async def test_a_forum_group_gets_its_digest_in_the_thread_it_subscribed_from(rt, api):
     await world.add_paper(rt, "2406.00009", JUNE_17, {"rag": 1.0})
     await world.subscribe(rt, -1000000000113, ["rag"], chat_type="supergroup", thread_id=7)
