@@ -79,7 +79,7 @@ async def walk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         pressed.append(key)
         del pressed[:-REMEMBERED_PRESSES]
         await query.answer()
-    await show_digest(update, context, period, slugs)
+    await show_digest(update, context, period, slugs, every_topic=True)
 
 
 async def show_digest(
@@ -89,8 +89,12 @@ async def show_digest(
     slugs: Sequence[str],
     *,
     note: str | None = None,
+    every_topic: bool = False,
 ) -> None:
-    """The chat's digest of `period` (of `slugs`, else of its subscriptions), with ◀ ▶ under it."""
+    """The chat's digest of `period` (of `slugs`, else of its subscriptions), with ◀ ▶ under it.
+
+    A chat without subscriptions is told how to choose, or (`every_topic`, for a fortnight
+    tapped in /issues) shown every topic's share of the issue."""
     rt = runtime(context)
     lang = await chat_language(update, context)
     with use(lang):
@@ -99,9 +103,14 @@ async def show_digest(
         topic_slugs = list(slugs) or [s.topic_slug for s in subs if s.topic_slug]
         queries = [] if slugs else [s.query for s in subs if s.query]
         if not topic_slugs and not queries:
-            hint = _("This chat has no subscriptions yet: try /digest rag, or choose in /topics.")
-            await _reply(update, escape(hint))
-            return
+            if not every_topic:
+                hint = _(
+                    "This chat has no subscriptions yet: try /digest rag, or choose in /topics."
+                )
+                await _reply(update, escape(hint))
+                return
+            topic_slugs = [topic.slug for topic in rt.topics]
+            note = _("This chat has no topics yet, so here is every topic; choose in /topics.")
         found = await compose(
             rt.db,
             period,
