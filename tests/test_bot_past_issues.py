@@ -57,6 +57,16 @@ async def test_a_day_opens_the_fortnight_that_holds_it_in_both_languages(chat_ap
     assert "Retrieval in early June" in sent["text"]
 
 
+async def test_a_topic_named_in_several_words_or_several_topics_with_a_date(chat_app, api):
+    sent = await reply_to(api, ADA, "/digest Retrieval-augmented generation 2024-06-05")
+    assert "Retrieval in early June" in sent["text"]
+    sent = await reply_to(api, LI, "/digest 2024-06-05 rag agents")
+    assert "▍RAG" in sent["text"]
+    assert "Retrieval in early June" in sent["text"]
+    sent = await reply_to(api, ADA, "/digest rag quantum 2024-06")
+    assert sent["text"].startswith("Unknown topic “quantum”.")
+
+
 async def test_a_month_opens_its_first_fortnight_and_says_so(chat_app, api):
     sent = await reply_to(api, ADA, "/digest rag 2024-06")
     assert "This month has 2 fortnights: here is the first, ▶ opens the next." in sent["text"]
