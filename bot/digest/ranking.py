@@ -46,7 +46,7 @@ class Weights:
     hf_upvotes: float = 1.0
     hf_comments: float = 0.25
     importance: float = 0.5
-    reader_votes: float = 0.0
+    reader_votes: float = 0.3
     fit_floor: float = 0.4
     fit_full: float = 0.75
     comments_full: int = 10
@@ -57,7 +57,9 @@ class Weights:
 
 
 # Baselines for measuring the ranking: the topic rules alone, and the newest first.
-_NOTHING = dict.fromkeys(("hf_presence", "hf_upvotes", "hf_comments", "importance"), 0.0)
+_NOTHING = dict.fromkeys(
+    ("hf_presence", "hf_upvotes", "hf_comments", "importance", "reader_votes"), 0.0
+)
 RULES_ONLY = Weights(topic_fit=1.0, **_NOTHING, fit_floor=0.0, fit_full=0.0)
 RECENCY_ONLY = Weights(topic_fit=0.0, **_NOTHING, fit_floor=0.0, fit_full=0.0)
 
@@ -104,6 +106,12 @@ def score(signals: Signals, weights: Weights) -> Score:
     parts = {key: round(getattr(weights, key) * value, 4) for key, value in raw.items()}
     gate = _gate(fit, weights) if signals.pick_position is None else 1.0
     return Score(signals, round(gate * sum(parts.values()), 4), round(gate, 4), parts)
+
+
+def readers_verdict(up: int, down: int, half: int = 3) -> float:
+    """Readers' votes across all chats as -1 to 1: a net `half` votes count half-way."""
+    net = up - down
+    return net / (abs(net) + half) if net else 0.0
 
 
 def rank(found: Iterable[Signals], weights: Weights, cap: int | None = None) -> list[Score]:
