@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from bot import config, i18n, redaction
-from bot.cli import data, digests, failures, imports, summarize
+from bot.cli import data, digests, failures, feedback, imports, summarize
 from bot.i18n import _
 from bot.runtime import configure_logging
 
@@ -97,8 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("path", help=_("the new file to write"))
 
     scheduled = digests.add_parsers(commands, _lang_arg)
+    vote = feedback.add_parser(commands)
 
-    for sub in (ingest, import_, search, paper, topics, summary, backup, *scheduled):
+    for sub in (ingest, import_, search, paper, topics, summary, backup, *scheduled, vote):
         sub.add_argument("--json", action="store_true", help=_("print one JSON object"))
     return parser
 
@@ -113,6 +114,7 @@ HANDLERS = {
     "backup": data.backup,
     "digest": digests.digest,
     "push": digests.push,
+    "feedback": feedback.feedback,
 }
 
 
