@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.digest.compose import compose
@@ -10,6 +10,7 @@ from bot.digest.periods import period_of
 from bot.handlers.context import chat_language, now, runtime
 from bot.i18n import _, use
 from bot.render.digest import render_digest
+from bot.render.digest_buttons import digest_keyboard
 from bot.render.papers import escape
 from bot.topics.config import resolve
 from storage import chats, subscriptions
@@ -58,13 +59,15 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await _reply(update, escape(nothing))
             return
     for part in parts:
-        await _reply(update, part)
+        await _reply(update, part, digest_keyboard(part))
 
 
-async def _reply(update: Update, text: str) -> None:
+async def _reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | None = None) -> None:
     message = update.effective_message
     thread = message.message_thread_id if message.is_topic_message else None
-    await message.get_bot().send_message(message.chat_id, text, message_thread_id=thread)
+    await message.get_bot().send_message(
+        message.chat_id, text, message_thread_id=thread, reply_markup=keyboard
+    )
 
 
 def register(app: Application) -> None:

@@ -36,6 +36,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.render.digest_buttons import digest_keyboard
 from storage import chats, deliveries
 from storage.db import Database
 from storage.deliveries import Part
@@ -250,12 +251,16 @@ class Broadcast:
 
 
 def _send_args(job: _Job, part: Part, paid_broadcast: bool) -> dict:
+    text = job.texts[part.text_id]
     args = {
         "chat_id": job.chat_id,
-        "text": job.texts[part.text_id],
+        "text": text,
         "parse_mode": ParseMode.HTML,
         "link_preview_options": {"is_disabled": True},
     }
+    keyboard = digest_keyboard(text)  # each paper's card, where readers vote, one tap away
+    if keyboard is not None:
+        args["reply_markup"] = keyboard.to_dict()
     if part.thread_id is not None:
         args["message_thread_id"] = part.thread_id
     if paid_broadcast:
