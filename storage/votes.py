@@ -126,19 +126,15 @@ async def tally(db: Database, chat_id: int, paper_id: int) -> VoteTally:
     return VoteTally(row[0], row[1], bool(row[2]))
 
 
-async def inline_tally(
-    db: Database, inline_message_id: str, paper_id: int, saved_in: int | None
-) -> VoteTally:
-    """The counts of a card shared inline; 🔖 as saved in the presser's private chat."""
+async def inline_tally(db: Database, inline_message_id: str, paper_id: int) -> VoteTally:
+    """The counts of a card shared inline. Its 🔖 saves into each presser's own private chat,
+    so the card, which every reader sees alike, never shows it as saved."""
     row = await db.fetchone(
         "SELECT coalesce(sum(vote = 1), 0), coalesce(sum(vote = -1), 0) FROM inline_votes"
         " WHERE inline_message_id = ? AND paper_id = ?",
         (inline_message_id, paper_id),
     )
-    held = saved_in is not None and await db.fetchone(
-        "SELECT 1 FROM saved_papers WHERE chat_id = ? AND paper_id = ?", (saved_in, paper_id)
-    )
-    return VoteTally(row[0], row[1], bool(held))
+    return VoteTally(row[0], row[1])
 
 
 async def community(db: Database, paper_ids: Sequence[int]) -> dict[int, CommunityVotes]:

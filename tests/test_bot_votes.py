@@ -169,6 +169,10 @@ async def test_a_card_shared_inline_counts_its_own_voters_under_their_private_ch
             api.user_presses_inline(user, shared, callbacks.pack_vote(action, arxiv_id, "en"))
             await api.wait_for("answerCallbackQuery", since=mark)
             await api.wait_for("editMessageReplyMarkup", since=mark)
+        mark = api.mark()
+        api.user_presses_inline(bob, shared, callbacks.pack_vote("save", arxiv_id, "en"))
+        [saved] = await api.wait_for("answerCallbackQuery", since=mark)
+    assert saved.params["text"] == "🔖 已收藏到你和我的私聊里。"
     markup = api.world.inline_messages[shared]["reply_markup"]
     assert [b["text"] for b in markup["inline_keyboard"][0]] == ["👍 1", "👎 1", "🔖"]
     assert trouble(caplog) == []
@@ -176,6 +180,7 @@ async def test_a_card_shared_inline_counts_its_own_voters_under_their_private_ch
         paper = await papers.get(db, arxiv_id)
         assert await votes.vote_of(db, bob.id, bob.id, paper.id) == "down"
         assert (await votes.community(db, [paper.id]))[paper.id].net == 0
+        assert await votes.saved(db, bob.id) == [paper.id]
 
 
 def reaction(chat, message: dict, user, old: list[str], new: list[str]) -> dict:

@@ -50,9 +50,7 @@ async def test_feedback_records_votes_as_members_would_and_clear_takes_them_back
 
 async def test_feedback_speaks_chinese_to_a_chinese_operator(tmp_path):
     arxiv_id = await a_world(tmp_path)
-    code, out, _ = await run(
-        tmp_path, "feedback", str(GROUP), arxiv_id, "down", LANG="zh_CN.UTF-8"
-    )
+    code, out, _ = await run(tmp_path, "feedback", str(GROUP), arxiv_id, "down", LANG="zh_CN.UTF-8")
     assert code == 0
     assert out.strip() == f"聊天 {GROUP} 给 {arxiv_id} 投了 👎"
 

@@ -27,12 +27,16 @@ ANONYMOUS_ADMIN_ID = 1087968824  # GroupAnonymousBot: an admin acting as the gro
 REACTION_VOTES = {"👍": "up", "👎": "down"}
 
 
-async def card_with_tally(update: Update, context: ContextTypes.DEFAULT_TYPE, view: CardView):
+async def card_with_tally(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, view: CardView
+) -> CardView:
     """The card as the chat (or the card shared inline) it is shown in sees its votes."""
     return replace(view, tally=await _tally(runtime(context), update, view.paper.id))
 
 
-async def remember_card(context: ContextTypes.DEFAULT_TYPE, sent: Message, paper: Paper, lang: str):
+async def remember_card(
+    context: ContextTypes.DEFAULT_TYPE, sent: Message, paper: Paper, lang: str
+) -> None:
     """Note which paper a card message shows, so that reactions to it count as votes."""
     await votes.remember_card(runtime(context).db, sent.chat_id, sent.message_id, paper.id, lang)
 
@@ -61,11 +65,13 @@ async def reaction(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
     card = await votes.card_message(rt.db, changed.chat.id, changed.message_id)
     vote = _reaction_vote(changed.old_reaction, changed.new_reaction)
-    if card is None or vote is None:
+    voter = changed.actor_chat or changed.user  # an anonymous admin reacts as the group
+    if card is None or vote is None or voter is None:
         return
     paper_id, lang = card
-    voter = changed.actor_chat.id if changed.actor_chat else changed.user.id
-    await votes.set_vote(rt.db, changed.chat.id, voter, paper_id, None if vote == "none" else vote)
+    await votes.set_vote(
+        rt.db, changed.chat.id, voter.id, paper_id, None if vote == "none" else vote
+    )
     paper = (await papers.get_by_rowids(rt.db, [paper_id])).get(paper_id)
     if paper is None:
         return
@@ -107,8 +113,7 @@ def _voter(update: Update) -> int:
 async def _tally(rt: Runtime, update: Update, paper_id: int) -> VoteTally:
     query = update.callback_query
     if query is not None and query.inline_message_id is not None:
-        user = query.from_user
-        return await votes.inline_tally(rt.db, query.inline_message_id, paper_id, user.id)
+        return await votes.inline_tally(rt.db, query.inline_message_id, paper_id)
     if update.effective_chat is None:  # an inline result being made: nobody voted on it yet
         return VoteTally()
     return await votes.tally(rt.db, update.effective_chat.id, paper_id)
