@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 
 from bot.digest import ranking
 from bot.digest.issues import topic_issue
-from storage import votes
+from storage import chats, votes
+from storage.models import VoteTally
 from tests import digest_world as world
 
 PERIOD = date(2024, 6, 17)
@@ -54,3 +55,22 @@ def test_the_readers_verdict_runs_from_minus_one_to_one_and_is_half_at_three_net
     assert ranking.readers_verdict(1, 4) == -0.5
     assert 0.99 < ranking.readers_verdict(1000, 0) < 1.0
     assert ranking.load().reader_votes < ranking.load().topic_fit  # modest
+
+
+async def test_a_group_upgraded_to_a_supergroup_keeps_its_votes_and_saved_papers(tmp_path):
+    rt = await world.runtime(tmp_path / "votes.sqlite3")
+    try:
+        paper = await world.add_paper(rt, "2406.10001", datetime(2024, 6, 18, tzinfo=UTC), {})
+        await chats.ensure(rt.db, -5, "group", "Readers", default_timezone="UTC")
+        await votes.set_vote(rt.db, -5, 1, paper, "up")
+        await votes.set_vote(rt.db, -5, -5, paper, "up")  # an anonymous admin, as the group
+        await votes.save(rt.db, -5, paper, 1)
+        assert await chats.migrate(rt.db, -5, -1005)
+        after = await votes.tally(rt.db, -1005, paper)
+        anonymous = await votes.vote_of(rt.db, -1005, -1005, paper)
+        before = await votes.tally(rt.db, -5, paper)
+    finally:
+        await rt.close()
+    assert after == VoteTally(up=2, down=0, saved=True)
+    assert anonymous == "up"
+    assert before == VoteTally()
