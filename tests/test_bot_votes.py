@@ -225,3 +225,10 @@ async def test_reactions_on_a_card_count_as_votes_and_other_reactions_do_not(
     current = api.world.messages[(reading.id, card["message_id"])]
     assert vote_row(current) == ["👍 1", "👎", "🔖"]
     assert trouble(caplog) == []
+
+
+async def test_help_says_how_to_vote_and_that_group_reactions_need_the_bot_as_admin(app, api):
+    ada = api.user(1001, language_code="en")
+    li = api.user(1002, "李", language_code="zh-hans")
+    assert "only if I am an admin" in (await reply_to(api, ada, "/help"))["text"]
+    assert "只有我是管理员时" in (await reply_to(api, li, "/help"))["text"]
