@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 import warnings
@@ -250,6 +251,13 @@ class Broadcast:
         return self._gap(job) if job.parts else None
 
 
+@functools.lru_cache(maxsize=1024)
+def _buttons(text: str) -> dict | None:
+    # Thousands of chats share a handful of texts: their buttons are made once each.
+    keyboard = digest_keyboard(text)
+    return keyboard.to_dict() if keyboard is not None else None
+
+
 def _send_args(job: _Job, part: Part, paid_broadcast: bool) -> dict:
     text = job.texts[part.text_id]
     args = {
@@ -258,9 +266,9 @@ def _send_args(job: _Job, part: Part, paid_broadcast: bool) -> dict:
         "parse_mode": ParseMode.HTML,
         "link_preview_options": {"is_disabled": True},
     }
-    keyboard = digest_keyboard(text)  # each paper's card, where readers vote, one tap away
+    keyboard = _buttons(text)  # each paper's card, where readers vote, one tap away
     if keyboard is not None:
-        args["reply_markup"] = keyboard.to_dict()
+        args["reply_markup"] = keyboard
     if part.thread_id is not None:
         args["message_thread_id"] = part.thread_id
     if paid_broadcast:
