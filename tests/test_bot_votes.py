@@ -232,3 +232,21 @@ async def test_help_says_how_to_vote_and_that_group_reactions_need_the_bot_as_ad
     li = api.user(1002, "李", language_code="zh-hans")
     assert "only if I am an admin" in (await reply_to(api, ada, "/help"))["text"]
     assert "只有我是管理员时" in (await reply_to(api, li, "/help"))["text"]
+
+
+async def test_a_vote_on_a_card_too_old_for_telegram_to_hand_over_still_counts_quietly(
+    app, api, seeded, caplog
+):
+    arxiv_id = await a_stored_paper(seeded)
+    ada = api.user(1001)
+    old_card = {"message_id": 77, "date": 0, "chat": {"id": ada.id, "type": "private"}}
+    mark = api.mark()
+    with caplog.at_level(logging.WARNING):
+        api.user_presses(ada, old_card, callbacks.pack_vote("up", arxiv_id, "en"))
+        [answer] = await api.wait_for("answerCallbackQuery", since=mark)
+        await asyncio.sleep(0.2)  # a failure would reach the error handler by now
+    assert answer.params["text"] == "👍 Counted. Press again to take it back."
+    assert trouble(caplog) == []
+    async with await Database.open(seeded) as db:
+        paper = await papers.get(db, arxiv_id)
+        assert await votes.vote_of(db, ada.id, ada.id, paper.id) == "up"

@@ -56,6 +56,8 @@ async def vote_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await query.answer(_outcome_text(outcome, inline=query.inline_message_id is not None))
     if update.effective_message is not None and update.effective_chat is not None:
         await remember_card(context, update.effective_message, paper, data.lang)
+    elif query.inline_message_id is None:
+        return  # a message Telegram no longer hands over cannot be redrawn; the vote counts
     await _redraw(query, paper, data.lang, await _tally(rt, update, paper.id))
 
 
