@@ -1,0 +1,116 @@
+"""The fake arXiv API's answers to submitted-date searches: a catalogue of papers, each filed
+under some categories on some instant, searched by category and date range, sorted by
+submission, paged with start/max_results as arXiv pages them. Faults can be set for given
+pages (a 503, a truncated body, an empty page arXiv sometimes sends too early), each answered
+once in place of the page."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from xml.sax.saxutils import escape
+
+from tests.fakes.arxiv_server import ATOM_TYPE, Answer, SeenRequest
+
+_QUERY = re.compile(r"cat:([\w.-]+).*submittedDate:\[(\d{8})\d{4} TO (\d{8})\d{4}\]")
+_HEAD = (
+    "<?xml version='1.0' encoding='UTF-8'?>\n<feed xmlns:opensearch="
+    '"http://a9.com/-/spec/opensearch/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom"'
+    ' xmlns="http://www.w3.org/2005/Atom">\n  <id>https://arxiv.org/api/search</id>\n'
+    "  <title>arXiv Query</title>\n  <updated>2024-07-01T00:00:00Z</updated>\n"
+    "  <opensearch:itemsPerPage>{per_page}</opensearch:itemsPerPage>\n"
+    "  <opensearch:totalResults>{total}</opensearch:totalResults>\n"
+    "  <opensearch:startIndex>{start}</opensearch:startIndex>\n"
+)
+_ENTRY = (
+    "  <entry>\n    <id>http://arxiv.org/abs/{id}v1</id>\n    <title>{title}</title>\n"
+    "    <updated>{at}</updated>\n    <summary>{abstract}</summary>\n"
+    "{categories}"
+    "    <published>{at}</published>\n"
+    '    <arxiv:primary_category term="{primary}"/>\n'
+    "    <author><name>Ada Lovelace</name></author>\n"
+    "    <author><name>Grace Hopper</name></author>\n  </entry>\n"
+)
+_WORDS = ("retrieval", "alignment", "reasoning", "agents", "benchmark", "fine-tuning", "vision")
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    arxiv_id: str
+    categories: tuple[str, ...]
+    submitted: datetime
+
+
+def fortnights_of_papers(
+    categories: tuple[str, ...], first: date, days: int, per_day: int, shared_every: int = 5
+) -> list[Listed]:
+    """`per_day` papers a day and category; every `shared_every`-th is cross-listed in the
+    next category too, so that a backfill meets it twice."""
+    listed = []
+    for d in range(days):
+        day = first + timedelta(days=d)
+        for c, category in enumerate(categories):
+            for n in range(per_day):
+                number = (d * len(categories) + c) * per_day + n
+                arxiv_id = f"{day:%y%m}.{number:05d}"
+                cats = (category,)
+                if number % shared_every == 0 and len(categories) > 1:
+                    cats += (categories[(c + 1) % len(categories)],)
+                at = datetime(day.year, day.month, day.day, 8) + timedelta(seconds=number)
+                listed.append(Listed(arxiv_id, cats, at))
+    return listed
+
+
+class Catalogue:
+    """A responder for `FakeArxiv.respond("/api/query", catalogue)`."""
+
+    def __init__(self, papers: list[Listed]) -> None:
+        self.papers = sorted(papers, key=lambda p: p.submitted)
+        self.faults: dict[tuple[str, int], list[Answer]] = {}
+        self.pages: Counter[tuple[str, int]] = Counter()  # (category, start) -> times answered
+
+    def fault(self, category: str, start: int, *answers: Answer) -> None:
+        """Answer these, in turn, to the page of `category` at `start` before the real page."""
+        self.faults[(category, start)] = list(answers)
+
+    def __call__(self, request: SeenRequest) -> Answer:
+        match = _QUERY.search(request.query.get("search_query", ""))
+        if match is None:
+            return Answer(status=400, body=b"bad query", content_type="text/plain")
+        category = match[1]
+        first = datetime.strptime(match[2], "%Y%m%d")
+        last = datetime.strptime(match[3], "%Y%m%d") + timedelta(days=1)
+        start = int(request.query.get("start", 0))
+        size = int(request.query.get("max_results", 10))
+        pending = self.faults.get((category, start))
+        if pending:
+            return pending.pop(0)
+        self.pages[(category, start)] += 1
+        found = [p for p in self.papers if category in p.categories and first <= p.submitted < last]
+        return Answer(body=_feed(found, start, size), content_type=ATOM_TYPE)
+
+
+def _feed(found: list[Listed], start: int, size: int) -> bytes:
+    head = _HEAD.format(per_page=size, total=len(found), start=start)
+    entries = "".join(_entry(p) for p in found[start : start + size])
+    return (head + entries + "</feed>\n").encode()
+
+
+def _entry(paper: Listed) -> str:
+    word = _WORDS[int(paper.arxiv_id[-3:]) % len(_WORDS)]
+    title = f"Paper {paper.arxiv_id} on {word} for large language models"
+    abstract = f"We study {word} in large language models and report results on {paper.arxiv_id}."
+    categories = "".join(
+        f'    <category term="{c}" scheme="http://arxiv.org/schemas/atom"/>\n'
+        for c in paper.categories
+    )
+    return _ENTRY.format(
+        id=paper.arxiv_id,
+        title=escape(title),
+        abstract=escape(abstract),
+        at=paper.submitted.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        categories=categories,
+        primary=paper.categories[0],
+    )
