@@ -88,7 +88,11 @@ class Backfill:
         todo = [w for w in windows if not w.done]
         log.info("backfill: %d of %d category windows to read", len(todo), len(windows))
         for number, window in enumerate(todo, 1):
-            problem = await self.read_window(window, windows_after=len(todo) - number)
+            try:
+                problem = await self.read_window(window, windows_after=len(todo) - number)
+            except asyncio.CancelledError:
+                log.info("backfill stopped during %s; the next start resumes it", _name(window))
+                raise
             if problem is not None and problem.kind in _UNREACHABLE:
                 log.warning("backfill paused: arXiv cannot be reached; the next start resumes it")
                 return

@@ -69,7 +69,8 @@ class Catalogue:
     def __init__(self, papers: list[Listed]) -> None:
         self.papers = sorted(papers, key=lambda p: p.submitted)
         self.faults: dict[tuple[str, int], list[Answer]] = {}
-        self.pages: Counter[tuple[str, int]] = Counter()  # (category, start) -> times answered
+        # (category, first day, start) -> times that page was answered
+        self.pages: Counter[tuple[str, date, int]] = Counter()
 
     def fault(self, category: str, start: int, *answers: Answer) -> None:
         """Answer these, in turn, to the page of `category` at `start` before the real page."""
@@ -87,7 +88,7 @@ class Catalogue:
         pending = self.faults.get((category, start))
         if pending:
             return pending.pop(0)
-        self.pages[(category, start)] += 1
+        self.pages[(category, first.date(), start)] += 1
         found = [p for p in self.papers if category in p.categories and first <= p.submitted < last]
         return Answer(body=_feed(found, start, size), content_type=ATOM_TYPE)
 
@@ -114,3 +115,8 @@ def _entry(paper: Listed) -> str:
         categories=categories,
         primary=paper.categories[0],
     )
+
+
+    def asked(self, category: str, start: int) -> int:
+        """How many times a page at `start` of `category` was answered, in any range."""
+        return sum(n for (c, _, s), n in self.pages.items() if (c, s) == (category, start))
