@@ -7,10 +7,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from datetime import date
+from datetime import UTC, date, datetime
+
+import pytest
 
 from bot import config
 from bot.ingest import backfill
+from bot.ingest.announce import announced_after
 from storage import backfill as progress
 from storage import papers
 from storage.db import Database
@@ -216,3 +219,30 @@ def _request(category: str, start: int, size: int):
     query = f"cat:{category} AND submittedDate:[{FIRST:%Y%m%d}0000 TO {LAST:%Y%m%d}2359]"
     return SeenRequest("/api/query", {"search_query": query, "start": str(start),
                                       "max_results": str(size)}, {}, 0.0)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("submitted", "announced"),
+    [
+        ("2024-06-03T09:00:00+00:00", "2024-06-04T04:00:00+00:00"),  # Monday morning: Tuesday
+        ("2024-06-03T19:00:00+00:00", "2024-06-05T04:00:00+00:00"),  # after 14:00 New York
+        ("2024-06-07T17:00:00+00:00", "2024-06-10T04:00:00+00:00"),  # Friday: the Monday
+        ("2024-06-08T12:00:00+00:00", "2024-06-11T04:00:00+00:00"),  # Saturday: with Monday's
+        ("2024-12-02T18:30:00+00:00", "2024-12-03T05:00:00+00:00"),  # 13:30 EST, midnight EST
+    ],
+)
+def test_a_paper_read_from_the_api_is_dated_as_the_feeds_would_have_announced_it(
+    submitted: str, announced: str
+):
+    assert announced_after(datetime.fromisoformat(submitted)) == datetime.fromisoformat(announced)
+
+
+async def test_backfilled_papers_are_announced_in_the_fortnight_a_digest_draws_from(db: Database):
+    cat = catalogue()
+    async with FakeArxiv() as arxiv:
+        arxiv.respond("/api/query", cat)
+        await backfill.backfill_range(db, settings_for(arxiv), FIRST, LAST, today=LAST)
+    undated = await db.fetchone("SELECT count(*) FROM papers WHERE announced_at IS NULL")
+    assert undated[0] == 0
+    stored = await papers.get(db, cat.papers[0].arxiv_id)  # Monday 3 June, 08:00 UTC
+    assert stored.announced == datetime(2024, 6, 4, 4, tzinfo=UTC)

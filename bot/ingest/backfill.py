@@ -14,13 +14,14 @@ import asyncio
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from bot.config import Settings
 from bot.digest.periods import LENGTH, period_of
 from bot.ingest import arxiv_api, hf_daily, hf_ingest
+from bot.ingest.announce import with_announcement
 from bot.ingest.detect import parse_document
 from bot.ingest.document import FeedProblem, ParsedFeed
 from bot.ingest.fetch import Fetcher
@@ -110,6 +111,7 @@ class Backfill:
                 await progress.finish(self.db, window)
                 log.info("backfill %s: done, %d papers", _name(window), window.papers)
                 return None
+            page = replace(page, papers=tuple(map(with_announcement, page.papers)))
             self.report.add(await store(self.db, page, self.matcher))
             read = len(page.papers)
             window = await progress.advance(

@@ -76,6 +76,10 @@ class Catalogue:
         """Answer these, in turn, to the page of `category` at `start` before the real page."""
         self.faults[(category, start)] = list(answers)
 
+    def asked(self, category: str, start: int) -> int:
+        """How many times a page at `start` of `category` was answered, in any range."""
+        return sum(n for (c, _, s), n in self.pages.items() if (c, s) == (category, start))
+
     def __call__(self, request: SeenRequest) -> Answer:
         match = _QUERY.search(request.query.get("search_query", ""))
         if match is None:
@@ -115,8 +119,3 @@ def _entry(paper: Listed) -> str:
         categories=categories,
         primary=paper.categories[0],
     )
-
-
-    def asked(self, category: str, start: int) -> int:
-        """How many times a page at `start` of `category` was answered, in any range."""
-        return sum(n for (c, _, s), n in self.pages.items() if (c, s) == (category, start))
