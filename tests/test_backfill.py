@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -15,10 +16,12 @@ from bot import config
 from bot.ingest import backfill
 from bot.ingest.announce import announced_after
 from storage import backfill as progress
-from storage import papers
+from storage import hf_signals, papers
 from storage.db import Database
+from tests.conftest import FIXTURES
 from tests.fakes.arxiv_catalogue import Catalogue, fortnights_of_papers
 from tests.fakes.arxiv_server import ATOM_TYPE, Answer, FakeArxiv
+from tests.fakes.hf_server import FakeHf
 
 FIRST, LAST = date(2024, 6, 3), date(2024, 6, 16)
 CATEGORIES = ("cs.CL", "cs.LG")
@@ -246,3 +249,20 @@ async def test_backfilled_papers_are_announced_in_the_fortnight_a_digest_draws_f
     assert undated[0] == 0
     stored = await papers.get(db, cat.papers[0].arxiv_id)  # Monday 3 June, 08:00 UTC
     assert stored.announced == datetime(2024, 6, 4, 4, tzinfo=UTC)
+
+
+async def test_the_daily_papers_lists_of_the_range_are_read_once_each(db: Database):
+    cat = catalogue()
+    async with FakeArxiv() as arxiv, FakeHf(FIXTURES / "hf_daily") as hf:
+        arxiv.respond("/api/query", cat)
+        settings = settings_for(arxiv, DIGESTBOT_HF_API=hf.base_url)
+        settings = replace(settings, hf_daily=True)
+        report = await backfill.backfill_range(db, settings, FIRST, LAST, today=LAST)
+        weekdays = {r.query["date"] for r in hf.seen()}
+        await backfill.backfill_range(db, settings, FIRST, LAST, today=LAST)
+        assert len(hf.seen()) == len(weekdays)  # read days are not asked again
+    assert not report.errors
+    assert len(weekdays) == 10  # two weeks of weekdays; a day without a list answers 404
+    listed = await hf_signals.for_day(db, date(2024, 6, 3))
+    assert len(listed) == 3
+    assert all(await papers.get_many(db, list(listed)))
