@@ -33,6 +33,15 @@ _ENTRY = (
     "    <author><name>Ada Lovelace</name></author>\n"
     "    <author><name>Grace Hopper</name></author>\n  </entry>\n"
 )
+_VOCABULARY = (
+    "model models language training data performance results method approach tasks benchmark"
+    " evaluation attention transformer tokens context reasoning retrieval generation agents"
+    " alignment safety preference reward policy fine-tuning instruction multimodal vision"
+    " speech translation summarization question answering knowledge graph efficient inference"
+    " quantization distillation pruning sparse mixture experts decoding latency memory cache"
+    " robustness adversarial privacy fairness bias hallucination factuality calibration"
+    " uncertainty dataset annotation human feedback scaling laws pretraining corpus"
+)
 _WORDS = ("retrieval", "alignment", "reasoning", "agents", "benchmark", "fine-tuning", "vision")
 
 
@@ -66,8 +75,10 @@ def fortnights_of_papers(
 class Catalogue:
     """A responder for `FakeArxiv.respond("/api/query", catalogue)`."""
 
-    def __init__(self, papers: list[Listed]) -> None:
+    def __init__(self, papers: list[Listed], abstract_words: int = 0) -> None:
+        """`abstract_words` pads each abstract to a real one's length (about 180 words)."""
         self.papers = sorted(papers, key=lambda p: p.submitted)
+        self.abstract_words = abstract_words
         self.faults: dict[tuple[str, int], list[Answer]] = {}
         # (category, first day, start) -> times that page was answered
         self.pages: Counter[tuple[str, date, int]] = Counter()
@@ -94,19 +105,28 @@ class Catalogue:
             return pending.pop(0)
         self.pages[(category, first.date(), start)] += 1
         found = [p for p in self.papers if category in p.categories and first <= p.submitted < last]
-        return Answer(body=_feed(found, start, size), content_type=ATOM_TYPE)
+        body = _feed(found, start, size, self.abstract_words)
+        return Answer(body=body, content_type=ATOM_TYPE)
 
 
-def _feed(found: list[Listed], start: int, size: int) -> bytes:
+def _feed(found: list[Listed], start: int, size: int, words: int) -> bytes:
     head = _HEAD.format(per_page=size, total=len(found), start=start)
-    entries = "".join(_entry(p) for p in found[start : start + size])
+    entries = "".join(_entry(p, words) for p in found[start : start + size])
     return (head + entries + "</feed>\n").encode()
 
 
-def _entry(paper: Listed) -> str:
+def _padding(seed: int, words: int) -> str:
+    vocabulary = _VOCABULARY.split()
+    return " ".join(vocabulary[(seed * 7919 + n * 104729) % len(vocabulary)] for n in range(words))
+
+
+def _entry(paper: Listed, words: int = 0) -> str:
+    number = int(paper.arxiv_id[-5:])
     word = _WORDS[int(paper.arxiv_id[-3:]) % len(_WORDS)]
     title = f"Paper {paper.arxiv_id} on {word} for large language models"
     abstract = f"We study {word} in large language models and report results on {paper.arxiv_id}."
+    if words:
+        abstract += " " + _padding(number, words) + "."
     categories = "".join(
         f'    <category term="{c}" scheme="http://arxiv.org/schemas/atom"/>\n'
         for c in paper.categories
