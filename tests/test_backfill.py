@@ -266,3 +266,22 @@ async def test_the_daily_papers_lists_of_the_range_are_read_once_each(db: Databa
     listed = await hf_signals.for_day(db, date(2024, 6, 3))
     assert len(listed) == 3
     assert all(await papers.get_many(db, list(listed)))
+
+
+async def test_a_page_that_stays_empty_leaves_its_window_for_the_next_run_and_the_rest_goes_on(
+    db: Database,
+):
+    cat = catalogue()
+    empty = Answer(body=cat(_request("cs.CL", 10_000, 20)).body, content_type=ATOM_TYPE)
+    cat.pages.clear()
+    cat.fault("cs.CL", 40, *[empty] * backfill.PAGE_TRIES)
+    async with FakeArxiv() as arxiv:
+        arxiv.respond("/api/query", cat)
+        settings = settings_for(arxiv)
+        first = await backfill.backfill_range(db, settings, FIRST, LAST, today=LAST, page_size=20)
+        assert len(first.errors) == 1
+        assert cat.asked("cs.LG", 0) == 1  # the other category was read meanwhile
+        assert await progress.unfinished(db) == 1
+        await backfill.backfill_range(db, settings, FIRST, LAST, today=LAST, page_size=20)
+    assert await stored_ids(db) == listed_ids(cat)
+    assert await progress.unfinished(db) == 0

@@ -37,7 +37,10 @@ PAGE_TRIES = 3  # a truncated page, or one arXiv answers empty too early, is ask
 ARXIV_BEGINS = date(1991, 8, 14)  # the first paper (hep-th/9108001)
 LONGEST = timedelta(days=366)  # an operator's range at most: longer ones go a year at a time
 # Failures of reaching arXiv rather than of one answer: the next windows would fail alike.
-_UNREACHABLE = frozenset({"timeout", "network", "http", "bad-url", "api-error"})
+_UNREACHABLE = frozenset({"timeout", "network", "http", "bad-url"})
+# A cut-off answer, or an empty page before the count arXiv gave (arXiv sends such pages now
+# and then), is worth asking for again.
+_ASK_AGAIN = frozenset({"empty", "malformed"})
 _CATEGORY = re.compile(r"^[a-z-]+(\.[A-Za-z-]+)?$")
 
 
@@ -117,10 +120,21 @@ class Backfill:
             window = await progress.advance(
                 self.db, window, window.next_start + read, page.total_results, read
             )
-            _log_page(window, self.page_size, windows_after)
+            self._log_page(window, windows_after)
             if window.remaining == 0:
                 await progress.finish(self.db, window)
                 return None
+
+    def _log_page(self, window: progress.Window, windows_after: int) -> None:
+        remaining = window.remaining or 0
+        log.info(
+            "backfill %s: %d papers so far (%d in this run), %d pages left, %d windows after it",
+            _name(window),
+            window.papers,
+            self.report.new + self.report.updated + self.report.unchanged,
+            -(-remaining // self.page_size),
+            windows_after,
+        )
 
     async def _page(self, window: progress.Window) -> ParsedFeed | None:
         """The next page of a window; None when the window has no more."""
@@ -132,37 +146,27 @@ class Backfill:
             max_results=self.page_size,
             base=self.base,
         )
-        for attempt in range(1, PAGE_TRIES + 1):
-            fetched = await self.fetcher.get(url)
+        for _ in range(PAGE_TRIES - 1):
             try:
-                return await asyncio.to_thread(parse_document, fetched.body, url, fetched.status)
+                return await self._fetch_page(url, window)
             except FeedProblem as problem:
-                if problem.kind == "empty" and not window.remaining:
-                    return None  # the range ends here
-                if problem.kind not in ("empty", "malformed") or attempt == PAGE_TRIES:
-                    if problem.kind == "empty":
-                        log.warning("%s: empty before the %d papers counted", url, window.total)
-                        return None
+                if problem.kind not in _ASK_AGAIN:
                     raise
                 log.info("%s: %s; asking again", url, problem.message)
-        return None
+        return await self._fetch_page(url, window)  # a window left unfinished: the next start
+
+    async def _fetch_page(self, url: str, window: progress.Window) -> ParsedFeed | None:
+        fetched = await self.fetcher.get(url)
+        try:
+            return await asyncio.to_thread(parse_document, fetched.body, url, fetched.status)
+        except FeedProblem as problem:
+            if problem.kind == "empty" and not window.remaining:
+                return None  # past the last match: the window is read
+            raise
 
 
 def _name(window: progress.Window) -> str:
     return f"{window.category} {window.first_day}..{window.last_day}"
-
-
-def _log_page(window: progress.Window, page_size: int, windows_after: int) -> None:
-    remaining = window.remaining or 0
-    log.info(
-        "backfill %s: %d papers so far, %d of %s read, %d pages left, %d windows after it",
-        _name(window),
-        window.papers,
-        window.next_start,
-        window.total if window.total is not None else "?",
-        -(-remaining // page_size),
-        windows_after,
-    )
 
 
 async def hf_days(
