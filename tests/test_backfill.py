@@ -285,3 +285,9 @@ async def test_a_page_that_stays_empty_leaves_its_window_for_the_next_run_and_th
         await backfill.backfill_range(db, settings, FIRST, LAST, today=LAST, page_size=20)
     assert await stored_ids(db) == listed_ids(cat)
     assert await progress.unfinished(db) == 0
+
+
+def test_a_spacing_that_is_not_a_number_of_seconds_is_one_line_naming_the_variable():
+    with pytest.raises(config.ConfigError, match="DIGESTBOT_ARXIV_INTERVAL: 'fast'"):
+        config.load({"DIGESTBOT_ARXIV_INTERVAL": "fast"}, env_file=None)
+    assert config.load({}, env_file=None).arxiv_interval == 3.0  # as arXiv asks
