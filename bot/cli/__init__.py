@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from bot import config, i18n, redaction
-from bot.cli import data, digests, failures, feedback, imports, summarize
+from bot.cli import backfill, data, digests, failures, feedback, imports, summarize
 from bot.i18n import _
 from bot.runtime import configure_logging
 
@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--file", action="append", default=[], metavar="PATH", help=_("a saved feed")
     )
+    backfill.add_arguments(ingest)
 
     search = commands.add_parser("search", help=_("search the stored papers"))
     search.add_argument("query", help=_("words, an arXiv id or an arXiv link"))

@@ -9,14 +9,13 @@ their score; the rest go by score, then the newest first.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
+from bot.data_files import read_toml
 from storage.models import CommunitySignal
 
 DEFAULT_FILE = "ranking.toml"
@@ -147,19 +146,7 @@ def _rated(importance: float | None) -> float:
 @lru_cache(maxsize=4)
 def load(path: Path | None = None) -> Weights:
     """The weights of a ranking file, or the packaged ones when no path is given."""
-    if path is None:
-        source = DEFAULT_FILE
-        text = resources.files("bot").joinpath("data", DEFAULT_FILE).read_text(encoding="utf-8")
-    else:
-        source = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RankingError(f"{source}: cannot be read: {exc}") from None
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RankingError(f"{source}: not valid TOML: {exc}") from None
+    source, document = read_toml(path, DEFAULT_FILE, RankingError)
     return _weights(source, document)
 
 
