@@ -29,6 +29,7 @@ from bot.handlers import (
     stats,
     topics,
     turns,
+    votes,
 )
 from bot.handlers import settings as chat_settings
 from bot.handlers.context import chat_language
@@ -72,6 +73,7 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
     # Group 0: commands and buttons, one module per feature.
     start.register(app)
     papers.register(app)
+    votes.register(app)  # 👍 / 👎 / 🔖 on cards, and reactions to them
     search.register(app)
     topics.register(app)
     language.register(app)

@@ -17,6 +17,7 @@ from bot.handlers.context import chat_language, now, refused_outside_chat, runti
 from bot.i18n import _, use
 from bot.render import digest_nav
 from bot.render.digest import render_digest
+from bot.render.digest_buttons import digest_keyboard
 from bot.render.papers import escape
 from bot.render.split import MESSAGE_LIMIT, visible_length
 from bot.runtime import Runtime
@@ -129,8 +130,14 @@ async def show_digest(
         if note:
             parts = _with_note(parts, f"<i>{escape(note)}</i>")
     for part in parts[:-1]:
-        await _reply(update, part)
-    await _reply(update, parts[-1], keyboard)
+        await _reply(update, part, digest_keyboard(part))
+    await _reply(update, parts[-1], _stacked(digest_keyboard(parts[-1]), keyboard))
+
+
+def _stacked(*keyboards: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """The papers' buttons above the ◀ ▶ row, under one message."""
+    rows = [row for keyboard in keyboards if keyboard for row in keyboard.inline_keyboard]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 async def _walk_keyboard(

@@ -51,7 +51,12 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """/help: every command, one line each."""
     with use(await chat_language(update, context)):
         lines = [f"/{command} — {escape(text)}" for command, text in command_lines()]
-        await update.effective_message.reply_text("\n".join(lines))
+        votes = _(
+            "👍 👎 🔖 under a card record your vote (in a group, each member's) and save the "
+            "paper; a digest's numbered buttons open its papers' cards. A 👍 or 👎 reaction "
+            "on a card counts too; in a group Telegram tells me of reactions only if I am an admin."
+        )
+        await update.effective_message.reply_text("\n".join([*lines, "", escape(votes)]))
 
 
 def register(app: Application) -> None:
