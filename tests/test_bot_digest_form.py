@@ -76,7 +76,7 @@ async def test_in_a_group_the_arrow_opens_the_fortnight_before_in_the_group(chat
     room = group(-800)
     parts = await digest_messages(api, ADA, "/digest rag", chat=room)
     last = parts[-1]
-    back = last["reply_markup"]["inline_keyboard"][0][0]
+    back = last["reply_markup"]["inline_keyboard"][-1][0]  # the ◀ ▶ row, under the papers
     assert back["text"].startswith("◀ ")
     sent = await press(api, LI, last, back["callback_data"], "sendMessage")
     assert sent.result["chat"]["id"] == -800

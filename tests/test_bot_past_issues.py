@@ -38,8 +38,10 @@ async def chat_app(tmp_path, api):
 
 
 def buttons(message: dict) -> list[dict]:
+    """The buttons that walk issues (a digest's numbered buttons open its papers' cards)."""
     markup = message.get("reply_markup") or {"inline_keyboard": []}
-    return [button for row in markup["inline_keyboard"] for button in row]
+    every = [button for row in markup["inline_keyboard"] for button in row]
+    return [b for b in every if not b.get("callback_data", "").startswith("card:")]
 
 
 def button(message: dict, starting: str) -> dict:
