@@ -4,7 +4,9 @@ Every user word reaches MATCH inside double quotes, so FTS5 reads it as a string
 syntax: operators, column filters, parentheses and stray quotes typed by a user are words or
 nothing. English words are stemmed by the index's porter tokenizer inside the quotes. Chinese
 runs are written the way `storage.cjk` indexes them: a run of two or more characters is the
-phrase of its bigrams, one character is the prefix of a bigram.
+phrase of its bigrams, one character is the prefix of a bigram. A term the caller found in
+another language (`Alternatives`) matches as the user's words or any of its other forms, each
+form a quoted phrase.
 
 Ranking is bm25 with the title weighted highest, and its cost is bounded twice. It scores the
 most recent RANK_WINDOW matches only (row order is ingestion order, a fair stand-in for
@@ -30,6 +32,10 @@ log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 12
+# Terms of the any-word fallback, where every form of every translated term counts.
+MAX_LOOSE_TERMS = 32
+# Up to this many terms, the any-word fallback also takes the words of multi-word forms.
+SHORT_QUERY_TERMS = 2
 # bench/search.py at 200,000 papers: p50 1.9 ms with 1,000, 3.6 ms with 2,000 (p99 8.4 / 9.2 ms).
 RANK_WINDOW = 1_000
 # Terms in this share of the latest papers or more get almost no weight from bm25 (its idf
@@ -63,11 +69,21 @@ _TOKEN_RUN = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
+class Alternatives:
+    """The user's words for one term and the same term said otherwise (in the other language,
+    an abbreviation, a variant): a paper matches with the words or with any one form."""
+
+    said: str
+    forms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class MatchQuery:
     """A user text as quoted FTS5 terms: every strict term, or failing that any loose one."""
 
     strict: tuple[str, ...]
     loose: tuple[str, ...]  # the same, with long Chinese runs split into their bigrams
+    grouped: bool = False  # some strict terms are (words OR forms) groups
 
     @property
     def all_terms(self) -> str:
@@ -129,31 +145,62 @@ def _phrase_term(phrase: str) -> str | None:
     return _quoted(text) if _TOKEN_CHAR.search(text) else None
 
 
-def _loose_words(text: str) -> list[str]:
+def _loose_words(text: str, *, alone: bool) -> list[str]:
     words = _WORD.findall(text)
     meaningful = [w for w in words if w not in _OPERATORS and w.lower() not in _STOPWORDS]
-    return meaningful or words
+    return meaningful or words if alone else meaningful
 
 
-def terms(text: str, *, split_long_chinese: bool = False) -> list[str]:
-    """The user text as quoted FTS5 terms (phrases, prefix queries), at most MAX_TERMS."""
+def terms(text: str, *, split_long_chinese: bool = False, alone: bool = True) -> list[str]:
+    """The user text as quoted FTS5 terms (phrases, prefix queries), at most MAX_TERMS.
+
+    Stopwords are searched only in a text of nothing else that is `alone` (no other terms).
+    """
     text = clean(text)
     found: list[str] = []
     for phrase in _PHRASE.findall(text):
         if (term := _phrase_term(phrase)) is not None:
             found.append(term)
     loose = _PHRASE.sub(" ", text).replace('"', " ")
-    for word in _loose_words(loose):
+    for word in _loose_words(loose, alone=alone):
         found.extend(_word_terms(word, split_long=split_long_chinese))
     return list(dict.fromkeys(found))[:MAX_TERMS]
 
 
-def to_match(text: str) -> MatchQuery | None:
-    """The FTS5 MATCH expressions for a user text; None when it holds no searchable word."""
-    strict = terms(text)
+def _group(alternatives: Alternatives) -> str | None:
+    """`((the user's words) OR "form" OR …)`, or None when nothing in it is searchable."""
+    said = terms(alternatives.said)
+    options = ["(" + " AND ".join(said) + ")"] if said else []
+    options += [t for form in alternatives.forms if (t := _phrase_term(form)) is not None]
+    return "(" + " OR ".join(options) + ")" if options else None
+
+
+def _loose_alternatives(alternatives: Alternatives, *, by_words: bool) -> list[str]:
+    """The term's forms as phrases, or `by_words`: a paper that says "alignment for safety"
+    is an answer to 安全对齐 when no paper says "safety alignment"."""
+    found = terms(alternatives.said, split_long_chinese=True)
+    for form in alternatives.forms:
+        if by_words:
+            found += terms(form, split_long_chinese=True, alone=False)
+        elif (term := _phrase_term(form)) is not None:
+            found.append(term)
+    return found
+
+
+def to_match(text: str, alternatives: tuple[Alternatives, ...] = ()) -> MatchQuery | None:
+    """The FTS5 MATCH expressions for a user text and the terms found in it otherwise said;
+    None when they hold no searchable word."""
+    groups = [g for a in alternatives[:MAX_TERMS] if (g := _group(a)) is not None]
+    alone = not groups
+    strict = list(dict.fromkeys(groups + terms(text, alone=alone)))[:MAX_TERMS]
     if not strict:
         return None
-    return MatchQuery(tuple(strict), tuple(terms(text, split_long_chinese=True)))
+    # A short query's few terms may be said in other words; a long one's phrases suffice.
+    by_words = len(strict) <= SHORT_QUERY_TERMS
+    loose = [t for a in alternatives[:MAX_TERMS] for t in _loose_alternatives(a, by_words=by_words)]
+    loose += terms(text, split_long_chinese=True, alone=alone)
+    loose = list(dict.fromkeys(loose))[:MAX_LOOSE_TERMS]
+    return MatchQuery(tuple(strict), tuple(loose), grouped=bool(groups))
 
 
 def weights(lang: str | None) -> tuple[float, ...]:
@@ -164,11 +211,18 @@ def weights(lang: str | None) -> tuple[float, ...]:
     return tuple(boosted.values())
 
 
+_QUOTED = re.compile(r'"((?:[^"]|"")*)"( \*)?')
+
+
 def words_of(term: str) -> tuple[str, ...]:
-    """The one-token terms a term is made of; a prefix query stays whole."""
-    if term.endswith("*"):
-        return (term,)
-    return tuple(_quoted(word) for word in _TOKEN_RUN.findall(term[1:-1]))
+    """The one-token terms a term (or a group of them) is made of; a prefix query stays whole."""
+    words: list[str] = []
+    for match in _QUOTED.finditer(term):
+        if match.group(2):
+            words.append(match.group(0))
+        else:
+            words += [_quoted(word) for word in _TOKEN_RUN.findall(match.group(1))]
+    return tuple(dict.fromkeys(words))
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +289,9 @@ async def _plan(db: Database, query: MatchQuery, *, all_terms: bool) -> _Plan:
     terms = query.strict if all_terms else query.loose
     words = await _selective(db, tuple(dict.fromkeys(w for t in terms for w in words_of(t))))
     if all_terms:
-        return _Plan(" AND ".join(terms), " AND ".join(words), True)
+        # A group matches by any of its forms, so a paper holds only some of its words.
+        joiner = " OR " if query.grouped else " AND "
+        return _Plan(" AND ".join(terms), joiner.join(words), True)
     # Papers that share only common words with the query are no answer to it.
     kept = [term for term in terms if set(words_of(term)) & set(words)]
     return _Plan(" OR ".join(kept), " OR ".join(words), False)
@@ -265,12 +321,14 @@ async def ranked_rows(
     limit: int = 5,
     offset: int = 0,
     exclude: int | None = None,
+    alternatives: tuple[Alternatives, ...] = (),
 ) -> RankedRows:
-    """Papers matching every term of the text, or failing that any, best first.
+    """Papers matching every term of the text and of `alternatives`, or failing that any, best
+    first.
 
     `exclude` is a paper row id left out (one shown already by other means).
     """
-    query = to_match(text)
+    query = to_match(text, alternatives)
     if query is None or limit <= 0:
         return EMPTY
     offset = max(offset, 0)
