@@ -87,3 +87,16 @@ async def test_hostile_text_stays_text_after_expansion(english_only, query, pape
     """Syntax, stray quotes and 5,000 characters reach MATCH as quoted words or not at all."""
     hits = await found(english_only, query)
     assert hits[:1] == ([paper] if paper else [])
+
+
+async def test_a_title_match_ranks_above_a_paper_that_only_mentions_the_term(db: Database):
+    await papers.upsert(
+        db,
+        [
+            Paper("2403.00011", 1, "Retrieval for open-domain question answering",
+                  abstract="Hallucination is common; we cite hallucination twice."),
+            Paper("2403.00012", 1, "Hallucination in Vision-Language Models",
+                  abstract="A study of object errors."),
+        ],
+    )  # fmt: skip
+    assert await found(db, "幻觉") == ["2403.00012", "2403.00011"]
