@@ -9,6 +9,7 @@ from bot.search.service import search
 from storage import papers
 from storage.db import Database
 from storage.models import Paper
+from tests.test_cli import run as run_cli
 
 ENGLISH_ONLY = [
     Paper("2403.00001", 1, "Red-Teaming Large Language Models with Automated Attacks",
@@ -100,3 +101,12 @@ async def test_a_title_match_ranks_above_a_paper_that_only_mentions_the_term(db:
         ],
     )  # fmt: skip
     assert await found(db, "幻觉") == ["2403.00012", "2403.00011"]
+
+
+async def test_the_command_line_search_says_what_it_also_searched(tmp_path):
+    async with await Database.open(tmp_path / "db.sqlite3") as db:  # the CLI tests' database
+        await papers.upsert(db, ENGLISH_ONLY)
+    code, out, _ = await run_cli(tmp_path, "search", "红队测试")
+    assert code == 0
+    assert "Red-Teaming Large Language Models" in out
+    assert "Also searched: 红队测试 → red teaming" in out
