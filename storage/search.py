@@ -19,13 +19,14 @@ whole but scored by their words.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
 
-from storage.cjk import run_bigrams, split_runs
+from storage.cjk import has_cjk, run_bigrams, split_runs
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ class MatchQuery:
     strict: tuple[str, ...]
     loose: tuple[str, ...]  # the same, with long Chinese runs split into their bigrams
     grouped: bool = False  # some strict terms are (words OR forms) groups
+    ranked_by: tuple[str, ...] = ()  # the terms whose words rank strict matches (default: all)
 
     @property
     def all_terms(self) -> str:
@@ -192,7 +194,8 @@ def to_match(text: str, alternatives: tuple[Alternatives, ...] = ()) -> MatchQue
     None when they hold no searchable word."""
     groups = [g for a in alternatives[:MAX_TERMS] if (g := _group(a)) is not None]
     alone = not groups
-    strict = list(dict.fromkeys(groups + terms(text, alone=alone)))[:MAX_TERMS]
+    plain = terms(text, alone=alone)
+    strict = list(dict.fromkeys(groups + plain))[:MAX_TERMS]
     if not strict:
         return None
     # A short query's few terms may be said in other words; a long one's phrases suffice.
@@ -200,7 +203,20 @@ def to_match(text: str, alternatives: tuple[Alternatives, ...] = ()) -> MatchQue
     loose = [t for a in alternatives[:MAX_TERMS] for t in _loose_alternatives(a, by_words=by_words)]
     loose += terms(text, split_long_chinese=True, alone=alone)
     loose = list(dict.fromkeys(loose))[:MAX_LOOSE_TERMS]
-    return MatchQuery(tuple(strict), tuple(loose), grouped=bool(groups))
+    # bm25 reads every posting of each ranked word: few words rank, all forms match.
+    ranked = plain + [t for a in alternatives[:MAX_TERMS] for t in _ranking_terms(a)]
+    return MatchQuery(tuple(strict), tuple(loose), bool(groups), tuple(ranked))
+
+
+def _ranking_terms(alternatives: Alternatives) -> list[str]:
+    """The reader's words, and for Chinese words the term's first English form, the language
+    of most papers. Other forms match but never rank: their words would credit papers that
+    share one of them (a bigram, a stem) above papers with the reader's own words."""
+    found = terms(alternatives.said)
+    if not has_cjk(alternatives.said):
+        return found
+    english = [form for form in alternatives.forms if not has_cjk(form)][:1]
+    return found + [t for form in english if (t := _phrase_term(form)) is not None]
 
 
 def weights(lang: str | None) -> tuple[float, ...]:
@@ -287,7 +303,8 @@ async def _plan(db: Database, query: MatchQuery, *, all_terms: bool) -> _Plan:
     """What to match and what to rank by: phrases are matched whole but ranked by their
     words, which costs bm25 one pass over each word's postings instead of a phrase search."""
     terms = query.strict if all_terms else query.loose
-    words = await _selective(db, tuple(dict.fromkeys(w for t in terms for w in words_of(t))))
+    ranked_by = query.ranked_by if all_terms and query.ranked_by else terms
+    words = await _selective(db, tuple(dict.fromkeys(w for t in ranked_by for w in words_of(t))))
     if all_terms:
         # A group matches by any of its forms, so a paper holds only some of its words.
         joiner = " OR " if query.grouped else " AND "
@@ -308,9 +325,19 @@ async def _ranked(
         return count, []
     params = {f"w{i}": weight for i, weight in enumerate(weights(lang))}
     params |= {"ranking": plan.ranking, "boundary": boundary, "exclude": exclude, "ids": ids}
-    params |= {"limit": limit, "offset": offset}
+    params |= {"limit": limit + offset, "offset": 0}
     rows = await db.fetchall(_RANK_SQL.format(within=_WITHIN if narrowed else ""), params)
-    return count, [(row[0], row[1]) for row in rows]
+    ranked = [(row[0], row[1]) for row in rows]
+    if narrowed and len(ranked) < limit + offset:
+        ranked += _unscored(json.loads(ids), ranked)
+    return count, ranked[offset : offset + limit]
+
+
+def _unscored(window: list[int], ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Matches without a ranked word (a translation's words can all be common), newest first
+    after every scored one: a match is a result even when bm25 has nothing to say of it."""
+    scored = {rowid for rowid, _ in ranked}
+    return [(rowid, 0.0) for rowid in sorted(window, reverse=True) if rowid not in scored]
 
 
 async def ranked_rows(

@@ -110,3 +110,15 @@ async def test_the_command_line_search_says_what_it_also_searched(tmp_path):
     assert code == 0
     assert "Red-Teaming Large Language Models" in out
     assert "Also searched: 红队测试 → red teaming" in out
+
+
+async def test_a_term_common_in_english_papers_still_finds_them_from_chinese(db: Database):
+    """bm25 skips words in half the papers or more; the papers they match are still results."""
+    await papers.upsert(
+        db,
+        [Paper(f"2403.{i:05d}", 1, f"Hallucination study {i}") for i in range(1, 1201)]
+        + [Paper("2403.09999", 1, "Protein folding")],
+    )
+    page = await search(db, "幻觉", limit=5)
+    assert len(page.hits) == 5
+    assert all("Hallucination" in hit.paper.title for hit in page.hits)

@@ -19,7 +19,7 @@ from storage.search import Alternatives
 
 # Forms searched besides the reader's words, for one term: enough for the variants that
 # matter, few enough to keep a query of a dozen terms fast.
-MAX_FORMS = 5
+MAX_FORMS = 4
 # Chinese words that only join others (based on, through, a kind of): never a search term.
 _GLUE_TEXT = (
     "基于 通过 利用 使用 用于 一种 一个 面向 针对 关于 以及 及其 对于 中的 如何 什么 我们 进行"
@@ -51,13 +51,22 @@ class Expanded:
 
 
 def _other_forms(said: str, entry: Entry) -> tuple[str, ...]:
-    """The entry's forms but the one said, the other language's first."""
+    """The entry's forms but the one said, the other language's first, one of each stem."""
     if has_cjk(said):
         ordered = (*entry.english, *entry.chinese)
     else:
         ordered = (*entry.chinese, *entry.english)
-    skip = {english_key(fold(said))}
-    return tuple(f for f in ordered if english_key(f) not in skip)[:MAX_FORMS]
+    seen = {_stem(fold(said))}
+    forms = []
+    for form in ordered:
+        if (stem := _stem(form)) not in seen:  # the index stems: LLMs is LLM, models is model
+            seen.add(stem)
+            forms.append(form)
+    return tuple(forms[:MAX_FORMS])
+
+
+def _stem(form: str) -> str:
+    return " ".join(word.removesuffix("s") for word in english_key(form).split())
 
 
 def expand(query: str, lexicon: Lexicon | None) -> Expanded:
