@@ -19,7 +19,7 @@ from storage.search import Alternatives
 
 # Forms searched besides the reader's words, for one term: enough for the variants that
 # matter, few enough to keep a query of a dozen terms fast.
-MAX_FORMS = 4
+MAX_FORMS = 2
 # Chinese words that only join others (based on, through, a kind of): never a search term.
 _GLUE_TEXT = (
     "基于 通过 利用 使用 用于 一种 一个 面向 针对 关于 以及 及其 对于 中的 如何 什么 我们 进行"
