@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.search.lexicon import Entry, Lexicon, english_key, fold
 from storage.cjk import has_cjk, split_runs
-from storage.search import Alternatives
+from storage.search_terms import Alternatives
 
 # Forms searched besides the reader's words, for one term: enough for the variants that
 # matter, few enough to keep a query of a dozen terms fast.
