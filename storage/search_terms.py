@@ -138,11 +138,23 @@ def terms(text: str, *, split_long_chinese: bool = False, alone: bool = True) ->
 
 
 def _group(alternatives: Alternatives) -> str | None:
-    """`((the user's words) OR "form" OR …)`, or None when nothing in it is searchable."""
-    said = terms(alternatives.said)
-    options = ["(" + " AND ".join(said) + ")"] if said else []
-    options += [t for form in alternatives.forms if (t := _phrase_term(form)) is not None]
-    return "(" + " OR ".join(options) + ")" if options else None
+    """`((the user's words) OR (form's words) OR …)`, or None when nothing in it is searchable."""
+    options = [_all_of(terms(alternatives.said))]
+    options += [_form_option(form) for form in alternatives.forms]
+    kept = [option for option in options if option]
+    return "(" + " OR ".join(kept) + ")" if kept else None
+
+
+def _all_of(found: list[str]) -> str:
+    return "(" + " AND ".join(found) + ")" if found else ""
+
+
+def _form_option(form: str) -> str:
+    """An English form as all of its words, as a user's own words are matched: FTS5 proves a
+    phrase of common words absent only by reading their every posting; Chinese as a phrase."""
+    if has_cjk(form):
+        return _phrase_term(form) or ""
+    return _all_of(terms(form, alone=False))
 
 
 def _loose_alternatives(alternatives: Alternatives, *, by_words: bool) -> list[str]:
