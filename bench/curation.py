@@ -33,7 +33,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot import config, ranking  # noqa: E402
+from bot import config  # noqa: E402
+from bot.digest import ranking  # noqa: E402
 from bot.digest.compose import compose  # noqa: E402
 from bot.digest.periods import period_of  # noqa: E402
 from bot.digest.ranking import Weights  # noqa: E402

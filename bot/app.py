@@ -19,6 +19,7 @@ from bot.handlers import (
     digest,
     imports,
     inline,
+    issues,
     language,
     membership,
     papers,
@@ -28,6 +29,7 @@ from bot.handlers import (
     stats,
     topics,
     turns,
+    votes,
 )
 from bot.handlers import settings as chat_settings
 from bot.handlers.context import chat_language
@@ -71,11 +73,13 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
     # Group 0: commands and buttons, one module per feature.
     start.register(app)
     papers.register(app)
+    votes.register(app)  # 👍 / 👎 / 🔖 on cards, and reactions to them
     search.register(app)
     topics.register(app)
     language.register(app)
     chat_settings.register(app)
     digest.register(app)
+    issues.register(app)
     stats.register(app)
     imports.register(app)  # operators: an editor's article as a document
     membership.register(app)

@@ -22,6 +22,7 @@ DEFAULT_DB = "./data/digestbot.sqlite3"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_EPOCH = date(2024, 1, 1)
 DEFAULT_ARXIV_API = "https://export.arxiv.org/api/query"
+DEFAULT_ARXIV_INTERVAL = 3.0  # arXiv asks for one request every 3 s; shorter only for tests
 DEFAULT_SOURCES = tuple(
     f"https://rss.arxiv.org/rss/{category}"
     for category in ("cs.CL", "cs.AI", "cs.LG", "cs.IR", "cs.CV", "stat.ML")
@@ -29,7 +30,7 @@ DEFAULT_SOURCES = tuple(
 HF_SOURCE = "hf"  # the word among DIGESTBOT_SOURCES for Hugging Face Daily Papers
 DEFAULT_HF_API = "https://huggingface.co/api"
 DEFAULT_ISSUE_SIZE = 10
-JOBS = frozenset({"ingest", "summarize", "push"})
+JOBS = frozenset({"ingest", "backfill", "summarize", "push"})
 PLACEHOLDER_TOKEN = "123456:ABC"  # README.md's example
 _TOKEN = re.compile(r"^[0-9]{5,}:[A-Za-z0-9_-]{30,}$")
 DEFAULT_SUMMARY_MODEL = "gpt-4o-mini"
@@ -77,6 +78,7 @@ class Settings:
     topics_file: Path | None = None
     sources: tuple[str, ...] = DEFAULT_SOURCES
     arxiv_api_url: str = DEFAULT_ARXIV_API
+    arxiv_interval: float = DEFAULT_ARXIV_INTERVAL  # seconds between API requests
     hf_daily: bool = True  # Hugging Face Daily Papers read after the feeds
     hf_api_url: str = DEFAULT_HF_API
     openai_base_url: str | None = None
@@ -220,11 +222,23 @@ def _jobs(value: str | None) -> frozenset[str]:
     chosen = frozenset(part.strip().lower() for part in value.split(",") if part.strip())
     if unknown := sorted(chosen - JOBS):
         raise ConfigError(
-            _("DIGESTBOT_JOBS: {jobs} is not one of ingest, summarize, push, none").format(
-                jobs=", ".join(unknown)
-            )
+            _(
+                "DIGESTBOT_JOBS: {jobs} is not one of ingest, backfill, summarize, push, none"
+            ).format(jobs=", ".join(unknown))
         )
     return chosen
+
+
+def _arxiv_interval(value: str | None) -> float:
+    if not value or not value.strip():
+        return DEFAULT_ARXIV_INTERVAL
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?", value.strip()) is None or float(value) > 60:
+        raise ConfigError(
+            _("{name}: {value} is not a number from {low} to {high}").format(
+                name="DIGESTBOT_ARXIV_INTERVAL", value=repr(value), low=0, high=60
+            )
+        )
+    return float(value)
 
 
 def _source_words(value: str) -> tuple[str, ...]:
@@ -333,6 +347,7 @@ def load(
         topics_file=_topics_file(get("DIGESTBOT_TOPICS")),
         sources=_sources(get("DIGESTBOT_SOURCES")),
         arxiv_api_url=_url("DIGESTBOT_ARXIV_API", get("DIGESTBOT_ARXIV_API")) or DEFAULT_ARXIV_API,
+        arxiv_interval=_arxiv_interval(get("DIGESTBOT_ARXIV_INTERVAL")),
         hf_daily=_hf_daily(get("DIGESTBOT_SOURCES")),
         hf_api_url=_url("DIGESTBOT_HF_API", get("DIGESTBOT_HF_API")) or DEFAULT_HF_API,
         openai_base_url=_url("OPENAI_BASE_URL", get("OPENAI_BASE_URL")),

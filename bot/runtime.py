@@ -73,3 +73,5 @@ def configure_logging(verbose: bool = False) -> None:
     logging.getLogger("httpx").setLevel(logging.INFO if verbose else logging.WARNING)
     # Operators see the bot start (as whom, polling or where) and stop without -v
     logging.getLogger("bot.lifecycle").setLevel(logging.INFO)
+    # and a backfill's progress, a line a page: it runs for minutes in the background
+    logging.getLogger("bot.ingest.backfill").setLevel(logging.INFO)

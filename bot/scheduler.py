@@ -1,5 +1,6 @@
 """The bot's timed work on the JobQueue: the fortnightly push, daily ingestion (the arXiv feeds,
-then Hugging Face Daily Papers), the summaries after each ingestion and daily, and the
+then Hugging Face Daily Papers), the backfill of the last two fortnights on a fresh database
+(resumed at each start until done), the summaries after each ingestion and daily, and the
 daily pruning of caches.
 
 Nothing is remembered in the job queue itself: the next push time is worked out from the
@@ -21,6 +22,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from telegram.ext import Application, ContextTypes, Job
 
+from bot.ingest.backfill import backfill_at_start, backfill_due
 from bot.ingest.daily import ingest_configured
 from bot.push.delivery import push_pass
 from bot.push.plan import next_push_at, next_push_for
@@ -70,6 +72,8 @@ class Scheduler:
             queue.run_daily(self._ingest, INGEST_AT, name="ingest")
             if await ingestion_overdue(self.rt, self.clock()):
                 queue.run_once(self._ingest, 0, name="ingest-at-start", job_kwargs=LATE_IS_FINE)
+        if "backfill" in jobs and await backfill_due(self.rt.db):
+            queue.run_once(self._backfill, 0, name="backfill", job_kwargs=LATE_IS_FINE)
         if self.summarizing:
             queue.run_daily(self._summarize, SUMMARIZE_AT, name="summarize")
         queue.run_daily(self._prune, PRUNE_AT, name="prune-caches")
@@ -166,6 +170,17 @@ class Scheduler:
             report.new,
             report.updated,
             len(report.errors),
+        )
+        if self.summarizing:
+            await self._summaries()
+        await self.wake()
+
+    async def _backfill(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._cancellable("the backfill", self._backfill_and_summarize())
+
+    async def _backfill_and_summarize(self) -> None:
+        await backfill_at_start(
+            self.rt.db, self.rt.settings, self.clock().date(), matcher=self.rt.matcher
         )
         if self.summarizing:
             await self._summaries()

@@ -163,3 +163,12 @@ class Standing:
     comments: int
     day_share: float  # its upvotes over its day's most upvoted paper's, best day
     listed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class VoteTally:
+    """What a card's vote buttons show: the counts of its voters and whether it is saved."""
+
+    up: int = 0
+    down: int = 0
+    saved: bool = False

@@ -33,7 +33,10 @@ NOT_CHANGED = ("Nothing was changed.", "未做任何修改")
 SETTINGS_USAGE = ("Usage: /settings timezone|weekday|hour|empty VALUE", "用法：/settings")
 SEARCH_USAGE = ("Usage: /search <words, an author or an arXiv id>", "用法：/search")
 SEARCH_TOO_LONG = ("A search can be at most 300 characters long.", "搜索最多 300 个字符")
-DIGEST_USAGE = ("Usage: /digest [topic] [previous]", "用法：/digest [主题] [previous]")
+DIGEST_USAGE = (
+    "Usage: /digest [topic] [2024-06 | 2024-06-24 | previous]",
+    "用法：/digest [主题] [2024-06 | 2024-06-24 | 上期]",
+)
 OPERATORS_ONLY = ("/stats is for the bot's operators only.", "/stats 仅供机器人的运营者使用。")
 
 CASES = [

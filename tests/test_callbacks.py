@@ -137,3 +137,26 @@ def test_forged_or_malformed_data_parses_to_none(data):
 @pytest.mark.parametrize("data", [None, 42, b"lang:set:zh", "\ud800"])
 def test_parsing_never_raises_on_odd_values(data):
     assert callbacks.parse(data) is None
+
+
+@pytest.mark.parametrize("arxiv_id", ["2406.15877", LONGEST_OLD_ID])
+def test_vote_buttons_round_trip_and_stay_within_64_bytes(arxiv_id):
+    for action in callbacks.VOTES:
+        for lang in ("zh", "en"):
+            packed = callbacks.pack_vote(action, arxiv_id, lang)
+            assert len(packed.encode()) <= callbacks.MAX_BYTES
+            assert callbacks.parse(packed) == callbacks.Vote(action, arxiv_id, lang)
+    assert callbacks.pack_vote("up", "2406.15877", "zh") == "vote:up:2406.15877:zh"
+
+
+def test_a_vote_button_that_was_not_packed_here_parses_to_nothing():
+    for data in (
+        "vote:like:2406.15877:en",
+        "vote:up:2406.15877v2:en",
+        "vote:up:2406.15877:fr",
+        "vote:up:2406.15877",
+        "vote:up:2406.15877:en:more",
+    ):
+        assert callbacks.parse(data) is None
+    with pytest.raises(callbacks.CallbackDataError):
+        callbacks.pack_vote("like", "2406.15877", "en")

@@ -102,6 +102,7 @@ def every_subcommand(tmp_path: Path) -> dict[str, list[str]]:
         "backup": ["backup", str(tmp_path / "copy.sqlite3")],
         "digest": ["digest"],
         "push": ["push"],
+        "feedback": ["feedback", "-100", "2406.00001", "up"],
     }
 
 

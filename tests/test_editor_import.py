@@ -144,12 +144,17 @@ async def test_an_article_imported_again_after_a_feed_dated_its_papers_changes_n
 
 async def test_an_explicit_period_moves_an_imported_articles_picks_to_it(rt: Runtime):
     first = await editor_import.import_article(rt, TWO_OF_MIXED, offline=True)
+    assert first.period.start == JUNE_17  # by the papers' arXiv numbers
     again = await editor_import.import_article(
-        rt, TWO_OF_MIXED, period_day=date(2024, 6, 20), offline=True
+        rt, TWO_OF_MIXED, period_day=date(2024, 7, 3), offline=True
     )
-    assert again.period.start == JUNE_17
-    assert await editor_picks.for_period(rt.db, first.period.start) == []
-    assert [p.position for p in await editor_picks.for_period(rt.db, JUNE_17)] == [1, 2, 3]
+    assert again.period.start == date(2024, 7, 1)
+    assert await editor_picks.for_period(rt.db, JUNE_17) == []
+    assert [p.position for p in await editor_picks.for_period(rt.db, again.period.start)] == [
+        1,
+        2,
+        3,
+    ]
 
 
 async def test_huge_titles_and_summaries_of_an_article_are_cut_to_their_caps(rt: Runtime):

@@ -8,6 +8,7 @@ from itertools import pairwise
 
 import pytest
 
+from bot.digest.compose import section_cap
 from storage import chats, deliveries
 from tests import cldr
 from tests import digest_world as world
@@ -120,7 +121,7 @@ async def test_a_long_digest_is_split_between_papers_and_sent_in_order(rt, api):
                 f"2406.2{n:02d}{len(slug)}",
                 JUNE_17,
                 {slug: 1.0},
-                title=f"Paper {n} on {slug} with a reasonably long title for a digest",
+                title=f"Paper {n} on {slug} with a long title " + "that goes on " * 20,
                 summaries_by_lang={"en": summary},
             )
     await world.subscribe(rt, 112, ["rag", "agents", "reasoning"])
@@ -131,11 +132,20 @@ async def test_a_long_digest_is_split_between_papers_and_sent_in_order(rt, api):
     assert texts[0].startswith("📚 Papers that mattered")
     assert texts[-1].rstrip().endswith("/unsubscribe.")
     joined = "\n".join(texts)
-    assert joined.count("Paper ") == 30
+    assert joined.count("Paper ") == 3 * section_cap(10, 3)  # a digest a reader finishes
     assert joined.index("▍Retrieval") < joined.index("▍Agents")  # configured topic order
     sends = [c for c in api.log.select(chat_id=112) if c.method == "sendMessage"]
     gaps = [b.at - a.at for a, b in pairwise(sends)]
     assert min(gaps) >= 0.95  # about one message a second in a chat
+
+
+async def test_a_pushed_digest_links_each_paper_to_its_card(rt, api):
+    await world.add_paper(rt, "2406.00042", JUNE_17, {"rag": 1.0})
+    await world.subscribe(rt, 114, ["rag"])
+    await world.run_pass(rt, DUE)
+    [message] = api.messages_in(114)
+    urls = [e.get("url") for e in message.get("entities", []) if e["type"] == "text_link"]
+    assert "https://t.me/digest_test_bot?start=paper_2406_00042" in urls
 
 
 async def test_a_forum_group_gets_its_digest_in_the_thread_it_subscribed_from(rt, api):

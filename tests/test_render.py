@@ -167,10 +167,13 @@ def test_a_long_chinese_summary_without_spaces_is_cut_within_the_limit():
     assert text.endswith("…")
 
 
-def test_the_card_buttons_switch_language_open_arxiv_share_and_find_similar():
+def test_the_card_buttons_vote_switch_language_open_arxiv_share_and_find_similar():
     buttons = all_buttons(render_card(card(), "zh"))
     data = {callbacks.parse(b.callback_data) for b in buttons if b.callback_data}
     assert data == {
+        callbacks.Vote("up", "2406.15877", "zh"),
+        callbacks.Vote("down", "2406.15877", "zh"),
+        callbacks.Vote("save", "2406.15877", "zh"),
         callbacks.CardLanguage("2406.15877", "en"),
         callbacks.SimilarPapers("2406.15877"),
     }

@@ -10,6 +10,7 @@ from bot.digest.periods import Period
 from bot.digest.ranking import Signals, Weights, score
 from bot.render.digest import render_digest
 from bot.render.split import visible_length
+from bot.render.tldr import BUDGET, width
 from storage.models import CommunitySignal, Paper, Summary, Topic
 from tests import cldr
 
@@ -100,17 +101,83 @@ def test_a_digest_with_no_paper_sends_nothing():
     assert render_digest(digest([Section(RAG, None, ())]), "en", empty_topics="line") == []
 
 
-def test_a_long_digest_is_split_between_papers_with_each_heading_on_its_first_paper():
+def test_a_long_digest_is_split_between_papers_and_each_message_opens_under_its_heading():
     long = "word " * 150
-    papers = tuple(paper(n, f"Title {n}") for n in range(1, 41))
+    papers = tuple(paper(n, f"Title {n}") for n in range(1, 61))
     found = digest(
-        [Section(RAG, None, papers[:20]), Section(AGENTS, None, papers[20:])],
+        [Section(RAG, None, papers[:30]), Section(AGENTS, None, papers[30:])],
         {p.id: {"en": Summary("en", long, "llm")} for p in papers},
     )
     parts = render_digest(found, "en")
-    assert len(parts) > 2
+    assert len(parts) >= 2
     assert all(visible_length(part) <= 4096 for part in parts)
     assert all(part.count("<b>") == part.count("</b>") for part in parts)
-    for part in parts:  # a heading never ends a message without its first paper
-        assert not part.rstrip().endswith("</b>")
-    assert sum(part.count("<b>Title ") for part in parts) == 40
+    assert sum(part.count("<b>Title ") for part in parts) == 60
+    assert "<b>▍Agents (cont.)</b>\n\n" in parts[-1] or parts[-1].startswith("<b>▍Agents</b>")
+
+
+def _sections_of(parts: list[str]) -> list[tuple[str, str]]:
+    """(the heading above it in its own message, title) for every paper."""
+    found = []
+    for part in parts:
+        heading = None
+        for line in part.split("\n"):
+            if line.startswith("<b>▍"):
+                heading = line.removeprefix("<b>▍").removesuffix("</b>")
+            elif line[:1].isdigit() and ". <b>" in line:
+                found.append((heading, line.split("<b>")[1].removesuffix("</b>")))
+    return found
+
+
+def test_a_digest_split_at_every_boundary_keeps_its_heading_in_both_languages():
+    papers = tuple(paper(n, f"Title {n}") for n in range(1, 9))
+    summaries = {p.id: {"en": Summary("en", "A finding.", "llm"),
+                        "zh": Summary("zh", "一个发现。", "llm")} for p in papers}  # fmt: skip
+    found = digest([Section(RAG, None, papers[:5]), Section(AGENTS, None, papers[5:])], summaries)
+    for lang, cont in (("en", "{} (cont.)"), ("zh", "{}（续）")):
+        whole = render_digest(found, lang)
+        assert len(whole) == 1
+        expected = _sections_of(whole)
+        openers = set()
+        for limit in range(visible_length(whole[0]), 0, -3):
+            try:
+                parts = render_digest(found, lang, limit=limit)
+            except ValueError:  # the header and footer alone fill the limit
+                break
+            assert all(visible_length(part) <= limit for part in parts)
+            got = _sections_of(parts)
+            if [title for _, title in got] != [title for _, title in expected]:
+                break  # from here on a paper no longer fits a message whole
+            for (heading, _title), (own, _same) in zip(got, expected, strict=True):
+                assert heading in (own, cont.format(own))
+            openers |= {_sections_of([part])[0][1] for part in parts[1:]}
+        # Some limit opened a message at every paper after the second (before the header, the
+        # first two papers and the footer outgrow a message, a paper must be shortened).
+        assert openers >= {title for _, title in expected[2:]}
+
+
+def test_each_paper_shows_a_tldr_its_first_authors_and_a_link_to_its_full_summary():
+    authors = ("Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra")
+    long_en = "Retrieval over the KV cache beats chunks. " + "More detail follows here. " * 20
+    long_zh = "在键值缓存上检索胜过文本块。" + "后面还有很多细节。" * 20
+    one = Paper("2406.70001", 1, "Paper 1", authors=authors, id=1)
+    found = digest(
+        [Section(RAG, None, (one,), (scored(1, 0.9),))],
+        {1: {"en": Summary("en", long_en, "llm"), "zh": Summary("zh", long_zh, "editor")}},
+    )
+    [en] = render_digest(found, "en", bot_username="digest_test_bot")
+    lines = en.split("\n")
+    tldr_line = lines[lines.index("1. <b>Paper 1</b>") + 2]
+    assert tldr_line.startswith("Retrieval over the KV cache beats chunks. More detail")
+    assert tldr_line.endswith("here.")
+    assert width(tldr_line) <= BUDGET
+    assert "👥 Ada Lovelace, Alan Turing, Grace Hopper et al." in en
+    assert '<a href="https://t.me/digest_test_bot?start=paper_2406_70001">Full summary ›</a>' in en
+    [zh] = render_digest(found, "zh", bot_username="digest_test_bot")
+    lines = zh.split("\n")
+    tldr_line = lines[lines.index("1. <b>Paper 1</b>") + 2]
+    assert tldr_line.startswith("在键值缓存上检索胜过文本块。后面")
+    assert tldr_line.endswith("。")
+    assert width(tldr_line) <= BUDGET
+    assert "Grace Hopper 等" in zh
+    assert ">完整摘要 ›</a>" in zh

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from bot import config, i18n, redaction
-from bot.cli import data, digests, failures, imports, summarize
+from bot.cli import backfill, data, digests, failures, feedback, imports, summarize
 from bot.i18n import _
 from bot.runtime import configure_logging
 
@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--file", action="append", default=[], metavar="PATH", help=_("a saved feed")
     )
+    backfill.add_arguments(ingest)
 
     search = commands.add_parser("search", help=_("search the stored papers"))
     search.add_argument("query", help=_("words, an arXiv id or an arXiv link"))
@@ -97,8 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("path", help=_("the new file to write"))
 
     scheduled = digests.add_parsers(commands, _lang_arg)
+    vote = feedback.add_parser(commands)
 
-    for sub in (ingest, import_, search, paper, topics, summary, backup, *scheduled):
+    for sub in (ingest, import_, search, paper, topics, summary, backup, *scheduled, vote):
         sub.add_argument("--json", action="store_true", help=_("print one JSON object"))
     return parser
 
@@ -113,6 +115,7 @@ HANDLERS = {
     "backup": data.backup,
     "digest": digests.digest,
     "push": digests.push,
+    "feedback": feedback.feedback,
 }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot import i18n
 from bot.arxiv_ids import parse as parse_arxiv_id
+from bot.cli import backfill
 from bot.cli.failures import fail
 from bot.config import Settings
 from bot.i18n import _, ngettext
@@ -34,7 +35,11 @@ def emit(args: argparse.Namespace, obj: dict, text: str) -> None:
 
 
 async def ingest(args: argparse.Namespace, settings: Settings) -> int:
-    """Fetch the given feeds (or the configured sources) and read the given files."""
+    """Fetch the given feeds (or the configured sources) and read the given files, or
+    backfill a range of days."""
+    if backfill.wanted(args):
+        report = await backfill.run(args, settings)
+        return _ingested(args, report)
     rt = await open_runtime(settings)
     try:
         sources = [*args.source, *(Path(p) for p in args.file)]
@@ -47,6 +52,10 @@ async def ingest(args: argparse.Namespace, settings: Settings) -> int:
         await offline_summaries.fill_missing(rt.db)
     finally:
         await rt.close()
+    return _ingested(args, report)
+
+
+def _ingested(args: argparse.Namespace, report: ingest_service.IngestReport) -> int:
     obj = report.as_json()
     text = _("{new} new, {updated} updated, {unchanged} unchanged").format(
         new=report.new, updated=report.updated, unchanged=report.unchanged

@@ -2,6 +2,8 @@
 with the papers, summaries and each topic paper's score to show. Rendering is
 bot.render.digest's; the ranking is bot.digest.ranking's.
 
+A digest a reader finishes: a chat of several topics sees fewer papers of each (about
+`DIGEST_PAPERS` in all, never fewer than `MIN_PER_SECTION` a section, every editor's pick).
 A paper shows once in a digest: when several of the chat's topics hold it, it stays in the
 one where it scores best and the others show the next papers of their issue (each topic's
 issue keeps as many papers again in reserve). A chat of one topic sees its issue as frozen.
@@ -9,6 +11,7 @@ issue keeps as many papers again in reserve). A chat of one topic sees its issue
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,6 +24,9 @@ from bot.digest.ranking import Score, Weights
 from storage import issues, papers, summaries
 from storage.db import Database
 from storage.models import Paper, Summary, Topic
+
+DIGEST_PAPERS = 20  # about two messages of Telegram for a Chinese reader
+MIN_PER_SECTION = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +90,11 @@ async def compose(
         issue = await issues.query_issue(db, period.start, chat_id, query, cap=cap, freeze=freeze)
         found.append((None, query, RankedIssue(issue)))
     await _load(db, cache, [p for *_, ranked in found for p in ranked.issue.paper_ids])
-    shares = _share_out([ranked for *_, ranked in found], [t is not None for t, *_ in found], cap)
+    shares = _share_out(
+        [ranked for *_, ranked in found],
+        [t is not None for t, *_ in found],
+        section_cap(cap, len(found)),
+    )
     sections = tuple(
         _section(topic, query, ranked, share, cache)
         for (topic, query, ranked), share in zip(found, shares, strict=True)
@@ -93,12 +103,20 @@ async def compose(
     return Digest(period, sections, {p: cache.summaries.get(p, {}) for p in shown})
 
 
+def section_cap(cap: int, sections: int) -> int:
+    """How many papers each of `sections` shows, at most `cap`: the digest's share of each."""
+    if sections <= 1:
+        return cap
+    return min(cap, max(MIN_PER_SECTION, math.ceil(DIGEST_PAPERS / sections)))
+
+
 def _share_out(ranked: Sequence[RankedIssue], shared: Sequence[bool], cap: int) -> list[list[int]]:
-    """Each section's papers in its issue's order, none shown in two `shared` sections."""
+    """Each section's papers in its issue's order, none shown in two `shared` sections; an
+    editor's picks all show, past `cap` if need be."""
     excluded: list[set[int]] = [set() for _ in ranked]
     while True:
         shown = [
-            [p for p in r.issue.paper_ids if p not in ex][:cap]
+            [p for p in r.issue.paper_ids if p not in ex][: max(cap, _picks(r))]
             for r, ex in zip(ranked, excluded, strict=True)
         ]
         where: dict[int, list[int]] = defaultdict(list)
@@ -114,6 +132,10 @@ def _share_out(ranked: Sequence[RankedIssue], shared: Sequence[bool], cap: int) 
             for index in found:
                 if index != keep:
                     excluded[index].add(paper_id)
+
+
+def _picks(ranked: RankedIssue) -> int:
+    return sum(1 for score in ranked.scores.values() if score and score.picked)
 
 
 def _claim(ranked: RankedIssue, paper_id: int, index: int) -> tuple:

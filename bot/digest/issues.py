@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from bot.digest import ranking
 from bot.digest.ranking import Score, Signals, Weights
-from storage import hf_signals, issues, ranking_inputs
+from storage import hf_signals, issues, ranking_inputs, votes
 from storage.db import Database
 from storage.models import CommunitySignal
 from storage.ranking_inputs import Candidate
@@ -44,11 +44,13 @@ async def topic_issue(
     found = await issues.stored_topic(db, period_start, slug)
     if found is not None:
         facts = await ranking_inputs.for_papers(db, period_start, slug, found.paper_ids)
-        known = _signals(facts.values(), community)
+        readers = await votes.community(db, list(facts))
+        known = _signals(facts.values(), community, readers)
         scored = [ranking.score(signals, weights) for signals in known]
         return RankedIssue(found, {s.signals.paper_id: s for s in scored})
     candidates = await ranking_inputs.topic_candidates(db, period_start, slug)
-    ranked = ranking.rank(_signals(candidates, community), weights, cap)
+    readers = await votes.community(db, [c.paper_id for c in candidates])
+    ranked = ranking.rank(_signals(candidates, community, readers), weights, cap)
     issue = issues.Issue(
         period_start, slug, None, tuple(s.signals.paper_id for s in ranked), frozen=False
     )
@@ -64,12 +66,18 @@ async def community_of(db: Database, period_start: date) -> dict[int, CommunityS
 
 
 def _signals(
-    candidates: Iterable[Candidate], community: dict[int, CommunitySignal]
+    candidates: Iterable[Candidate],
+    community: dict[int, CommunitySignal],
+    readers: dict[int, votes.CommunityVotes],
 ) -> list[Signals]:
-    return [to_signals(c, community.get(c.paper_id)) for c in candidates]
+    return [to_signals(c, community.get(c.paper_id), readers.get(c.paper_id)) for c in candidates]
 
 
-def to_signals(candidate: Candidate, community: CommunitySignal | None) -> Signals:
+def to_signals(
+    candidate: Candidate,
+    community: CommunitySignal | None,
+    readers: votes.CommunityVotes | None = None,
+) -> Signals:
     """The ranking's view of a stored candidate: an editor's heading is a certain fit."""
     fit = candidate.fit
     if fit is not None:
@@ -81,4 +89,5 @@ def to_signals(candidate: Candidate, community: CommunitySignal | None) -> Signa
         fit=fit,
         importance=candidate.importance,
         community=community,
+        votes=ranking.readers_verdict(readers.up, readers.down) if readers else 0.0,
     )

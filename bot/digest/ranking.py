@@ -9,14 +9,13 @@ their score; the rest go by score, then the newest first.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
+from bot.data_files import read_toml
 from storage.models import CommunitySignal
 
 DEFAULT_FILE = "ranking.toml"
@@ -46,7 +45,7 @@ class Weights:
     hf_upvotes: float = 1.0
     hf_comments: float = 0.25
     importance: float = 0.5
-    reader_votes: float = 0.0
+    reader_votes: float = 0.3
     fit_floor: float = 0.4
     fit_full: float = 0.75
     comments_full: int = 10
@@ -57,7 +56,9 @@ class Weights:
 
 
 # Baselines for measuring the ranking: the topic rules alone, and the newest first.
-_NOTHING = dict.fromkeys(("hf_presence", "hf_upvotes", "hf_comments", "importance"), 0.0)
+_NOTHING = dict.fromkeys(
+    ("hf_presence", "hf_upvotes", "hf_comments", "importance", "reader_votes"), 0.0
+)
 RULES_ONLY = Weights(topic_fit=1.0, **_NOTHING, fit_floor=0.0, fit_full=0.0)
 RECENCY_ONLY = Weights(topic_fit=0.0, **_NOTHING, fit_floor=0.0, fit_full=0.0)
 
@@ -106,6 +107,12 @@ def score(signals: Signals, weights: Weights) -> Score:
     return Score(signals, round(gate * sum(parts.values()), 4), round(gate, 4), parts)
 
 
+def readers_verdict(up: int, down: int, half: int = 3) -> float:
+    """Readers' votes across all chats as -1 to 1: a net `half` votes count half-way."""
+    net = up - down
+    return net / (abs(net) + half) if net else 0.0
+
+
 def rank(found: Iterable[Signals], weights: Weights, cap: int | None = None) -> list[Score]:
     """Editor picks in their order, then the best score, then the newest; at most `cap`."""
     scored = [score(signals, weights) for signals in found]
@@ -139,19 +146,7 @@ def _rated(importance: float | None) -> float:
 @lru_cache(maxsize=4)
 def load(path: Path | None = None) -> Weights:
     """The weights of a ranking file, or the packaged ones when no path is given."""
-    if path is None:
-        source = DEFAULT_FILE
-        text = resources.files("bot").joinpath("data", DEFAULT_FILE).read_text(encoding="utf-8")
-    else:
-        source = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RankingError(f"{source}: cannot be read: {exc}") from None
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RankingError(f"{source}: not valid TOML: {exc}") from None
+    source, document = read_toml(path, DEFAULT_FILE, RankingError)
     return _weights(source, document)
 
 

@@ -8,6 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.arxiv_ids import to_deep_link
 from bot.handlers.context import chat_language, edit_unless_unchanged, runtime
 from bot.handlers.search import show_similar
+from bot.handlers.votes import card_with_tally, remember_card
 from bot.i18n import _, use
 from bot.render import callbacks
 from bot.render.papers import escape, render_card
@@ -26,8 +27,9 @@ async def send_card(update: Update, context: ContextTypes.DEFAULT_TYPE, text: st
                 ).format(text=escape(text[:100]))
             )
             return
-        card = render_card(view, lang)
-        await update.effective_message.reply_text(card.text, reply_markup=card.keyboard)
+        card = render_card(await card_with_tally(update, context, view), lang)
+        sent = await update.effective_message.reply_text(card.text, reply_markup=card.keyboard)
+    await remember_card(context, sent, view.paper, lang)
 
 
 async def paper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -55,9 +57,11 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     if isinstance(data, callbacks.CardLanguage):
         await query.answer()
-        card = render_card(view, data.lang)
+        card = render_card(await card_with_tally(update, context, view), data.lang)
         # Works alike for a card in a chat and one shared inline (by inline_message_id)
         await edit_unless_unchanged(query, card.text, card.keyboard)
+        if update.effective_message is not None and update.effective_chat is not None:
+            await remember_card(context, update.effective_message, view.paper, data.lang)
         return
     if update.effective_message is None or update.effective_chat is None:
         # A card shared inline lives in a chat the bot may not be in: continue in private
@@ -68,8 +72,10 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if isinstance(data, callbacks.SimilarPapers):
         await show_similar(update, context, view.paper.title)
         return
-    card = render_card(view, await chat_language(update, context))
-    await update.effective_message.reply_text(card.text, reply_markup=card.keyboard)
+    lang = await chat_language(update, context)
+    card = render_card(await card_with_tally(update, context, view), lang)
+    sent = await update.effective_message.reply_text(card.text, reply_markup=card.keyboard)
+    await remember_card(context, sent, view.paper, lang)
 
 
 async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -23,7 +23,8 @@ def command_lines() -> list[tuple[str, str]]:
         ("unsubscribe", _("unsubscribe from topics or queries")),
         ("subscriptions", _("what this chat receives")),
         ("settings", _("timezone, day and hour of the digest, empty topics")),
-        ("digest", _("this fortnight's digest now: /digest [topic] [previous]")),
+        ("digest", _("a fortnight's digest: /digest [topic] [2024-06 | 2024-06-24 | previous]")),
+        ("issues", _("past issues, newest first, each a tap away")),
         ("search", _("search titles, abstracts, authors and summaries in both languages")),
         ("paper", _("a paper's card: /paper 2406.15877 or an arXiv link")),
     ]
@@ -50,7 +51,12 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """/help: every command, one line each."""
     with use(await chat_language(update, context)):
         lines = [f"/{command} — {escape(text)}" for command, text in command_lines()]
-        await update.effective_message.reply_text("\n".join(lines))
+        votes = _(
+            "👍 👎 🔖 under a card record your vote (in a group, each member's) and save the "
+            "paper; a digest's numbered buttons open its papers' cards. A 👍 or 👎 reaction "
+            "on a card counts too; in a group Telegram tells me of reactions only if I am an admin."
+        )
+        await update.effective_message.reply_text("\n".join([*lines, "", escape(votes)]))
 
 
 def register(app: Application) -> None:

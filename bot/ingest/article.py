@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from bot.ingest import article_lines
 from bot.ingest.article_body import Draft, Event, read_events
 from bot.ingest.article_lines import Line
+from bot.ingest.article_period import Stated, stated_in
 from storage.cjk import chinese_share
 
 # Chinese with English paper titles and terms still reads as Chinese well below half.
@@ -49,6 +50,7 @@ class Article:
     language: str  # 'zh' | 'en'
     sections: list[Section]
     skipped: list[Skipped]
+    stated: Stated | None = None  # the fortnight its title or text names, if any
 
 
 def parse(text: str, *, lang: str | None = None) -> Article:
@@ -65,7 +67,7 @@ def parse(text: str, *, lang: str | None = None) -> Article:
     skipped.extend(Skipped(line.number, _furniture_reason(line, after)) for line in tail)
     sections = _sections(events[start:end], skipped)
     skipped.sort(key=lambda skip: skip.line)
-    return Article(lang or _language(sections), sections, skipped)
+    return Article(lang or _language(sections), sections, skipped, stated_in(text))
 
 
 def _body_bounds(events: list[Event]) -> tuple[int, int]:

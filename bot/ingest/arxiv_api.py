@@ -40,8 +40,10 @@ def search_url(
     if not categories:
         raise ValueError("a search needs at least one category")
     cats = " OR ".join(f"cat:{category}" for category in categories)
+    if len(categories) > 1:
+        cats = f"({cats})"
     window = f"submittedDate:[{first_day:%Y%m%d}0000 TO {last_day:%Y%m%d}2359]"
-    query = f"({cats}) AND {window}"
+    query = f"{cats} AND {window}"
     return _query_url(
         base,
         {

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 
 from bot.digest.periods import Period, period_of
 from bot.ingest import article as article_parser
-from bot.ingest import limits, service
+from bot.ingest import article_period, limits, service
 from bot.ingest.article import Article, Skipped
 from bot.ingest.fetch import Fetcher
 from bot.runtime import Runtime
@@ -40,6 +40,14 @@ class SectionReport:
     items: int
 
 
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Why the article went under its fortnight, for the report."""
+
+    reason: str  # given | kept | papers | article | ids | arxiv | now
+    words: str = ""  # what the article said ("2024年6月后2周"), or one of its arXiv ids
+
+
 @dataclass(slots=True)
 class ImportReport:
     """What an import did, for the operator and for `import --json`."""
@@ -48,6 +56,7 @@ class ImportReport:
     period: Period
     period_given: bool
     period_kept: bool = False  # the article was imported before: its fortnight stays
+    placement: Placement = field(default_factory=lambda: Placement("now"))
     sections: list[SectionReport] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     papers_new: int = 0
@@ -128,15 +137,20 @@ async def store_article(
     stored = await papers.get_many(rt.db, arxiv_ids)
     paper_ids = [stored[arxiv_id].id for arxiv_id in arxiv_ids]
     earlier = await editor_picks.period_of_most(rt.db, paper_ids)
+    period, placement = _place(
+        list(stored.values()), period_day, article, rt.settings.epoch, now or datetime.now(UTC)
+    )
     report = ImportReport(
         article.language,
-        _period(list(stored.values()), period_day, rt.settings.epoch, now or datetime.now(UTC)),
+        period,
         period_given=period_day is not None,
+        placement=placement,
         skipped=list(article.skipped),
     )
     if earlier is not None and not report.period_given:
         # Imported before: its picks stay in the fortnight chosen then, whatever is known now.
         report.period, report.period_kept = period_of(earlier, rt.settings.epoch), True
+        report.placement = Placement("kept")
     moved = set()
     if earlier is not None and report.period_given and earlier != report.period.start:
         await editor_picks.move(rt.db, earlier, report.period.start, paper_ids)
@@ -180,15 +194,32 @@ def _topic_slug(rt: Runtime, heading: str) -> str | None:
     return topic.slug if topic else None
 
 
-def _period(found: list[Paper], given: date | None, epoch: date, now: datetime) -> Period:
-    """`given`'s fortnight; else the one most papers were announced in; else the current one."""
+def _place(
+    found: list[Paper], given: date | None, article: Article, epoch: date, now: datetime
+) -> tuple[Period, Placement]:
+    """The fortnight asked for; else the one most papers are dated in (when most are dated);
+    else the one the article names, if its arXiv numbers agree; else the numbers' own."""
     if given is not None:
-        return period_of(given, epoch)
+        return period_of(given, epoch), Placement("given")
+    dated = _by_dates(found, epoch, most=True)
+    if dated is not None:
+        return dated, Placement("papers")
+    ids = article_period.from_ids(paper.arxiv_id for paper in found)
+    stated = article.stated
+    if stated is not None and article_period.agrees(stated, ids):
+        return period_of(stated.day, epoch), Placement("article", stated.words)
+    if ids is not None:
+        return period_of(ids.day, epoch), Placement("ids", ids.words)
+    return period_of(now, epoch), Placement("now")
+
+
+def _by_dates(found: list[Paper], epoch: date, *, most: bool = False) -> Period | None:
+    """The fortnight most dated papers were announced in (with `most`: only when most are)."""
     # The API tells when a paper was submitted, not announced: close enough to place it.
     days = [paper.announced or paper.submitted for paper in found]
     counts = Counter(period_of(day, epoch) for day in days if day is not None)
-    if not counts:
-        return period_of(now, epoch)
+    if not counts or (most and counts.total() * 2 <= len(found)):
+        return None
     return max(counts, key=lambda period: (counts[period], period.start))
 
 
@@ -208,9 +239,13 @@ async def complete_metadata(
         completed = {p.id for p in stored.values() if p.arxiv_id in pending and p.version > 0}
         report.papers_updated += len(completed - report.new_ids)
         report.waiting = sorted(p.arxiv_id for p in stored.values() if p.version == 0)
-    if report.period_given or report.period_kept:
+    if report.placement.reason not in ("papers", "ids", "now"):
+        return  # asked for, kept from before, or named by the article: the dates do not move it
+    placed = _by_dates(list(stored.values()), rt.settings.epoch)
+    if placed is None:
         return
-    placed = _period(list(stored.values()), None, rt.settings.epoch, datetime.now(UTC))
-    if placed != report.period and any(p.announced or p.submitted for p in stored.values()):
+    if placed != report.period:
         await editor_picks.move(rt.db, report.period.start, placed.start, report.paper_ids)
         report.period = placed
+    if report.placement.reason != "papers":
+        report.placement = Placement("arxiv")

@@ -22,7 +22,8 @@ def blocks(report: ImportReport, lang: str) -> list[str]:
     counts = _("{new} new papers, {updated} updated.").format(
         new=report.papers_new, updated=report.papers_updated
     )
-    parts = ["\n".join([head, counts, *_metadata_lines(report)])]
+    why = _placement_line(report)
+    parts = ["\n".join([head, *([why] if why else []), counts, *_metadata_lines(report)])]
     if report.sections:
         parts.append("\n".join(_section_line(section) for section in report.sections))
     skipped = [
@@ -46,6 +47,30 @@ def period_text(report: ImportReport, lang: str) -> str:
 def text(report: ImportReport, lang: str) -> str:
     """The whole report as one text (for the command line)."""
     return "\n\n".join(blocks(report, lang))
+
+
+def _placement_line(report: ImportReport) -> str | None:
+    """Why the article went under its fortnight; nothing when the operator named it."""
+    placement = report.placement
+    if placement.reason == "papers":
+        return _("Why this fortnight: most of its papers were announced in it.")
+    if placement.reason == "article":
+        return _("Why this fortnight: the article says “{words}”.").format(words=placement.words)
+    if placement.reason == "ids":
+        return _(
+            "Why this fortnight: its papers' arXiv numbers (such as {id}); "
+            "their dates are not known yet."
+        ).format(id=placement.words)
+    if placement.reason == "arxiv":
+        return _("Why this fortnight: the dates arXiv gives for its papers.")
+    if placement.reason == "kept":
+        return _("Why this fortnight: the article was imported before and stays where it was.")
+    if placement.reason == "now":
+        return _(
+            "Why this fortnight: nothing tells when its papers were announced, so it is the "
+            "current one; import again with --period to move it."
+        )
+    return None
 
 
 def _metadata_lines(report: ImportReport) -> list[str]:

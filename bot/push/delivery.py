@@ -72,7 +72,7 @@ async def push_pass(
     with pass_lock(rt.db.path) as held:
         if not held:
             return PushReport(busy=True)
-        planned = await plan_due(rt, now or datetime.now(UTC))
+        planned = await plan_due(rt, now or datetime.now(UTC), bot_username=_username(bot))
         due = await deliveries.open_count(rt.db)
         sent = await Broadcast(
             rt.db, bot, concurrency=concurrency, paid_broadcast=rt.settings.paid_broadcast
@@ -88,6 +88,13 @@ async def push_pass(
         failed_chats=len(planned.failed_chats),
         skipped=planned.failed_chats,
     )
+
+
+def _username(bot: Bot) -> str | None:
+    try:
+        return bot.username
+    except RuntimeError:  # not initialized (no getMe yet): the digest links to no card
+        return None
 
 
 def push_bot(settings: Settings, *, connections: int = CONCURRENCY) -> ExtBot:

@@ -110,15 +110,18 @@ def earliest_next_due(
     return min(times, default=None)
 
 
-async def plan_due(rt: Runtime, now: datetime | None = None) -> Planned:
-    """Freeze the due issues, render each due chat's digest into the ledger."""
+async def plan_due(
+    rt: Runtime, now: datetime | None = None, *, bot_username: str | None = None
+) -> Planned:
+    """Freeze the due issues, render each due chat's digest into the ledger (with links to
+    each paper's card when the bot's `bot_username` is known)."""
     now = now or datetime.now(UTC)
     cache = IssueCache()
     rendered: dict[tuple, list[str]] = {}
     planned, batch, failed = 0, [], []
     for due in await due_chats(rt, now, failed=failed):
         try:
-            texts = tuple(await _texts(rt, due, cache, rendered))
+            texts = tuple(await _texts(rt, due, cache, rendered, bot_username))
         except Exception as exc:
             _skip(due.chat, exc, failed)
             continue
@@ -146,7 +149,11 @@ def _skip(chat: Chat, exc: Exception, failed: list[int] | None) -> None:
 
 
 async def _texts(
-    rt: Runtime, due: DueChat, cache: IssueCache, rendered: dict[tuple, list[str]]
+    rt: Runtime,
+    due: DueChat,
+    cache: IssueCache,
+    rendered: dict[tuple, list[str]],
+    bot_username: str | None,
 ) -> list[str]:
     chat = due.chat
     lang = chat.push_language
@@ -166,7 +173,7 @@ async def _texts(
         freeze=True,
         cache=cache,
     )
-    texts = render_digest(digest, lang, empty_topics=chat.empty_topics)
+    texts = render_digest(digest, lang, empty_topics=chat.empty_topics, bot_username=bot_username)
     if key is not None:
         rendered[key] = texts
     return texts

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 import warnings
@@ -36,6 +37,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.render.digest_buttons import digest_keyboard
 from storage import chats, deliveries
 from storage.db import Database
 from storage.deliveries import Part
@@ -249,13 +251,24 @@ class Broadcast:
         return self._gap(job) if job.parts else None
 
 
+@functools.lru_cache(maxsize=1024)
+def _buttons(text: str) -> dict | None:
+    # Thousands of chats share a handful of texts: their buttons are made once each.
+    keyboard = digest_keyboard(text)
+    return keyboard.to_dict() if keyboard is not None else None
+
+
 def _send_args(job: _Job, part: Part, paid_broadcast: bool) -> dict:
+    text = job.texts[part.text_id]
     args = {
         "chat_id": job.chat_id,
-        "text": job.texts[part.text_id],
+        "text": text,
         "parse_mode": ParseMode.HTML,
         "link_preview_options": {"is_disabled": True},
     }
+    keyboard = _buttons(text)  # each paper's card, where readers vote, one tap away
+    if keyboard is not None:
+        args["reply_markup"] = keyboard
     if part.thread_id is not None:
         args["message_thread_id"] = part.thread_id
     if paid_broadcast:

@@ -9,6 +9,7 @@ Formats (fields separated by `:`, which no field may contain):
     card:open:<arxiv_id>            open a paper's card
     card:lang:<arxiv_id>:<zh|en>    show a card in the other language, in place
     card:similar:<arxiv_id>         papers similar to this one
+    vote:<up|down|save>:<arxiv_id>:<zh|en>   👍 / 👎 / 🔖 on a card shown in that language
     search:<token>:<page>           a page (from 1) of a saved search
     topic:toggle:<slug>             subscribe to or unsubscribe from a topic
     lang:set:<zh|en>                the chat's language
@@ -23,6 +24,7 @@ from bot import arxiv_ids
 
 MAX_BYTES = 64  # telegram.constants.InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
 LANGUAGES = ("zh", "en")
+VOTES = ("up", "down", "save")
 MAX_PAGE = 9999
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -66,7 +68,16 @@ class SetLanguage:
     lang: str
 
 
-Callback = OpenCard | CardLanguage | SimilarPapers | SearchPageRequest | TopicToggle | SetLanguage
+@dataclass(frozen=True, slots=True)
+class Vote:
+    action: str  # one of VOTES
+    arxiv_id: str
+    lang: str  # the card's language, so its buttons are redrawn in it
+
+
+Callback = (
+    OpenCard | CardLanguage | SimilarPapers | SearchPageRequest | TopicToggle | SetLanguage | Vote
+)
 
 
 def pack_open_card(arxiv_id: str) -> str:
@@ -79,6 +90,12 @@ def pack_card_language(arxiv_id: str, lang: str) -> str:
 
 def pack_similar(arxiv_id: str) -> str:
     return _checked("card", "similar", _valid_id(arxiv_id))
+
+
+def pack_vote(action: str, arxiv_id: str, lang: str) -> str:
+    if action not in VOTES:
+        raise CallbackDataError(f"vote {action!r} is not one of {VOTES}")
+    return _checked("vote", action, _valid_id(arxiv_id), _valid_lang(lang))
 
 
 def pack_search_page(token: str, page: int) -> str:
@@ -165,7 +182,15 @@ def _parse_language(fields: list[str]) -> Callback | None:
     return SetLanguage(lang) if action == "set" and lang in LANGUAGES else None
 
 
+def _parse_vote(fields: list[str]) -> Callback | None:
+    _, action, arxiv_id, lang = fields
+    if action in VOTES and _is_canonical_id(arxiv_id) and lang in LANGUAGES:
+        return Vote(action, arxiv_id, lang)
+    return None
+
+
 _PARSERS = {
+    ("vote", 4): _parse_vote,
     ("card", 3): _parse_card,
     ("card", 4): _parse_card,
     ("search", 3): _parse_search,

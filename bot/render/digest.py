@@ -1,40 +1,56 @@
 """The fortnightly digest as Telegram HTML messages, written like a good research blog's:
-a header naming the period, a section per topic, numbered papers with why each is there
-and their summaries.
+a header naming the period, a section per topic, numbered papers each with why it is there,
+a two-line TL;DR of its summary and its first authors; the full summary is the paper's card,
+one tap away through the bot's deep link.
 
 Pure: a Digest and a language in, message texts out, each within Telegram's limit and
-split only between papers (a section's heading stays with its first paper).
+split only between papers; a message that opens mid-section repeats the heading, "(cont.)".
 """
 
 from __future__ import annotations
 
 from bot import dates
+from bot.arxiv_ids import to_deep_link
 from bot.digest.compose import Digest, Section
 from bot.digest.ranking import Score
 from bot.i18n import _, ngettext, use
-from bot.render.papers import escape, escape_attribute
+from bot.render.papers import authors_line, escape, escape_attribute
 from bot.render.reasons import digest_reason
-from bot.render.split import split_messages
+from bot.render.split import MESSAGE_LIMIT, split_messages
+from bot.render.tldr import tldr
 from storage.models import Paper, Summary
 
 
-def render_digest(digest: Digest, lang: str, *, empty_topics: str = "skip") -> list[str]:
+def render_digest(
+    digest: Digest,
+    lang: str,
+    *,
+    empty_topics: str = "skip",
+    bot_username: str | None = None,
+    limit: int = MESSAGE_LIMIT,
+) -> list[str]:
     """The digest's messages in `lang`; none when it has nothing to say.
 
     `empty_topics` is the chat's choice for a topic with nothing new: "skip" leaves it out,
-    "line" says so in one short line. A digest with no paper at all sends nothing.
+    "line" says so in one short line. A digest with no paper at all sends nothing. With the
+    bot's `bot_username`, each paper links to its card.
     """
     if digest.is_empty:
         return []
     with use(lang) as lang:
         blocks: list[str] = []
+        carry: list[str] = []
         for section in digest.sections:
             if section.papers:
-                blocks.extend(_section_blocks(section, digest, lang))
+                items = _section_blocks(section, digest, lang, bot_username)
+                blocks.extend(items)
+                carry.extend(["", *[_heading(section, lang, continued=True)] * (len(items) - 1)])
             elif empty_topics == "line":
                 nothing = _("Nothing new this fortnight.")
                 blocks.append(f"{_heading(section, lang)}\n<i>{escape(nothing)}</i>")
-        return split_messages(blocks, header=_header(digest, lang), footer=_footer())
+                carry.append("")
+        header = _header(digest, lang)
+        return split_messages(blocks, limit, header=header, footer=_footer(), carry=carry)
 
 
 def _header(digest: Digest, lang: str) -> str:
@@ -45,17 +61,28 @@ def _header(digest: Digest, lang: str) -> str:
     return f"📚 <b>{escape(title)}</b>\n{escape(papers)}"
 
 
-def _heading(section: Section, lang: str) -> str:
+def _heading(section: Section, lang: str, *, continued: bool = False) -> str:
     if section.topic is not None:
-        return f"<b>▍{escape(section.topic.name(lang))}</b>"
-    label = _("Your search “{query}”").format(query=section.query)
+        label = section.topic.name(lang)
+    else:
+        label = _("Your search “{query}”").format(query=section.query)
+    if continued:
+        label = _("{heading} (cont.)").format(heading=label)
     return f"<b>▍{escape(label)}</b>"
 
 
-def _section_blocks(section: Section, digest: Digest, lang: str) -> list[str]:
+def _section_blocks(
+    section: Section, digest: Digest, lang: str, bot_username: str | None
+) -> list[str]:
     scores = section.scores or (None,) * len(section.papers)
     items = [
-        _item(number, paper, _why(section, score), digest.summaries.get(paper.id, {}), lang)
+        _item(
+            number,
+            paper,
+            _why(section, score),
+            _tldr(digest.summaries.get(paper.id, {}), lang),
+            _card_link(paper, bot_username),
+        )
         for number, (paper, score) in enumerate(zip(section.papers, scores, strict=True), start=1)
     ]
     items[0] = f"{_heading(section, lang)}\n\n{items[0]}"
@@ -70,27 +97,41 @@ def _why(section: Section, score: Score | None) -> str:
     return _("new this fortnight")
 
 
-def _item(number: int, paper: Paper, why: str, summaries: dict[str, Summary], lang: str) -> str:
+def _item(number: int, paper: Paper, why: str, summary: str | None, card: str | None) -> str:
     lines = [f"{number}. <b>{escape(paper.title)}</b>", f"<i>{escape(why)}</i>"]
-    summary_line = _summary(summaries, lang)
-    if summary_line:
-        lines.append(summary_line)
+    if summary:
+        lines.append(summary)
+    if paper.authors:
+        lines.append(f"👥 {authors_line(paper.authors)}")
     link = escape_attribute(paper.abs_url)
-    lines.append(f'<a href="{link}">arXiv:{escape(paper.arxiv_id)}</a>')
+    links = [f'<a href="{link}">arXiv:{escape(paper.arxiv_id)}</a>']
+    if card:
+        links.append(card)
+    lines.append(" · ".join(links))
     return "\n".join(lines)
 
 
-def _summary(summaries: dict[str, Summary], lang: str) -> str | None:
+def _tldr(summaries: dict[str, Summary], lang: str) -> str | None:
+    """The paper's TL;DR in `lang`, else in the other language, marked as such."""
     own = summaries.get(lang)
     if own is not None:
-        return escape(own.text.strip())
-    other = summaries.get("en" if lang == "zh" else "zh")
+        return escape(tldr(own.text, lang))
+    other_lang = "en" if lang == "zh" else "zh"
+    other = summaries.get(other_lang)
     if other is None:
         return None
     # Each reader is told which language they are reading instead of their own.
     zh_missing = _("No Chinese summary yet — in English:")
     marker = zh_missing if lang == "zh" else _("Summary in Chinese:")
-    return f"<i>{escape(marker)}</i> {escape(other.text.strip())}"
+    return f"<i>{escape(marker)}</i> {escape(tldr(other.text, other_lang))}"
+
+
+def _card_link(paper: Paper, bot_username: str | None) -> str | None:
+    if not bot_username:
+        return None
+    url = f"https://t.me/{bot_username}?start={to_deep_link(paper.arxiv_id)}"
+    label = _("Full summary ›")
+    return f'<a href="{escape_attribute(url)}">{escape(label)}</a>'
 
 
 def _footer() -> str:

@@ -19,11 +19,12 @@ from bot.i18n import _, ngettext, use
 from bot.render import callbacks
 from bot.render.reasons import card_reason
 from bot.render.split import MESSAGE_LIMIT, shorten_html, split_messages, visible_length
-from storage.models import Paper, SearchPage, Standing, Summary, Topic
+from storage.models import Paper, SearchPage, Standing, Summary, Topic, VoteTally
 
 __all__ = [
     "CardView",
     "RenderedMessage",
+    "card_keyboard",
     "render_card",
     "render_search_page",
     "split_messages",
@@ -43,6 +44,7 @@ class CardView:
     topics: tuple[Topic, ...] = ()
     bot_username: str | None = None
     standing: Standing | None = None  # what sets the paper apart: editors, Daily Papers, a model
+    tally: VoteTally | None = None  # the votes this card's readers gave it
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +58,7 @@ def render_card(view: CardView, lang: str) -> RenderedMessage:
     with use(lang) as lang:
         lines = [_title_line(view.paper), *_meta_lines(view, lang), "", *_summary_lines(view, lang)]
         text = shorten_html("\n".join(line for line in lines if line is not None), MESSAGE_LIMIT)
-        return RenderedMessage(text, _card_keyboard(view.paper, lang))
+        return RenderedMessage(text, card_keyboard(view.paper, lang, view.tally))
 
 
 def render_search_page(
@@ -149,11 +151,34 @@ def _provenance(summary: Summary) -> str:
     return _("Extracted from the abstract")
 
 
-def _card_keyboard(paper: Paper, lang: str) -> InlineKeyboardMarkup:
+def card_keyboard(paper: Paper, lang: str, tally: VoteTally | None) -> InlineKeyboardMarkup:
+    """The card's buttons: votes, the other language, similar papers, links and sharing."""
+    with use(lang) as lang:
+        return _card_keyboard(paper, lang, tally or VoteTally())
+
+
+def _vote_row(arxiv_id: str, lang: str, tally: VoteTally) -> list[InlineKeyboardButton]:
+    def counted(emoji: str, count: int) -> str:
+        return f"{emoji} {count}" if count else emoji
+
+    saved = f"🔖 {_('Saved')}" if tally.saved else "🔖"
+    return [
+        InlineKeyboardButton(
+            counted("👍", tally.up), callback_data=callbacks.pack_vote("up", arxiv_id, lang)
+        ),
+        InlineKeyboardButton(
+            counted("👎", tally.down), callback_data=callbacks.pack_vote("down", arxiv_id, lang)
+        ),
+        InlineKeyboardButton(saved, callback_data=callbacks.pack_vote("save", arxiv_id, lang)),
+    ]
+
+
+def _card_keyboard(paper: Paper, lang: str, tally: VoteTally) -> InlineKeyboardMarkup:
     other = "en" if lang == "zh" else "zh"
     arxiv_id = paper.arxiv_id
     return InlineKeyboardMarkup(
         [
+            _vote_row(arxiv_id, lang, tally),
             [
                 InlineKeyboardButton(
                     LANGUAGE_NAMES[other],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 MESSAGE_LIMIT = 4096  # telegram.constants.MessageLimit.MAX_TEXT_LENGTH
 BLOCK_SEPARATOR = "\n\n"
@@ -52,38 +52,51 @@ def shorten_html(markup: str, limit: int) -> str:
 
 
 def split_messages(
-    blocks: list[str], limit: int = MESSAGE_LIMIT, header: str = "", footer: str = ""
+    blocks: list[str],
+    limit: int = MESSAGE_LIMIT,
+    header: str = "",
+    footer: str = "",
+    carry: Sequence[str] | None = None,
 ) -> list[str]:
     """Rendered blocks joined into as few messages as fit Telegram's limit, in order.
 
     Splits only between blocks (never inside a tag or an entity). The header opens the
     first message and the footer closes the last; a block too long to fit beside them is
-    shortened at a safe place rather than split.
+    shortened at a safe place rather than split. `carry`, beside `blocks`, is the line a
+    block repeats above itself when it opens a message ("" for none): a section's heading.
     """
     room = limit - _visible_with_separator(header) - _visible_with_separator(footer)
-    if room <= 0:
+    carried = list(carry) if carry is not None else [""] * len(blocks)
+    if len(carried) != len(blocks):
+        raise ValueError("carry must have one line per block")
+    widest = max((_visible_with_separator(line) for line in carried), default=0)
+    if room - widest <= 0:
         raise ValueError(f"header and footer leave no room within {limit} characters")
     messages: list[list[str]] = [[header]] if header else [[]]
     used = visible_length(header)
-    for block in blocks:
-        block = shorten_html(block, room)
+    for block, line in zip(blocks, carried, strict=True):
+        block = shorten_html(block, room - _visible_with_separator(line))
         size = visible_length(block)
         grown = used + (utf16_len(BLOCK_SEPARATOR) if messages[-1] else 0) + size
         if messages[-1] and grown > limit:
-            messages.append([block])
-            used = size
+            opening = f"{line}{BLOCK_SEPARATOR}{block}" if line else block
+            messages.append([opening])
+            used = visible_length(opening)
         else:
             messages[-1].append(block)
             used = grown
     if footer:
-        _close_with_footer(messages, used, footer, limit)
+        _close_with_footer(messages, used, footer, limit, carried[-1] if carried else "")
     return [BLOCK_SEPARATOR.join(parts) for parts in messages if parts]
 
 
-def _close_with_footer(messages: list[list[str]], used: int, footer: str, limit: int) -> None:
-    # Every block fits beside the footer, so moving the last block keeps both within limit.
+def _close_with_footer(
+    messages: list[list[str]], used: int, footer: str, limit: int, line: str
+) -> None:
+    # Every block fits beside the footer and its line, so moving the last block fits too.
     if used + _visible_with_separator(footer) > limit and len(messages[-1]) > 1:
-        messages.append([messages[-1].pop()])
+        block = messages[-1].pop()
+        messages.append([f"{line}{BLOCK_SEPARATOR}{block}" if line else block])
     messages[-1].append(footer)
 
 

@@ -10,14 +10,13 @@ topic and the key, because an operator has to find the mistake from one log line
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from bot.data_files import read_toml
 from bot.topics.matcher import DEFAULT_MIN_SCORE, ConfiguredTopic, TopicMatcher
 from bot.topics.phrases import PhraseError, check_phrase
 from storage.models import Topic
@@ -40,19 +39,7 @@ class TopicsError(Exception):
 
 def load(path: Path | None = None) -> tuple[Topic, ...]:
     """The topics of a file, or the packaged defaults when no path is given."""
-    if path is None:
-        source = DEFAULT_FILE
-        text = resources.files("bot").joinpath("data", DEFAULT_FILE).read_text(encoding="utf-8")
-    else:
-        source = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise TopicsError(f"{source}: cannot be read: {exc}") from None
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise TopicsError(f"{source}: not valid TOML: {exc}") from None
+    source, document = read_toml(path, DEFAULT_FILE, TopicsError)
     return _topics(source, document)
 
 

@@ -1,0 +1,54 @@
+"""`/issues`: the fortnights that have papers, newest first, a page at a time; each opens its
+digest (bot.handlers.digest's `walk` takes those buttons)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.digest import calendar
+from bot.digest.periods import period_of
+from bot.handlers.context import (
+    chat_language,
+    edit_unless_unchanged,
+    now,
+    refused_outside_chat,
+    runtime,
+)
+from bot.i18n import _, use
+from bot.render import digest_nav
+from bot.render.issues import render_issues
+
+
+async def issues(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/issues: the newest fortnights that have papers, each a button to its digest."""
+    message = await _page(context, 1, await chat_language(update, context))
+    await update.effective_message.reply_text(message.text, reply_markup=message.keyboard)
+
+
+async def page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """◀ Newer / Older ▶ under the list: that page, in place."""
+    query = update.callback_query
+    if await refused_outside_chat(update, context):
+        return
+    request = digest_nav.parse(query.data)
+    lang = await chat_language(update, context)
+    if not isinstance(request, digest_nav.IssuesPage):
+        with use(lang):
+            await query.answer(_("This button has expired."))
+        return
+    await query.answer()
+    message = await _page(context, request.page, lang)
+    await edit_unless_unchanged(query, message.text, message.keyboard)
+
+
+async def _page(context: ContextTypes.DEFAULT_TYPE, page: int, lang: str):
+    rt = runtime(context)
+    current = period_of(now(context), rt.settings.epoch)
+    found = await calendar.fortnights(rt.db, rt.settings.epoch, current)
+    return render_issues(found, page, current, lang)
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("issues", issues))
+    app.add_handler(CallbackQueryHandler(page_button, pattern=r"^issues:"))
