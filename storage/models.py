@@ -115,6 +115,8 @@ class SearchPage:
     hits: tuple[SearchHit, ...]
     offset: int = 0
     total_is_capped: bool = False
+    # (the reader's words, the same term in the other language) for each term searched both ways
+    translated: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

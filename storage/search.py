@@ -1,10 +1,5 @@
-"""Full-text search over papers: any user text as a safe FTS5 query, and ranked look-ups.
-
-Every user word reaches MATCH inside double quotes, so FTS5 reads it as a string and never as
-syntax: operators, column filters, parentheses and stray quotes typed by a user are words or
-nothing. English words are stemmed by the index's porter tokenizer inside the quotes. Chinese
-runs are written the way `storage.cjk` indexes them: a run of two or more characters is the
-phrase of its bigrams, one character is the prefix of a bigram.
+"""Full-text search over papers: ranked look-ups of a user's text, made a safe FTS5 query by
+`storage.search_terms` (every user word quoted before it reaches MATCH).
 
 Ranking is bm25 with the title weighted highest, and its cost is bounded twice. It scores the
 most recent RANK_WINDOW matches only (row order is ingestion order, a fair stand-in for
@@ -17,19 +12,23 @@ whole but scored by their words.
 
 from __future__ import annotations
 
+import json
 import logging
-import re
 import sqlite3
-import unicodedata
 from dataclasses import dataclass
 
-from storage.cjk import run_bigrams, split_runs
 from storage.db import Database
+from storage.search_terms import (  # noqa: F401 (callers elsewhere import these from here)
+    MAX_TERMS,
+    Alternatives,
+    MatchQuery,
+    clean,
+    to_match,
+    words_of,
+)
 
 log = logging.getLogger(__name__)
 
-MAX_QUERY_CHARS = 500
-MAX_TERMS = 12
 # bench/search.py at 200,000 papers: p50 1.9 ms with 1,000, 3.6 ms with 2,000 (p99 8.4 / 9.2 ms).
 RANK_WINDOW = 1_000
 # Terms in this share of the latest papers or more get almost no weight from bm25 (its idf
@@ -38,45 +37,12 @@ COMMON_SHARE = 0.5
 SHARE_SAMPLE = 1_000
 # bm25 reads every posting of each ranked word once per query (its idf): about 25 ns each here.
 RANK_POSTINGS = 120_000
-# Chinese runs longer than this are split into their bigrams when the exact phrase finds nothing.
-LONG_CHINESE_RUN = 4
 
 # bm25 weights of title, authors, abstract, summary_en, summary_zh: a title states the subject
 # in a few words and an author name is meant exactly; summaries condense the abstract, whose
 # 150 words say much in passing. The reader's own summary counts a little more.
 _WEIGHTS = {"title": 10.0, "authors": 5.0, "abstract": 1.0, "summary_en": 2.0, "summary_zh": 2.0}
 _READER_BOOST = 1.5
-
-# Words that narrow nothing; dropped unless the query holds nothing else.
-_STOPWORDS_TEXT = (
-    "a an and are as at be by for from in is it of on or the to with about into that this"
-    " these those what which how paper papers"
-)
-_STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
-_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
-
-_PHRASE = re.compile(r'"([^"]*)"')
-# A word, with its inner hyphens, apostrophes, dots and slashes (GPT-4, chain-of-thought, 3.5).
-_WORD = re.compile(r"[^\W_]+(?:[-'’./][^\W_]+)*")
-_TOKEN_CHAR = re.compile(r"[^\W_]")
-_TOKEN_RUN = re.compile(r"[^\W_]+")
-
-
-@dataclass(frozen=True, slots=True)
-class MatchQuery:
-    """A user text as quoted FTS5 terms: every strict term, or failing that any loose one."""
-
-    strict: tuple[str, ...]
-    loose: tuple[str, ...]  # the same, with long Chinese runs split into their bigrams
-
-    @property
-    def all_terms(self) -> str:
-        return " AND ".join(self.strict)
-
-    @property
-    def any_term(self) -> str | None:
-        """None when it would find nothing that `all_terms` does not."""
-        return " OR ".join(self.loose) if len(self.loose) > 1 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,83 +58,12 @@ class RankedRows:
 EMPTY = RankedRows((), 0, False, True)
 
 
-def clean(text: str) -> str:
-    """The text without control, format and surrogate characters, cut to a sane length."""
-    kept = (" " if unicodedata.category(ch)[0] == "C" else ch for ch in text[:MAX_QUERY_CHARS])
-    return "".join(kept)
-
-
-def _quoted(tokens: str) -> str:
-    return '"' + tokens.replace('"', '""') + '"'
-
-
-def _chinese(run: str, *, split_long: bool) -> list[str]:
-    if len(run) == 1:
-        return [_quoted(run) + " *"]  # every character begins some indexed bigram
-    bigrams = run_bigrams(run)[:-1]  # the index's trailing single character is no word
-    if split_long and len(run) > LONG_CHINESE_RUN:
-        return [_quoted(bigram) for bigram in bigrams]
-    return [_quoted(" ".join(bigrams))]
-
-
-def _word_terms(word: str, *, split_long: bool) -> list[str]:
-    terms: list[str] = []
-    for is_chinese, piece in split_runs(word):
-        if is_chinese:
-            terms.extend(_chinese(piece, split_long=split_long))
-        elif _TOKEN_CHAR.search(piece):
-            terms.append(_quoted(piece))
-    return terms
-
-
-def _phrase_term(phrase: str) -> str | None:
-    pieces = []
-    for is_chinese, piece in split_runs(phrase):
-        pieces.append(" ".join(run_bigrams(piece)[:-1] or [piece]) if is_chinese else piece)
-    text = " ".join(pieces)
-    return _quoted(text) if _TOKEN_CHAR.search(text) else None
-
-
-def _loose_words(text: str) -> list[str]:
-    words = _WORD.findall(text)
-    meaningful = [w for w in words if w not in _OPERATORS and w.lower() not in _STOPWORDS]
-    return meaningful or words
-
-
-def terms(text: str, *, split_long_chinese: bool = False) -> list[str]:
-    """The user text as quoted FTS5 terms (phrases, prefix queries), at most MAX_TERMS."""
-    text = clean(text)
-    found: list[str] = []
-    for phrase in _PHRASE.findall(text):
-        if (term := _phrase_term(phrase)) is not None:
-            found.append(term)
-    loose = _PHRASE.sub(" ", text).replace('"', " ")
-    for word in _loose_words(loose):
-        found.extend(_word_terms(word, split_long=split_long_chinese))
-    return list(dict.fromkeys(found))[:MAX_TERMS]
-
-
-def to_match(text: str) -> MatchQuery | None:
-    """The FTS5 MATCH expressions for a user text; None when it holds no searchable word."""
-    strict = terms(text)
-    if not strict:
-        return None
-    return MatchQuery(tuple(strict), tuple(terms(text, split_long_chinese=True)))
-
-
 def weights(lang: str | None) -> tuple[float, ...]:
     """bm25 column weights in index order, the reader's summary boosted."""
     boosted = dict(_WEIGHTS)
     if lang in ("en", "zh"):
         boosted[f"summary_{lang}"] *= _READER_BOOST
     return tuple(boosted.values())
-
-
-def words_of(term: str) -> tuple[str, ...]:
-    """The one-token terms a term is made of; a prefix query stays whole."""
-    if term.endswith("*"):
-        return (term,)
-    return tuple(_quoted(word) for word in _TOKEN_RUN.findall(term[1:-1]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,12 +128,25 @@ async def _plan(db: Database, query: MatchQuery, *, all_terms: bool) -> _Plan:
     """What to match and what to rank by: phrases are matched whole but ranked by their
     words, which costs bm25 one pass over each word's postings instead of a phrase search."""
     terms = query.strict if all_terms else query.loose
-    words = await _selective(db, tuple(dict.fromkeys(w for t in terms for w in words_of(t))))
+    words = await _selective(db, query.ranking_words(all_terms))
+    if all_terms and query.ranked_by:
+        return _Plan(" AND ".join(terms), _grouped_ranking(query.ranked_by, set(words)), True)
     if all_terms:
         return _Plan(" AND ".join(terms), " AND ".join(words), True)
     # Papers that share only common words with the query are no answer to it.
     kept = [term for term in terms if set(words_of(term)) & set(words)]
     return _Plan(" OR ".join(kept), " OR ".join(words), False)
+
+
+def _grouped_ranking(groups: tuple[tuple[tuple[str, ...], ...], ...], kept: set[str]) -> str:
+    """Every term by any of its ranked alternatives, each alternative by its kept words: an
+    AND that bm25 walks as cheaply as the plain query's; a match it misses scores nothing."""
+    parts = []
+    for group in groups:
+        options = [" AND ".join(w for w in words if w in kept) for words in group]
+        if options := [f"({option})" for option in options if option]:
+            parts.append("(" + " OR ".join(options) + ")")
+    return " AND ".join(parts)
 
 
 async def _ranked(
@@ -252,9 +160,19 @@ async def _ranked(
         return count, []
     params = {f"w{i}": weight for i, weight in enumerate(weights(lang))}
     params |= {"ranking": plan.ranking, "boundary": boundary, "exclude": exclude, "ids": ids}
-    params |= {"limit": limit, "offset": offset}
+    params |= {"limit": limit + offset, "offset": 0}
     rows = await db.fetchall(_RANK_SQL.format(within=_WITHIN if narrowed else ""), params)
-    return count, [(row[0], row[1]) for row in rows]
+    ranked = [(row[0], row[1]) for row in rows]
+    if narrowed and len(ranked) < limit + offset:
+        ranked += _unscored(json.loads(ids), ranked)
+    return count, ranked[offset : offset + limit]
+
+
+def _unscored(window: list[int], ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Matches without a ranked word (a translation's words can all be common), newest first
+    after every scored one: a match is a result even when bm25 has nothing to say of it."""
+    scored = {rowid for rowid, _ in ranked}
+    return [(rowid, 0.0) for rowid in sorted(window, reverse=True) if rowid not in scored]
 
 
 async def ranked_rows(
@@ -265,12 +183,14 @@ async def ranked_rows(
     limit: int = 5,
     offset: int = 0,
     exclude: int | None = None,
+    alternatives: tuple[Alternatives, ...] = (),
 ) -> RankedRows:
-    """Papers matching every term of the text, or failing that any, best first.
+    """Papers matching every term of the text and of `alternatives`, or failing that any, best
+    first.
 
     `exclude` is a paper row id left out (one shown already by other means).
     """
-    query = to_match(text)
+    query = to_match(text, alternatives)
     if query is None or limit <= 0:
         return EMPTY
     offset = max(offset, 0)

@@ -96,6 +96,9 @@ async def search(args: argparse.Namespace, settings: Settings) -> int:
             for i, h in enumerate(page.hits, start=1)
         ]
         text = "\n".join([count, *lines])
+    if page.translated:
+        pairs = " · ".join(f"{said} → {other}" for said, other in page.translated)
+        text += "\n" + _("Also searched: {terms}").format(terms=pairs)
     emit(args, obj, text)
     return 0
 

@@ -13,7 +13,7 @@ from bot.arxiv_ids import parse as parse_arxiv_id
 from bot.handlers.context import chat_language, runtime
 from bot.handlers.recent import Recent
 from bot.reader_input import whole_number
-from bot.render.papers import CardView, render_card
+from bot.render.papers import CardView, render_card, searched
 from bot.runtime import Runtime
 from bot.search.cards import cards_for
 from bot.search.service import search as search_papers
@@ -71,6 +71,7 @@ async def _answer(
     rt: Runtime, text: str, offset: int, lang: str, username: str
 ) -> tuple[list[InlineQueryResultArticle], bool]:
     """The page of cards for the query, and whether another page follows."""
+    translated: tuple[tuple[str, str], ...] = ()
     if not text:
         found = await papers.latest(rt.db, PER_ANSWER, offset)
     elif (ref := parse_arxiv_id(text)) is not None:
@@ -79,8 +80,9 @@ async def _answer(
     else:
         page = await search_papers(rt.db, text, lang=lang, limit=PER_ANSWER, offset=offset)
         found = [hit.paper for hit in page.hits]
+        translated = page.translated
     views = await cards_for(rt, found, username)
-    results = [_result(view, lang) for view in views][: InlineQueryLimit.RESULTS]
+    results = [_result(view, lang, translated) for view in views][: InlineQueryLimit.RESULTS]
     return results, len(found) == PER_ANSWER and offset + PER_ANSWER < MAX_OFFSET
 
 
@@ -93,13 +95,17 @@ def _expired(query_id: str) -> bool:
     return True
 
 
-def _result(view: CardView, lang: str) -> InlineQueryResultArticle:
+def _result(
+    view: CardView, lang: str, translated: tuple[tuple[str, str], ...]
+) -> InlineQueryResultArticle:
     card = render_card(view, lang)
     paper = view.paper
+    # The terms searched in the other language say why a result in it is there.
+    why = f"\n🔎 {searched(translated, shown=2)}" if translated else ""
     return InlineQueryResultArticle(
         id=paper.arxiv_id,
         title=paper.title[:200],
-        description=f"{_plain_authors(paper.authors)} · {paper.arxiv_id}"[:200],
+        description=f"{_plain_authors(paper.authors)} · {paper.arxiv_id}{why}"[:200],
         input_message_content=InputTextMessageContent(card.text, parse_mode=ParseMode.HTML),
         reply_markup=card.keyboard,
     )

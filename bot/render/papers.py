@@ -67,7 +67,7 @@ def render_search_page(
     """One page of search results (`page_no` from 1) with ◀ ▶ and one button per result."""
     with use(lang):
         if not page.hits:
-            return RenderedMessage(_nothing_found(query))
+            return RenderedMessage(_nothing_found(query) + searched_line(page.translated))
         first_number = (page_no - 1) * per_page + 1
         items = [_result_block(first_number + i, hit.paper) for i, hit in enumerate(page.hits)]
         text = "\n\n".join([_results_header(page, query, page_no, per_page), *items])
@@ -215,7 +215,20 @@ def _results_header(page: SearchPage, query: str, page_no: int, per_page: int) -
         count = ngettext("{count} paper found", "{count} papers found", page.total)
     pages = _("Page {page} of {pages}").format(page=page_no, pages=_page_count(page, per_page))
     title = f"🔎 <b>{escape(query)}</b>"
-    return f"{title}\n{escape(count.format(count=page.total))} · {escape(pages)}"
+    counted = f"{escape(count.format(count=page.total))} · {escape(pages)}"
+    return f"{title}\n{counted}{searched_line(page.translated)}"
+
+
+def searched_line(translated: tuple[tuple[str, str], ...]) -> str:
+    """`\n🌐 Also searched: 幻觉 → hallucination · …`, or nothing when no term was translated."""
+    if not translated:
+        return ""
+    return "\n🌐 " + escape(_("Also searched: {terms}")).format(terms=escape(searched(translated)))
+
+
+def searched(translated: tuple[tuple[str, str], ...], shown: int = 6) -> str:
+    """`幻觉 → hallucination · 检测 → detection`: the terms searched in both languages, plain."""
+    return " · ".join(f"{said} → {other}" for said, other in translated[:shown])
 
 
 def _result_block(number: int, paper: Paper) -> str:

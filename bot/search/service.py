@@ -1,10 +1,13 @@
-"""The search service the bot and the CLI call: an arXiv id first, then full-text results."""
+"""The search service the bot and the CLI call: an arXiv id first, then full-text results in
+both languages (the query's known terms also searched as the lexicon says them otherwise)."""
 
 from __future__ import annotations
 
 import re
 
 from bot import arxiv_ids
+from bot.search.expand import expand
+from bot.search.lexicon import Lexicon, shipped
 from storage import papers
 from storage import search as fulltext
 from storage.db import Database
@@ -36,12 +39,21 @@ def _text_window(pinned: bool, limit: int, offset: int) -> tuple[int, int]:
 
 
 async def search(
-    db: Database, query: str, *, lang: str | None = None, limit: int = 5, offset: int = 0
+    db: Database,
+    query: str,
+    *,
+    lang: str | None = None,
+    limit: int = 5,
+    offset: int = 0,
+    lexicon: Lexicon | None = None,
+    cross_language: bool = True,
 ) -> SearchPage:
     """One page of papers for a user's query, best first.
 
     A paper named by id or URL comes first, then the full-text matches without it. `lang` is
-    the reader's language: its summaries weigh a little more, the other's still match.
+    the reader's language: its summaries weigh a little more, the other's still match. Known
+    terms are searched in both languages through `lexicon` (the shipped one by default)
+    unless `cross_language` is off.
     """
     query = query.strip()
     offset = max(offset, 0)
@@ -50,20 +62,23 @@ async def search(
     ref, text = _named_paper(query)
     named = await papers.get(db, ref.arxiv_id) if ref is not None else None
     text_limit, text_offset = _text_window(named is not None, limit, offset)
+    expanded = expand(fulltext.clean(text), (lexicon or shipped()) if cross_language else None)
     found = await fulltext.ranked_rows(
         db,
-        text,
+        expanded.plain,
         lang=lang,
         limit=text_limit,
         offset=text_offset,
         exclude=named.id if named is not None else None,
+        alternatives=expanded.alternatives(),
     )
     by_id = await papers.get_by_rowids(db, [rowid for rowid, _ in found.rows])
     hits = [SearchHit(by_id[rowid], score) for rowid, score in found.rows if rowid in by_id]
     if named is not None and offset == 0:
         hits.insert(0, SearchHit(named, _named_score(hits)))
     total = found.total + (1 if named is not None else 0)
-    return SearchPage(query, total, tuple(hits), offset, found.total_is_capped)
+    translated = expanded.translations()
+    return SearchPage(query, total, tuple(hits), offset, found.total_is_capped, translated)
 
 
 def _named_score(hits: list[SearchHit]) -> float:
