@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import sys
 import tempfile
 import time
@@ -33,37 +32,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot import config  # noqa: E402
+from bench._fortnight import EDITOR_TOPICS, build, fixtures_dir  # noqa: E402
 from bot.digest import ranking  # noqa: E402
 from bot.digest.compose import compose  # noqa: E402
 from bot.digest.periods import period_of  # noqa: E402
 from bot.digest.ranking import Weights  # noqa: E402
-from bot.ingest.service import ingest_file  # noqa: E402
-from bot.runtime import Runtime, open_runtime  # noqa: E402
+from bot.runtime import Runtime  # noqa: E402
 
-# LLM进展与基准 · RAG · LLM微调 · LLM推理 · LLM安全与对齐: the sections of the digest the
-# product is modelled on; agents, multimodal, efficiency and code are the bot's additions.
-EDITOR_TOPICS = ("llm", "rag", "finetuning", "reasoning", "safety")
 LISTS = {"mlpotw": "ml_papers_of_the_week", "raschka": "raschka_llm_papers_2024"}
 SENSITIVE = ("topic_fit", "hf_presence", "hf_upvotes", "hf_comments", "importance")
 GATE_SHIFT = 0.1  # the gate's bounds lie on the fit scale (0.5 to 1): moved, not multiplied
-
-
-def fixtures_dir(argument: str | None) -> Path:
-    chosen = argument or os.environ.get("DIGESTBOT_FIXTURES")
-    return Path(chosen) if chosen else REPO.parent / "shared" / "fixtures"
-
-
-async def build(db_path: Path, curation: Path) -> Runtime:
-    settings = config.load(
-        {"DIGESTBOT_DB": str(db_path), "DIGESTBOT_TIMEZONE": "UTC"}, env_file=None
-    )
-    rt = await open_runtime(settings)
-    for path in sorted((curation / "arxiv_rss").glob("*.xml")):
-        await ingest_file(rt.db, path, matcher=rt.matcher)
-    for path in sorted((curation / "hf_daily").glob("*.json")):
-        await ingest_file(rt.db, path, matcher=rt.matcher)
-    return rt
 
 
 async def curated_ids(rt: Runtime, lists: dict) -> dict[str, dict[str, int]]:

@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import sys
 import tempfile
 from datetime import date
@@ -28,34 +27,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot import config  # noqa: E402
+from bench._fortnight import EDITOR_TOPICS, build, fixtures_dir  # noqa: E402
 from bot.digest.compose import compose  # noqa: E402
 from bot.digest.periods import period_of  # noqa: E402
-from bot.ingest.service import ingest_file  # noqa: E402
 from bot.render.digest import render_digest  # noqa: E402
 from bot.render.split import visible_length  # noqa: E402
-from bot.runtime import Runtime, open_runtime  # noqa: E402
 
 FORTNIGHT = date(2024, 6, 3)
 TARGET_ZH_MESSAGES = 2
-# LLM进展与基准 · RAG · LLM微调 · LLM推理 · LLM安全与对齐: the modelled digest's sections.
-EDITOR_TOPICS = ("llm", "rag", "finetuning", "reasoning", "safety")
-
-
-def fixtures_dir(argument: str | None) -> Path:
-    chosen = argument or os.environ.get("DIGESTBOT_FIXTURES")
-    return Path(chosen) if chosen else REPO.parent / "shared" / "fixtures"
-
-
-async def build(db_path: Path, curation: Path) -> Runtime:
-    settings = config.load(
-        {"DIGESTBOT_DB": str(db_path), "DIGESTBOT_TIMEZONE": "UTC"}, env_file=None
-    )
-    rt = await open_runtime(settings)
-    for folder in ("arxiv_rss", "hf_daily"):
-        for path in sorted((curation / folder).glob("*.*")):
-            await ingest_file(rt.db, path, matcher=rt.matcher)
-    return rt
 
 
 async def measure(curation: Path, show: bool) -> dict:
