@@ -54,3 +54,12 @@ def test_a_date_that_does_not_exist_is_refused_by_name(word):
     with pytest.raises(PeriodWordError) as caught:
         read(["rag", word])
     assert caught.value.word == word
+
+
+@pytest.mark.parametrize(
+    "word", ["0001/1/1", "0001-01", "9999-12-31", "9999年12月", "1900年6月后2周"]
+)
+def test_a_date_no_paper_can_have_is_refused_by_name_before_the_calendar_overflows(word):
+    with pytest.raises(PeriodWordError) as caught:
+        read([word])
+    assert caught.value.word == word

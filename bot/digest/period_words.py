@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.digest.periods import Period, period_of
+from bot.reader_input import EARLIEST_DAY, LATEST_DAY
 
 PREVIOUS = frozenset({"previous", "prev", "last", "上期", "上一期", "上次", "前一期"})
 _DAY = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})|(\d{4})年(\d{1,2})月(\d{1,2})[日号]")
@@ -62,19 +63,28 @@ def request_of(word: str) -> PeriodRequest | None:
     try:
         if match := _HALF.fullmatch(text):
             middle = MID_FIRST if match[3] in _FIRST_HALF else MID_SECOND
-            return PeriodRequest("day", date(int(match[1]), int(match[2]), middle))
+            return PeriodRequest(
+                "day", _plausible(date(int(match[1]), int(match[2]), middle), word)
+            )
         if match := _DAY.fullmatch(text):
             year, month, day = (
                 int(part)
                 for part in (match[1] or match[4], match[2] or match[5], match[3] or match[6])
             )
-            return PeriodRequest("day", date(year, month, day))
+            return PeriodRequest("day", _plausible(date(year, month, day), word))
         if match := _MONTH.fullmatch(text):
             year, month = int(match[1] or match[3]), int(match[2] or match[4])
-            return PeriodRequest("month", date(year, month, 1))
+            return PeriodRequest("month", _plausible(date(year, month, 1), word))
     except ValueError:
         raise PeriodWordError(word) from None
     return None
+
+
+def _plausible(day: date, word: str) -> date:
+    """The day, when papers can have it; a fortnight near year 1 or 9999 overflows the calendar."""
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise PeriodWordError(word)
+    return day
 
 
 def fortnights(request: PeriodRequest | None, today: date, epoch: date) -> list[Period]:
