@@ -122,6 +122,10 @@ def weekday(text: str) -> int | None:
                 return _WEEKDAY_SYNONYMS[rest]
             number = _CHINESE_NUMERALS.get(rest) or whole_number(rest, 1, 7)
             return number - 1 if number and number <= 6 else None
+    if word in _WEEKDAY_SYNONYMS:  # `/settings 星期 日`
+        return _WEEKDAY_SYNONYMS[word]
+    if (number := _CHINESE_NUMERALS.get(word)) is not None and number <= 6:  # `/settings 星期 五`
+        return number - 1
     word = word.rstrip(".")
     for index, name in enumerate(_ENGLISH_DAYS):
         if len(word) >= 3 and name.startswith(word):

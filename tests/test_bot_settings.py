@@ -114,7 +114,7 @@ async def test_a_chinese_reader_picks_tokyo_from_the_cities(app, api, seeded):
     api.user_presses(li, picker.result, data_of(picker.result, "东京"))
     [answer] = await api.wait_for("answerCallbackQuery", since=mark)
     [edit] = await api.wait_for("editMessageText", since=mark)
-    assert answer.params["text"] == "时区已改为东京（UTC+9）。"
+    assert answer.params["text"] == "时区已改为：东京（UTC+9）。"
     assert "时区：东京（UTC+9）" in edit.result["text"]
     assert (await stored_chat(seeded, li.id)).timezone == "Asia/Tokyo"
 
@@ -310,3 +310,26 @@ async def test_stats_are_for_operators_only(app, api):
     assert "Digest messages: 0 sent, 0 waiting, 0 failed" in report
     assert "Next push: " in report
     assert "no chat is subscribed" not in report
+
+
+async def test_the_language_button_redraws_the_settings_in_the_other_language(app, api, seeded):
+    li = api.user(1002, language_code="zh")
+    shown = await reply_to(api, li, "/settings")
+    mark = api.mark()
+    api.user_presses(li, shown, data_of(shown, "🌐"))
+    [answer] = await api.wait_for("answerCallbackQuery", since=mark)
+    [edit] = await api.wait_for("editMessageText", since=mark)
+    assert answer.params["text"] == "This chat now reads English."
+    assert "Day: Monday" in edit.result["text"]
+    assert "Language: English" in edit.result["text"]
+    assert "(from your Telegram settings)" not in edit.result["text"]
+    assert "🌐 中文" in labels(edit.result)
+    assert (await stored_chat(seeded, li.id)).language == "en"
+
+
+async def test_a_typed_language_is_read_in_either_language(app, api, seeded):
+    ada = api.user(1001, language_code="en")
+    reply = await say(api, ada, "/settings 语言 中文")
+    assert reply.startswith("✅ 本聊天现在使用中文。")
+    assert "语言：中文" in reply
+    assert (await stored_chat(seeded, ada.id)).language == "zh"

@@ -19,14 +19,14 @@ from storage.chat_models import InvalidTimezone
     [
         ("1", 0), ("7", 6), ("１", 0), ("周一", 0), ("星期一", 0), ("礼拜一", 0), ("周日", 6),
         ("星期天", 6), ("礼拜日", 6), ("周六", 5), ("Mon", 0), ("monday", 0), ("TUES", 1),
-        ("thurs", 3), ("Sun.", 6),
+        ("thurs", 3), ("Sun.", 6), ("五", 4), ("日", 6), ("天", 6),
     ],
 )  # fmt: skip
 def test_a_weekday_is_read_monday_first_in_both_languages(text, day):
     assert words.weekday(text) == day
 
 
-@pytest.mark.parametrize("text", ["0", "8", "周八", "星期", "mo", "②", "someday", ""])
+@pytest.mark.parametrize("text", ["0", "8", "八", "七", "周八", "星期", "mo", "②", "someday", ""])
 def test_what_is_no_weekday_is_none(text):
     assert words.weekday(text) is None
 

@@ -78,7 +78,7 @@ def render_settings(
         title = escape(_("Delivery settings of this chat"))
         lines += [f"<b>{title}</b>", *_values(chat, lang, moment)]
         if next_push:
-            lines.append(escape(_("Next digest: {when}").format(when=next_push)))
+            lines.append("⏰ " + escape(_("Next digest: {when}").format(when=next_push)))
         lines += ["", escape(_prompt(chat, lang, view, moment))]
         return RenderedMessage("\n".join(lines), _keyboard(chat, lang, view, moment))
 
