@@ -333,3 +333,29 @@ async def test_a_typed_language_is_read_in_either_language(app, api, seeded):
     assert reply.startswith("✅ 本聊天现在使用中文。")
     assert "语言：中文" in reply
     assert (await stored_chat(seeded, ada.id)).language == "zh"
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("/settings 东京", "timezone", "Asia/Tokyo"),
+        ("/settings UTC+8", "timezone", "Etc/GMT-8"),
+        ("/settings 周五", "delivery_weekday", 4),
+        ("/settings Sunday", "delivery_weekday", 6),
+        ("/settings 21:00", "delivery_hour", 21),
+        ("/settings 晚上8点", "delivery_hour", 20),
+    ],
+)
+async def test_a_value_only_one_setting_reads_needs_no_setting_name(
+    app, api, seeded, text, field, value
+):
+    ada = api.user(1001, language_code="zh")
+    await say(api, ada, "/settings 时区 柏林")
+    assert (await say(api, ada, text)).startswith("✅ ")
+    assert getattr(await stored_chat(seeded, ada.id), field) == value
+
+
+async def test_a_bare_number_is_no_guess_between_a_weekday_and_an_hour(app, api, seeded):
+    li = api.user(1002, language_code="zh")
+    assert (await say(api, li, "/settings 5")).startswith("用法：/settings 时区 上海")
+    assert (await stored_chat(seeded, li.id)).delivery_weekday == 0

@@ -17,7 +17,7 @@ from bot.handlers.context import (
     schedule_changed,
 )
 from bot.handlers.permissions import may_change
-from bot.handlers.settings_change import Change, ChangeRefused, read_change
+from bot.handlers.settings_change import Change, ChangeRefused, read_arguments
 from bot.i18n import _, use
 from bot.render.papers import escape
 from bot.render.settings import empty_label, hour_label, parse, render_settings, zone_label
@@ -29,7 +29,7 @@ _PICKERS = {"timezone": "tz", "weekday": "day", "hour": "hour"}
 
 
 async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/settings [setting value]: the settings with buttons, or one of them changed."""
+    """/settings [setting] [value]: the settings with buttons, or one of them changed."""
     rt = runtime(context)
     lang = await chat_language(update, context)
     chat_id = update.effective_chat.id
@@ -37,21 +37,18 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if not args:
         await _send(update, context, await chats.get(rt.db, chat_id), lang)
         return
-    setting = settings_words.setting_named(args[0])
+    picker = _PICKERS.get(settings_words.setting_named(args[0])) if len(args) == 1 else None
+    if picker is not None:  # `/settings 时区`: that setting's buttons
+        await _send(update, context, await chats.get(rt.db, chat_id), lang, picker)
+        return
     with use(lang):
-        if setting in _PICKERS and len(args) == 1:  # `/settings 时区`: the picker itself
-            await _send(update, context, await chats.get(rt.db, chat_id), lang, _PICKERS[setting])
-            return
-        if setting is None or len(args) == 1:
-            await _reply(update, _usage())
+        try:
+            change = read_arguments(args)
+        except ChangeRefused as refused:
+            await _reply(update, refused.reply)
             return
         if not await may_change(update, context):
             await _reply(update, _("Only the group's admins can change its settings."))
-            return
-        try:
-            change = read_change(setting, " ".join(args[1:]))
-        except ChangeRefused as refused:
-            await _reply(update, refused.reply)
             return
     chat = await _apply(rt.db, chat_id, change)
     lang = chat.language or lang
@@ -141,13 +138,6 @@ async def _send(
 ) -> None:
     shown = await _rendered(context, chat, lang, view, done)
     await update.effective_message.reply_text(shown.text, reply_markup=shown.keyboard)
-
-
-def _usage() -> str:
-    return _(
-        "Usage: /settings timezone Shanghai, /settings weekday 1 (1–7 is Monday to Sunday), "
-        "/settings hour 9 or /settings empty on (off). /settings alone shows buttons."
-    )
 
 
 async def _reply(update: Update, text: str) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot import settings_words
 from bot.i18n import _
+from bot.reader_input import whole_number
 
 SHOWN_CHARACTERS = 40  # of what the reader typed, quoted back in a refusal
 
@@ -28,6 +29,24 @@ class ChangeRefused(ValueError):
         self.reply = reply
 
 
+def read_arguments(args: list[str]) -> Change:
+    """The change `/settings ARGS` asks for; ChangeRefused with the usage, or with why the
+    value cannot be read."""
+    setting = settings_words.setting_named(args[0])
+    change = guess_change(" ".join(args)) if setting is None else None
+    if change is not None:
+        return change
+    if setting is None or len(args) == 1:
+        raise ChangeRefused(
+            _(
+                "Usage: /settings timezone Shanghai, /settings weekday 1 (1–7 is Monday to "
+                "Sunday), /settings hour 9 or /settings empty on (off). /settings alone shows "
+                "buttons."
+            )
+        )
+    return read_change(setting, " ".join(args[1:]))
+
+
 def read_change(setting: str, text: str) -> Change:
     """The change `text` asks for `setting`; ChangeRefused when it cannot be read."""
     shown = text.strip()[:SHOWN_CHARACTERS]
@@ -35,6 +54,22 @@ def read_change(setting: str, text: str) -> Change:
     if value is None:
         raise ChangeRefused(_REFUSALS[setting]().format(value=shown))
     return Change(setting, value)
+
+
+def guess_change(text: str) -> Change | None:
+    """The change a value typed without its setting asks for, when only one setting reads it:
+    `/settings 东京`, `/settings UTC+8`, `/settings 周五`, `/settings 21:00`, `/settings 中文`.
+    A bare number could be a weekday or an hour, so it is no guess."""
+    if whole_number(text, 0, 99) is not None:
+        return None
+    for setting in ("weekday", "hour", "language", "timezone"):
+        try:
+            value = _READERS[setting](text)
+        except ChangeRefused:
+            return None
+        if value is not None:
+            return Change(setting, value)
+    return None
 
 
 def _timezone(text: str) -> str | None:
