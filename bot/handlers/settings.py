@@ -19,7 +19,7 @@ from bot.handlers.context import (
 from bot.handlers.permissions import may_change
 from bot.handlers.settings_change import Change, ChangeRefused, read_arguments
 from bot.i18n import _, use
-from bot.render.papers import escape
+from bot.render.papers import RenderedMessage, escape
 from bot.render.settings import empty_label, hour_label, parse, render_settings, zone_label
 from storage import chats, subscriptions
 from storage.chat_models import Chat
@@ -122,7 +122,7 @@ async def _rendered(
     lang: str,
     view: str = "main",
     done: str | None = None,
-):
+) -> RenderedMessage:
     subs = await subscriptions.for_chat(runtime(context).db, chat.id)
     when = await next_push_text(context, chat, subs, lang)
     return render_settings(chat, lang, now(context), next_push=when, view=view, done=done)
