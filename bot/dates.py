@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, tzinfo
+import re
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
@@ -19,6 +20,39 @@ _DATE_PATTERNS = {"zh": "y年M月d日", "en": "MMM d, y"}  # 2024年6月17日 / 
 # Chinese ones are the product's own: CLDR 49 (Babel 2.19) turned 2024年6月17日至30日 into
 # 2024年6月17日 – 30日, and 至 is how Chinese prose writes a span of days.
 _PERIOD_SKELETON = "yMMMd"
+# A chat's zone is an IANA name, or for an offset no Etc/GMT zone has (UTC+05:30) this form.
+FIXED_OFFSET = re.compile(r"UTC([+-])([0-9]{2}):([0-9]{2})")
+
+
+def zone(name: str) -> tzinfo:
+    """A chat's stored timezone as a tzinfo: an IANA name, or a fixed offset `UTC+05:30`."""
+    match = FIXED_OFFSET.fullmatch(name)
+    if match is None:
+        return ZoneInfo(name)
+    minutes = int(match[2]) * 60 + int(match[3])
+    return timezone(timedelta(minutes=-minutes if match[1] == "-" else minutes), name)
+
+
+def fixed_offset_name(minutes: int) -> str:
+    """The name a chat stores for a fixed offset: `Etc/GMT-8` for UTC+8 (IANA's sign is
+    reversed), `UTC+05:30` where no Etc zone exists, `UTC` for none."""
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    if rest == 0:
+        return f"Etc/GMT{'-' if minutes > 0 else '+'}{hours}"
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
+
+
+def format_offset(offset: timedelta) -> str:
+    """`UTC+8`, `UTC−5`, `UTC+5:30`, `UTC` (with a true minus sign, as print writes it)."""
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return "UTC"
+    hours, rest = divmod(abs(minutes), 60)
+    sign = "+" if minutes > 0 else "−"
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 def format_datetime_local(moment: datetime, lang: str, tz: str | tzinfo) -> str:
@@ -28,9 +62,9 @@ def format_datetime_local(moment: datetime, lang: str, tz: str | tzinfo) -> str:
     """
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    local = zone(tz) if isinstance(tz, str) else tz
     return babel_format_datetime(
-        moment, _DATETIME_PATTERNS[_lang(lang)], tzinfo=zone, locale=_locale(lang)
+        moment, _DATETIME_PATTERNS[_lang(lang)], tzinfo=local, locale=_locale(lang)
     )
 
 

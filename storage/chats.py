@@ -4,6 +4,7 @@ The admin-check cache lives in storage.chat_admins."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import zoneinfo
 from datetime import datetime
@@ -25,6 +26,10 @@ from storage.db import Database, utcnow
 
 # Names zoneinfo lists that are not places: refuse them like any other non-IANA name.
 _NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+# An offset no Etc/GMT zone has (India's +05:30), within the offsets places keep.
+_FIXED_OFFSET = re.compile(
+    r"UTC(?:\+(?:0[0-9]|1[0-3]):(?:00|30|45)|\+14:00|-(?:0[0-9]|1[01]):(?:00|30|45)|-12:00)"
+)
 
 
 def from_row(row: sqlite3.Row) -> Chat:
@@ -53,7 +58,10 @@ def _iana_names() -> frozenset[str]:
 
 
 def check_timezone(name: str) -> str:
-    """The name itself when it is an IANA timezone; InvalidTimezone otherwise."""
+    """The name itself when it is an IANA timezone or a fixed offset such as `UTC+05:30`;
+    InvalidTimezone otherwise."""
+    if isinstance(name, str) and _FIXED_OFFSET.fullmatch(name):
+        return name
     if not _iana_names():
         raise InvalidTimezone(
             f"timezone {name!r} cannot be checked: no IANA timezone database is installed"

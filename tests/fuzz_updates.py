@@ -21,15 +21,19 @@ EDGES = (
     "previous", "上期", "rag", "agents", '"long context"', '""', "“", "<b>", "&", "zh", "en",
     "paper_2406_15877", "paper_hep-th_9901001", "2406.15877", "hep-th/9901001v3",
     "https://arxiv.org/pdf/2406.15877v2.pdf", "--period", "--period=2024-07-10",
+    "UTC+15", "UTC-05:30", "东八区", "周日", "下午3点", "开",
     "NEAR(a b)", "*", "\u202e", "\x00", "🙂" * 3, "x" * 400,
 )  # fmt: skip
 CALLBACK_PREFIXES = (
     "card:open:", "card:lang:", "card:similar:", "search:", "topic:toggle:", "lang:set:",
+    "set:view:", "set:day:", "set:hour:", "set:tz:", "set:empty:", "set:lang:",
 )  # fmt: skip
 CALLBACK_EDGES = (
     "topic:toggle:rag", "topic:toggle:agents", "lang:set:zh", "lang:set:en",
     "card:open:2406.15877", "card:lang:2406.15877:zh", "card:similar:2406.15877",
     "card:open:hep-th/9901001", "search:AAAAAAAAAAAA:2", "search:x:0", "search:x:²",
+    "set:view:tz", "set:day:6", "set:hour:23", "set:tz:Asia/Tokyo", "set:empty:line",
+    "set:lang:zh", "set:hour:²", "set:day:07",
 )  # fmt: skip
 STATUSES = st.sampled_from(("creator", "administrator", "member", "restricted", "left", "kicked"))
 LANGUAGE_CODES = (None, "en", "zh", "zh-hans", "zh-TW", "fr", "xx-invalid")
@@ -52,7 +56,7 @@ def command_text() -> st.SearchStrategy[str]:
     )
     setting = st.builds(
         lambda key, value: f"/settings {key} {value}",
-        st.sampled_from(("hour", "weekday", "timezone", "empty", "HOUR", "时区")),
+        st.sampled_from(("hour", "weekday", "timezone", "empty", "HOUR", "时区", "星期", "空主题")),
         _any_text(20),
     )
     one_argument = st.builds(

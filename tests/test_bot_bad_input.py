@@ -22,17 +22,17 @@ HTML = ("<b>x</b>", "<script>&")
 # What the reply says, in English and in Chinese
 WELCOME = ("Hello, Ada!", "你好，Ada！")
 HELP = ("/search — search titles", "/search — ")
-UNKNOWN_PAPER = ("I don't know the paper", "我不认识论文")
+UNKNOWN_PAPER = ("I don't know the paper", "找不到论文")
 PAPER_USAGE = ("Usage: /paper <arXiv id or link>", "用法：/paper")
 LANG_USAGE = ("Usage: /lang zh or /lang en", "用法：/lang zh 或 /lang en")
 TOPICS = ("Topics\n", "主题\n")
-UNKNOWN_TOPIC = ("Unknown topic: ", "未知主题：")
+UNKNOWN_TOPIC = ("Unknown topic: ", "找不到主题：")
 BAD_QUERY = ("A keyword query needs 1 to 200 characters", "1 到 200 个字符")
 SUBSCRIPTIONS = ("Retrieval-augmented generation", "RAG")
 NOT_CHANGED = ("Nothing was changed.", "未做任何修改")
-SETTINGS_USAGE = ("Usage: /settings timezone|weekday|hour|empty VALUE", "用法：/settings")
+SETTINGS_USAGE = ("Usage: /settings timezone Shanghai", "用法：/settings 时区 上海")
 SEARCH_USAGE = ("Usage: /search <words, an author or an arXiv id>", "用法：/search")
-SEARCH_TOO_LONG = ("A search can be at most 300 characters long.", "搜索最多 300 个字符")
+SEARCH_TOO_LONG = ("A search can be at most 300 characters long.", "搜索词最多 300 个字符")
 DIGEST_USAGE = (
     "Usage: /digest [topic] [2024-06 | 2024-06-24 | previous]",
     "用法：/digest [主题] [2024-06 | 2024-06-24 | 上期]",
@@ -69,11 +69,12 @@ CASES = [
     ("/subscriptions " + HUGE, SUBSCRIPTIONS),
     ("/settings timezone Mars/Olympus", NOT_CHANGED),
     ("/settings timezone <b>x</b>", NOT_CHANGED),
-    ("/settings weekday 7", NOT_CHANGED),
+    ("/settings weekday 8", NOT_CHANGED),
+    ("/settings weekday 0", NOT_CHANGED),
     ("/settings weekday someday", NOT_CHANGED),
     ("/settings hour 24", NOT_CHANGED),
     ("/settings hour -1", NOT_CHANGED),
-    ("/settings hour 9 extra", SETTINGS_USAGE),
+    ("/settings hour 9 extra", NOT_CHANGED),
     ("/settings colour blue", SETTINGS_USAGE),
     ("/settings <script>& x", SETTINGS_USAGE),
     ("/settings timezone " + HUGE, NOT_CHANGED),

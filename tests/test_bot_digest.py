@@ -69,7 +69,7 @@ async def test_digest_with_an_unknown_topic_says_how_to_use_it(chat_app, api):
 
 async def test_digest_without_subscriptions_suggests_a_topic(chat_app, api):
     sent = await reply_to(api, ADA, "/digest")
-    assert "/digest rag" in sent["text"]
+    assert "/digest RAG" in sent["text"]
 
 
 async def test_subscriptions_tell_when_the_next_digest_is_due_in_local_time(chat_app, api):

@@ -95,6 +95,6 @@ async def test_lang_switches_the_chat_and_bad_values_get_the_usage(app, api, see
     ada = api.user(1001, language_code="en")
     assert "Usage: /lang zh or /lang en" in await say(api, ada, "/lang klingon")
     assert "中文" in await say(api, ada, "/lang zh")
-    assert "所有命令" in await say(api, ada, "/help")
+    assert "全部命令" in await say(api, ada, "/help")
     async with await Database.open(seeded) as db:
         assert (await chats.get(db, ada.id)).language == "zh"

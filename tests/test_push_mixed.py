@@ -61,7 +61,7 @@ async def test_chats_mixing_topics_and_saved_queries_all_get_their_digest_from_c
     lin = digest_of(api, LIN)
     assert "2024年6月17日至30日 重要论文总结" in lin
     assert "检索有帮助。" in lin
-    assert "你的关键词“mixture of experts”" in lin
+    assert "你订阅的关键词“mixture of experts”" in lin
     assert "Mixture of experts routing" in lin
     lab = digest_of(api, LAB)
     assert "检索有帮助。" in lab
@@ -163,7 +163,7 @@ async def test_an_operator_reads_how_many_chats_were_skipped_and_the_log_names_e
     )
     assert code == 0
     assert "已发 3" in out
-    assert "跳过 1 个聊天：摘要未能生成，原因见日志" in out
+    assert "跳过 1 个聊天：无法安排摘要推送（原因见日志）" in out
     [line] = [line for line in err.splitlines() if f"chat {LIN}" in line]
     assert "America/Nowhere_Yet" in line
     assert "Traceback" not in err

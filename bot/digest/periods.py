@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+
+from bot.dates import zone
 
 LENGTH = timedelta(days=14)
 
@@ -59,7 +60,7 @@ def due_at(period: Period, timezone: str, weekday: int, hour: int) -> datetime:
     still names exactly one instant (02:00 in Berlin on the spring change is 03:00 CEST).
     """
     day = period.closes + timedelta(days=(weekday - period.closes.weekday()) % 7)
-    local = datetime.combine(day, time(hour), ZoneInfo(timezone))
+    local = datetime.combine(day, time(hour), zone(timezone))
     return local.astimezone(UTC)
 
 

@@ -106,7 +106,7 @@ async def show_digest(
         if not topic_slugs and not queries:
             if not every_topic:
                 hint = _(
-                    "This chat has no subscriptions yet: try /digest rag, or choose in /topics."
+                    "This chat has no subscriptions yet: try /digest RAG, or choose in /topics."
                 )
                 await _reply(update, escape(hint))
                 return

@@ -1,111 +1,143 @@
-"""Delivery settings: `/settings` shows them, `/settings KEY VALUE` changes one."""
+"""Delivery settings: `/settings` shows them with buttons; `/settings 时区 上海` changes one."""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot import settings_words
 from bot.dates import weekday_name
-from bot.handlers.context import chat_language, next_push_text, runtime, schedule_changed
+from bot.handlers.context import (
+    chat_language,
+    edit_unless_unchanged,
+    next_push_text,
+    now,
+    refused_outside_chat,
+    runtime,
+    schedule_changed,
+)
 from bot.handlers.permissions import may_change
+from bot.handlers.settings_change import Change, ChangeRefused, read_arguments
 from bot.i18n import _, use
-from bot.reader_input import whole_number
-from bot.render.papers import escape
+from bot.render.papers import RenderedMessage, escape
+from bot.render.settings import empty_label, hour_label, parse, render_settings, zone_label
 from storage import chats, subscriptions
-from storage.chat_models import Chat, InvalidSetting
+from storage.chat_models import Chat
 from storage.db import Database
 
-KEYS = ("timezone", "weekday", "hour", "empty")
-_WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def parse_weekday(text: str) -> int | None:
-    """0 (Monday) to 6, an English day name or its first three letters, or 星期一 / 周一."""
-    text = text.strip().lower()
-    if (number := whole_number(text, 0, 6)) is not None:
-        return number
-    for index, name in enumerate(_WEEKDAYS_EN):
-        if len(text) >= 3 and name.startswith(text):
-            return index
-        if text in (weekday_name(index, "zh"), weekday_name(index, "zh").replace("星期", "周")):
-            return index
-    return None
-
-
-def describe(chat: Chat, lang: str, next_push: str | None = None) -> str:
-    """The chat's settings and how to change them, in `lang`, with the next push if any."""
-    with use(lang):
-        empty = _("one short line") if chat.empty_topics == "line" else _("nothing")
-        lines = [
-            _("Settings of this chat"),
-            _("Timezone: {tz}").format(tz=chat.timezone),
-            _("Digest day and time: {day}, {hour:02d}:00").format(
-                day=weekday_name(chat.delivery_weekday, lang), hour=chat.delivery_hour
-            ),
-            _("A topic with nothing new gets: {what}").format(what=empty),
-        ]
-        if next_push:
-            lines.append(_("Next digest: {when}").format(when=next_push))
-        lines += [
-            "",
-            _(
-                "Change one with /settings timezone Europe/Berlin, /settings weekday monday, "
-                "/settings hour 9 or /settings empty line (or skip)."
-            ),
-        ]
-        return escape("\n".join(lines))
+_PICKERS = {"timezone": "tz", "weekday": "day", "hour": "hour"}
 
 
 async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/settings [timezone|weekday|hour|empty VALUE]."""
+    """/settings [setting] [value]: the settings with buttons, or one of them changed."""
     rt = runtime(context)
     lang = await chat_language(update, context)
     chat_id = update.effective_chat.id
-    if not context.args:
-        await _show(update, context, await chats.get(rt.db, chat_id), lang)
+    args = context.args or []
+    if not args:
+        await _send(update, context, await chats.get(rt.db, chat_id), lang)
+        return
+    picker = _PICKERS.get(settings_words.setting_named(args[0])) if len(args) == 1 else None
+    if picker is not None:  # `/settings 时区`: that setting's buttons
+        await _send(update, context, await chats.get(rt.db, chat_id), lang, picker)
         return
     with use(lang):
-        if len(context.args) != 2 or context.args[0].lower() not in KEYS:
-            await _reply(update, _("Usage: /settings timezone|weekday|hour|empty VALUE"))
+        try:
+            change = read_arguments(args)
+        except ChangeRefused as refused:
+            await _reply(update, refused.reply)
             return
         if not await may_change(update, context):
             await _reply(update, _("Only the group's admins can change its settings."))
             return
-        key, value = context.args[0].lower(), context.args[1]
-        try:
-            chat = await _change(rt.db, chat_id, key, value)
-        except InvalidSetting:
-            chat = None
-        if chat is None:
-            await _reply(
-                update,
-                _("“{value}” is not a valid {key}. Nothing was changed.").format(
-                    value=value[:60], key=key[:20]
-                ),
-            )
-            return
+    chat = await _apply(rt.db, chat_id, change)
+    lang = chat.language or lang
     await schedule_changed(update, context)
-    await _show(update, context, chat, lang)
+    await _send(update, context, chat, lang, done=_confirmation(chat, change, lang, context))
 
 
-async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, chat: Chat, lang: str) -> None:
+async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A settings button: open a picker, or change one setting, editing the message in place."""
+    query = update.callback_query
+    if await refused_outside_chat(update, context):
+        return
+    lang = await chat_language(update, context)
+    press = parse(query.data)
+    with use(lang):
+        if press is None:
+            await query.answer(_("This button has expired."))
+            return
+        if not await may_change(update, context):
+            await query.answer(_("Only the group's admins can change its settings."))
+            return
+    rt = runtime(context)
+    chat_id = update.effective_chat.id
+    if press.field == "view":
+        await query.answer()
+        shown = await _rendered(context, await chats.get(rt.db, chat_id), lang, str(press.value))
+        await edit_unless_unchanged(query, shown.text, shown.keyboard)
+        return
+    change = Change(press.field, press.value)
+    chat = await _apply(rt.db, chat_id, change)
+    lang = chat.language or lang
+    await schedule_changed(update, context)
+    await query.answer(_confirmation(chat, change, lang, context))
+    shown = await _rendered(context, chat, lang)
+    await edit_unless_unchanged(query, shown.text, shown.keyboard)
+
+
+async def _apply(db: Database, chat_id: int, change: Change) -> Chat:
+    if change.setting == "timezone":
+        return await chats.set_timezone(db, chat_id, str(change.value))
+    if change.setting == "weekday":
+        return await chats.set_delivery(db, chat_id, weekday=int(change.value))
+    if change.setting == "hour":
+        return await chats.set_delivery(db, chat_id, hour=int(change.value))
+    if change.setting == "empty":
+        return await chats.set_empty_topics(db, chat_id, str(change.value))
+    return await chats.set_language(db, chat_id, str(change.value))
+
+
+def _confirmation(chat: Chat, change: Change, lang: str, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """What just changed, in the reader's words (also the button's short answer)."""
+    with use(lang):
+        if change.setting == "timezone":
+            return _("The timezone is now {tz}.").format(
+                tz=zone_label(chat.timezone, now(context), lang)
+            )
+        if change.setting == "weekday":
+            return _("Digests now arrive on {day}.").format(
+                day=weekday_name(chat.delivery_weekday, lang)
+            )
+        if change.setting == "hour":
+            return _("Digests now arrive at {time}.").format(time=hour_label(chat.delivery_hour))
+        if change.setting == "empty":
+            return _("A topic with nothing new now gets: {what}.").format(what=empty_label(chat))
+        return _("This chat now reads English.")
+
+
+async def _rendered(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat: Chat,
+    lang: str,
+    view: str = "main",
+    done: str | None = None,
+) -> RenderedMessage:
     subs = await subscriptions.for_chat(runtime(context).db, chat.id)
     when = await next_push_text(context, chat, subs, lang)
-    await update.effective_message.reply_text(describe(chat, lang, when))
+    return render_settings(chat, lang, now(context), next_push=when, view=view, done=done)
 
 
-async def _change(db: Database, chat_id: int, key: str, value: str) -> Chat | None:
-    if key == "timezone":
-        return await chats.set_timezone(db, chat_id, value)
-    if key == "weekday":
-        day = parse_weekday(value)
-        return await chats.set_delivery(db, chat_id, weekday=day) if day is not None else None
-    if key == "hour":
-        hour = whole_number(value, 0, 23)
-        return await chats.set_delivery(db, chat_id, hour=hour) if hour is not None else None
-    if key == "empty" and value.lower() in ("skip", "line"):
-        return await chats.set_empty_topics(db, chat_id, value.lower())
-    return None
+async def _send(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    chat: Chat,
+    lang: str,
+    view: str = "main",
+    done: str | None = None,
+) -> None:
+    shown = await _rendered(context, chat, lang, view, done)
+    await update.effective_message.reply_text(shown.text, reply_markup=shown.keyboard)
 
 
 async def _reply(update: Update, text: str) -> None:
@@ -114,3 +146,4 @@ async def _reply(update: Update, text: str) -> None:
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler("settings", settings_command))
+    app.add_handler(CallbackQueryHandler(settings_button, pattern=r"^set:"))

@@ -21,9 +21,7 @@ def render_topics(
     with use(lang):
         title = escape(_("Topics"))
         lines = [f"<b>{title}</b>"]
-        lines += [
-            f"{_mark(t, subscribed)} {escape(t.name(lang))} · <code>{t.slug}</code>" for t in topics
-        ]
+        lines += [f"{_mark(t, subscribed)} {escape(t.name(lang))}" for t in topics]
         lines += ["", escape(_("Tap a topic to subscribe or unsubscribe this chat."))]
         buttons = [
             InlineKeyboardButton(
