@@ -119,10 +119,22 @@ async def _set(db: Database, chat_id: int, assignments: str, params: tuple) -> C
 
 
 async def set_language(db: Database, chat_id: int, language: str | None) -> Chat:
-    """The chat's language, or None to follow each user's Telegram language."""
+    """The chat's language, or None: a private chat then follows its user's Telegram language,
+    a group takes the language of the next member who speaks to the bot."""
     if language is not None:
         _check_choice("language", language, LANGUAGES)
     return await _set(db, chat_id, "language = ?", (language,))
+
+
+async def adopt_language(db: Database, chat_id: int, language: str) -> Chat:
+    """The chat's saved language; `language` becomes it when the chat has none yet."""
+    _check_choice("language", language, LANGUAGES)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE chats SET language = ?, changed_at = ? WHERE id = ? AND language IS NULL",
+            (language, utcnow(), chat_id),
+        )
+    return await _existing(db, chat_id)
 
 
 async def set_timezone(db: Database, chat_id: int, timezone: str) -> Chat:
