@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import zoneinfo
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 
@@ -25,6 +26,7 @@ from storage.db import Database, utcnow
 
 # Names zoneinfo lists that are not places: refuse them like any other non-IANA name.
 _NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+_IDS_PER_QUERY = 500  # well under SQLite's limit of bound parameters
 
 
 def from_row(row: sqlite3.Row) -> Chat:
@@ -77,6 +79,21 @@ def _check_int(what: str, value: object, low: int, high: int) -> None:
 async def get(db: Database, chat_id: int) -> Chat | None:
     row = await db.fetchone("SELECT * FROM chats WHERE id = ?", (chat_id,))
     return from_row(row) if row is not None else None
+
+
+async def push_languages(db: Database, chat_ids: Sequence[int]) -> dict[int, str]:
+    """The language each of these chats' pushes are written in (Chat.push_language)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(chat_ids), _IDS_PER_QUERY):
+        ids = chat_ids[start : start + _IDS_PER_QUERY]
+        marks = ",".join("?" * len(ids))
+        rows = await db.fetchall(
+            "SELECT id, coalesce(language, reader_language, 'en') FROM chats"
+            f" WHERE id IN ({marks})",
+            list(ids),
+        )
+        found.update((row[0], row[1]) for row in rows)
+    return found
 
 
 async def ensure(
