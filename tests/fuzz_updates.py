@@ -25,11 +25,13 @@ EDGES = (
 )  # fmt: skip
 CALLBACK_PREFIXES = (
     "card:open:", "card:lang:", "card:similar:", "search:", "topic:toggle:", "lang:set:",
+    "start:lang:",
 )  # fmt: skip
 CALLBACK_EDGES = (
     "topic:toggle:rag", "topic:toggle:agents", "lang:set:zh", "lang:set:en",
     "card:open:2406.15877", "card:lang:2406.15877:zh", "card:similar:2406.15877",
     "card:open:hep-th/9901001", "search:AAAAAAAAAAAA:2", "search:x:0", "search:x:²",
+    "start:lang:zh", "start:lang:en", "start:topics", "start:digest", "start:lang:fr",
 )  # fmt: skip
 STATUSES = st.sampled_from(("creator", "administrator", "member", "restricted", "left", "kicked"))
 LANGUAGE_CODES = (None, "en", "zh", "zh-hans", "zh-TW", "fr", "xx-invalid")
