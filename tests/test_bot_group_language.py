@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.app import build_application
-from storage import chats
+from storage import chats, subscriptions
 from storage.db import Database
 from tests import digest_world as world
 from tests.fakes.bot_api_updates import FakeUser, group
@@ -116,3 +116,13 @@ async def test_a_card_shared_inline_keeps_the_sharers_language_and_offers_the_ot
     card = api.world.inline_messages[inline_id]
     assert "Found it." in card["text"]
     assert [b["text"] for b in buttons(card, "card:lang:")] == ["中文"]
+
+
+async def test_a_group_subscribed_in_chinese_keeps_reading_chinese_when_an_english_member_asks(
+    chat_app, api, db_path
+):
+    async with await Database.open(db_path) as db:
+        await chats.ensure(db, ROOM.id, "group", ROOM.title, default_timezone="Asia/Shanghai")
+        await subscriptions.add_topic(db, ROOM.id, "rag", language="zh")
+    now = await reply_to(api, ADA, "/digest", chat=ROOM)
+    assert "2024年6月17日至30日" in now["text"]

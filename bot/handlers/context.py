@@ -25,8 +25,9 @@ async def chat_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
     """The language to answer in: the chat's, the same for every member of a group.
 
     A private chat without a saved language reads its user's Telegram language (zh* → zh).
-    A group without one takes the language of the first member who speaks to the bot there
-    and keeps it until an admin changes it with /lang, whoever presses a button later.
+    A group without one takes the language its topics were chosen in, else that of the first
+    member who speaks to the bot there, and keeps it until an admin changes it with /lang,
+    whoever presses a button later.
     Inline queries and cards shared inline belong to no chat: they read the user's language.
     """
     rt = runtime(context)
@@ -40,10 +41,15 @@ async def chat_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
     )
     if stored.language:
         return stored.language
-    if stored.type == "private" or not spoken:  # an anonymous admin or a channel says nothing
+    if stored.type == "private":
         return i18n.negotiate(spoken)
-    adopted = await chats.adopt_language(rt.db, chat.id, i18n.negotiate(spoken))
-    return adopted.language or i18n.DEFAULT_LANGUAGE
+    # The language its topics were chosen in (its pushes read it), else its first reader's;
+    # an anonymous admin or a channel's post says none.
+    first = stored.reader_language or (i18n.negotiate(spoken) if spoken else None)
+    if first is None:
+        return i18n.DEFAULT_LANGUAGE
+    adopted = await chats.adopt_language(rt.db, chat.id, first)
+    return adopted.language or first
 
 
 async def refused_outside_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
