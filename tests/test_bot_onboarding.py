@@ -142,3 +142,18 @@ async def test_an_english_speaker_who_adds_the_bot_gets_the_welcome_in_english(c
     [welcome] = await api.wait_for("sendMessage", chat_id=room.id, since=mark)
     assert welcome.result["text"].startswith("👋 Thanks for adding me!")
     assert "the group's admins choose its topics with /topics" in welcome.result["text"]
+
+
+async def test_help_in_a_group_lists_the_members_commands_then_the_admins(chat_app, api):
+    room = api.add_chat(group(-8004, "读书会"))
+    await reply_to(api, LI, "/start", chat=room)  # the group reads its first reader's Chinese
+    text = (await reply_to(api, ADA, "/help", chat=room))["text"]
+    members, admins = text.split("群管理员还可以使用：")
+    assert "/digest — " in members
+    assert "/search — " in members
+    assert "/topics" not in members.split("\n\n👍")[0]
+    assert "/topics — " in admins
+    assert "/lang — " in admins
+    private = (await reply_to(api, ADA, "/help"))["text"]
+    assert "/topics — " in private
+    assert "admins also" not in private

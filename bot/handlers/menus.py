@@ -19,14 +19,10 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 
 from bot import i18n
-from bot.handlers.start import command_lines
+from bot.handlers.start import GROUP_ADMINS, GROUP_MEMBERS, command_lines
 from bot.i18n import use
 
 log = logging.getLogger("bot.menus")
-
-# What any member of a group may do there; the rest changes the group.
-GROUP_MEMBERS = ("help", "digest", "issues", "search", "paper", "subscriptions")
-GROUP_ADMINS = (*GROUP_MEMBERS, "topics", "subscribe", "unsubscribe", "settings", "lang")
 
 
 def menus(lang: str) -> Iterator[tuple[BotCommandScope, list[BotCommand]]]:
@@ -37,7 +33,7 @@ def menus(lang: str) -> Iterator[tuple[BotCommandScope, list[BotCommand]]]:
     yield BotCommandScopeDefault(), every
     yield BotCommandScopeAllPrivateChats(), every
     yield BotCommandScopeAllGroupChats(), _only(every, GROUP_MEMBERS)
-    yield BotCommandScopeAllChatAdministrators(), _only(every, GROUP_ADMINS)
+    yield BotCommandScopeAllChatAdministrators(), _only(every, {*GROUP_MEMBERS, *GROUP_ADMINS})
 
 
 def _only(commands: list[BotCommand], names: Collection[str]) -> list[BotCommand]:

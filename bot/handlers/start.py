@@ -3,6 +3,8 @@ fortnight's digest), and `/help`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -25,6 +27,9 @@ from bot.render.papers import escape
 from storage import chats
 
 REMEMBERED_PRESSES = 50  # per chat: enough to catch a double tap on a welcome's digest button
+# What any member of a group may do there; the rest of a group's commands change the group.
+GROUP_MEMBERS = ("help", "digest", "issues", "search", "paper", "subscriptions")
+GROUP_ADMINS = ("topics", "subscribe", "unsubscribe", "settings", "lang")
 
 
 def command_lines() -> list[tuple[str, str]]:
@@ -110,15 +115,29 @@ def _first_press(context: ContextTypes.DEFAULT_TYPE, message_id: int) -> bool:
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/help: every command, one line each."""
+    """/help: every command, one line each; in a group, the members' and then the admins'."""
     with use(await chat_language(update, context)):
-        lines = [f"/{command} — {escape(text)}" for command, text in command_lines()]
+        described = dict(command_lines())
+        if update.effective_chat.type == "private":
+            lines = _help_lines(described, described)
+        else:
+            admins = _("The group's admins also have:")
+            lines = [
+                *_help_lines(described, GROUP_MEMBERS),
+                "",
+                escape(admins),
+                *_help_lines(described, GROUP_ADMINS),
+            ]
         votes = _(
             "👍 👎 🔖 under a card record your vote (in a group, each member's) and save the "
             "paper; a digest's numbered buttons open its papers' cards. A 👍 or 👎 reaction "
             "on a card counts too; in a group Telegram tells me of reactions only if I am an admin."
         )
         await update.effective_message.reply_text("\n".join([*lines, "", escape(votes)]))
+
+
+def _help_lines(described: dict[str, str], names: Iterable[str]) -> list[str]:
+    return [f"/{name} — {escape(described[name])}" for name in names]
 
 
 def register(app: Application) -> None:
