@@ -33,6 +33,7 @@ from telegram import Bot
 
 from bot import config
 from bot.push.delivery import push_bot
+from bot.push.navigation import PushNavigation
 from bot.push.plan import plan_due
 from bot.push.send import Broadcast
 from bot.push.transport import AiohttpRequest
@@ -121,7 +122,8 @@ async def push_run(path: Path, server: FakeBotApiProcess, *, paid: bool) -> dict
         expected = await deliveries.open_count(rt.db)
         async with push_bot(settings) as bot:
             started = time.perf_counter()
-            report = await Broadcast(rt.db, bot, paid_broadcast=paid).run()
+            walk = PushNavigation(rt.db, settings.epoch, DUE)  # ◀ ▶ as push_pass draws it
+            report = await Broadcast(rt.db, bot, paid_broadcast=paid, navigation=walk).run()
             send_s = time.perf_counter() - started
         states = await deliveries.counts(rt.db)
     finally:

@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
@@ -22,6 +22,7 @@ from bot.handlers import (
     issues,
     language,
     membership,
+    menus,
     papers,
     plain_text,
     search,
@@ -119,18 +120,13 @@ def webhook_options(settings: Settings) -> dict:
 
 
 async def post_init(app: Application) -> None:
-    """Open the database with the topics, and publish the command menus in both languages."""
+    """Open the database with the topics, and publish the command menus by scope, in both
+    languages."""
     i18n.load_all()
     app.bot_data["runtime"] = runtime = await open_runtime(app.bot_data["settings"])
     scheduler = app.bot_data["scheduler"] = Scheduler(app, runtime, app.bot_data["clock"])
     await scheduler.start()
-    for lang in i18n.LANGUAGES:
-        with use(lang):
-            menu = [BotCommand(name, text) for name, text in start.command_lines()]
-        try:
-            await app.bot.set_my_commands(menu, language_code=None if lang == "en" else lang)
-        except TelegramError as error:  # the menus are a comfort; the bot works without them
-            log.warning("could not publish the %s command menu: %s", lang, error)
+    await menus.publish(app.bot)
 
 
 async def post_shutdown(app: Application) -> None:

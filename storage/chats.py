@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import zoneinfo
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 
@@ -30,6 +31,8 @@ _NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
 _FIXED_OFFSET = re.compile(
     r"UTC(?:\+(?:0[0-9]|1[0-3]):(?:00|30|45)|\+14:00|-(?:0[0-9]|1[01]):(?:00|30|45)|-12:00)"
 )
+
+_IDS_PER_QUERY = 500  # well under SQLite's limit of bound parameters
 
 
 def from_row(row: sqlite3.Row) -> Chat:
@@ -87,6 +90,21 @@ async def get(db: Database, chat_id: int) -> Chat | None:
     return from_row(row) if row is not None else None
 
 
+async def push_languages(db: Database, chat_ids: Sequence[int]) -> dict[int, str]:
+    """The language each of these chats' pushes are written in (Chat.push_language)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(chat_ids), _IDS_PER_QUERY):
+        ids = chat_ids[start : start + _IDS_PER_QUERY]
+        marks = ",".join("?" * len(ids))
+        rows = await db.fetchall(
+            "SELECT id, coalesce(language, reader_language, 'en') FROM chats"
+            f" WHERE id IN ({marks})",
+            list(ids),
+        )
+        found.update((row[0], row[1]) for row in rows)
+    return found
+
+
 async def ensure(
     db: Database, chat_id: int, type: str, title: str | None, *, default_timezone: str
 ) -> Chat:
@@ -127,10 +145,22 @@ async def _set(db: Database, chat_id: int, assignments: str, params: tuple) -> C
 
 
 async def set_language(db: Database, chat_id: int, language: str | None) -> Chat:
-    """The chat's language, or None to follow each user's Telegram language."""
+    """The chat's language, or None: a private chat then follows its user's Telegram language,
+    a group takes the language of the next member who speaks to the bot."""
     if language is not None:
         _check_choice("language", language, LANGUAGES)
     return await _set(db, chat_id, "language = ?", (language,))
+
+
+async def adopt_language(db: Database, chat_id: int, language: str) -> Chat:
+    """The chat's saved language; `language` becomes it when the chat has none yet."""
+    _check_choice("language", language, LANGUAGES)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE chats SET language = ?, changed_at = ? WHERE id = ? AND language IS NULL",
+            (language, utcnow(), chat_id),
+        )
+    return await _existing(db, chat_id)
 
 
 async def set_timezone(db: Database, chat_id: int, timezone: str) -> Chat:

@@ -27,6 +27,7 @@ EDGES = (
 CALLBACK_PREFIXES = (
     "card:open:", "card:lang:", "card:similar:", "search:", "topic:toggle:", "lang:set:",
     "set:view:", "set:day:", "set:hour:", "set:tz:", "set:empty:", "set:lang:",
+    "start:lang:",
 )  # fmt: skip
 CALLBACK_EDGES = (
     "topic:toggle:rag", "topic:toggle:agents", "lang:set:zh", "lang:set:en",
@@ -34,6 +35,7 @@ CALLBACK_EDGES = (
     "card:open:hep-th/9901001", "search:AAAAAAAAAAAA:2", "search:x:0", "search:x:²",
     "set:view:tz", "set:day:6", "set:hour:23", "set:tz:Asia/Tokyo", "set:empty:line",
     "set:lang:zh", "set:hour:²", "set:day:07",
+    "start:lang:zh", "start:lang:en", "start:topics", "start:digest", "start:lang:fr",
 )  # fmt: skip
 STATUSES = st.sampled_from(("creator", "administrator", "member", "restricted", "left", "kicked"))
 LANGUAGE_CODES = (None, "en", "zh", "zh-hans", "zh-TW", "fr", "xx-invalid")

@@ -91,8 +91,10 @@ async def test_the_push_sends_each_digest_message_with_its_papers_buttons(push_r
     await world.subscribe(push_rt, 101, ["rag"])
     await world.run_pass(push_rt, datetime(2024, 7, 1, 1, tzinfo=UTC))
     [message] = api.messages_in(101)
-    opened = {callbacks.parse(data).arxiv_id for row in buttons(message) for _, data in row}
+    *papers_rows, walk = buttons(message)
+    opened = {callbacks.parse(data).arxiv_id for row in papers_rows for _, data in row}
     assert opened == {"2406.00001", "2406.00002", "2406.00003"}
+    assert [data[:7] for _, data in walk] == ["digest:"]  # ▶ under the papers, as in /digest
 
 
 def test_a_digest_split_over_messages_gives_each_message_the_buttons_of_its_own_papers():

@@ -107,7 +107,7 @@ async def test_in_a_group_the_bot_ignores_chatter_and_unaddressed_unknown_comman
     for text in ("hello everyone", "2406.15877", "/nosuch", "/nosuch@other_bot", "@other_bot hi"):
         said_in_group(api, ada, room, text)
     sent = await nothing_more_for(api, ada, room.id, mark)
-    assert [m["text"][:6] for m in sent] == ["/start"]
+    assert [m["text"][:6] for m in sent] == ["/help "]  # the sentinel: a group's /help
 
 
 async def test_in_a_group_a_mention_searches_or_opens_a_card(app, api):

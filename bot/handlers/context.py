@@ -22,19 +22,34 @@ def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
 
 
 async def chat_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    """The chat's saved language, else the user's Telegram language negotiated (zh* → zh)."""
+    """The language to answer in: the chat's, the same for every member of a group.
+
+    A private chat without a saved language reads its user's Telegram language (zh* → zh).
+    A group without one takes the language its topics were chosen in, else that of the first
+    member who speaks to the bot there, and keeps it until an admin changes it with /lang,
+    whoever presses a button later.
+    Inline queries and cards shared inline belong to no chat: they read the user's language.
+    """
     rt = runtime(context)
     chat = update.effective_chat
-    if chat is None:  # inline queries and messages sent through them belong to no chat of ours
-        user = update.effective_user
-        return i18n.negotiate(user.language_code if user else None)
+    user = update.effective_user
+    spoken = user.language_code if user is not None else None
+    if chat is None:
+        return i18n.negotiate(spoken)
     stored = await chats.ensure(
         rt.db, chat.id, chat.type, chat.title, default_timezone=rt.settings.timezone
     )
     if stored.language:
         return stored.language
-    user = update.effective_user
-    return i18n.negotiate(user.language_code if user else None)
+    if stored.type == "private":
+        return i18n.negotiate(spoken)
+    # The language its topics were chosen in (its pushes read it), else its first reader's;
+    # an anonymous admin or a channel's post says none.
+    first = stored.reader_language or (i18n.negotiate(spoken) if spoken else None)
+    if first is None:
+        return i18n.DEFAULT_LANGUAGE
+    adopted = await chats.adopt_language(rt.db, chat.id, first)
+    return adopted.language or first
 
 
 async def refused_outside_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

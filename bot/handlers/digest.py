@@ -122,7 +122,11 @@ async def show_digest(
             cap=rt.settings.issue_size,
         )
         parts = render_digest(
-            found, lang, empty_topics=chat.empty_topics, bot_username=context.bot.username
+            found,
+            lang,
+            empty_topics=chat.empty_topics,
+            bot_username=context.bot.username,
+            in_group=chat.type != "private",
         )
         keyboard = await _walk_keyboard(context, period, slugs, lang)
         if not parts:

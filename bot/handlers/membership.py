@@ -1,5 +1,6 @@
 """The bot's place in chats: kicked or blocked pauses a chat, added back resumes it, and a
 group upgraded to a supergroup keeps its settings and subscriptions under the new id.
+A group that adds the bot hears once what it does, in the language of whoever added it.
 A member promoted or demoted takes effect at once: the admin-check cache follows."""
 
 from __future__ import annotations
@@ -7,15 +8,18 @@ from __future__ import annotations
 import logging
 
 from telegram import ChatMemberUpdated, Update
-from telegram.constants import ChatMemberStatus
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
 from telegram.ext import Application, ChatMemberHandler, ContextTypes, MessageHandler, filters
 
-from bot.handlers.context import runtime
+from bot.handlers.context import chat_language, runtime
+from bot.render.welcome import group_welcome
 from storage import chat_admins, chats
 
 log = logging.getLogger("bot.membership")
 _GONE = {ChatMemberStatus.BANNED, ChatMemberStatus.LEFT}
 _ADMINS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+_GROUPS = {ChatType.GROUP, ChatType.SUPERGROUP}
 
 
 async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -34,6 +38,16 @@ async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     elif change.old_chat_member.status in _GONE:
         await chats.resume(rt.db, chat.id)
         log.info("chat %s resumed", chat.id)
+        if chat.type in _GROUPS:  # added, not promoted: a promotion changes nothing to say
+            await _welcome(update, context)
+
+
+async def _welcome(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat_id = update.my_chat_member.chat.id
+    try:
+        await context.bot.send_message(chat_id, group_welcome(await chat_language(update, context)))
+    except TelegramError as error:  # a group where members may not post: the bot stays quiet
+        log.info("could not welcome chat %s: %s", chat_id, error)
 
 
 async def member_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -19,6 +19,7 @@ from telegram import Bot
 from telegram.ext import ExtBot
 
 from bot.config import Settings, file_url
+from bot.push.navigation import PushNavigation
 from bot.push.plan import plan_due
 from bot.push.send import Broadcast
 from bot.push.transport import AiohttpRequest, telegram_pace
@@ -72,10 +73,15 @@ async def push_pass(
     with pass_lock(rt.db.path) as held:
         if not held:
             return PushReport(busy=True)
-        planned = await plan_due(rt, now or datetime.now(UTC), bot_username=_username(bot))
+        now = now or datetime.now(UTC)
+        planned = await plan_due(rt, now, bot_username=_username(bot))
         due = await deliveries.open_count(rt.db)
         sent = await Broadcast(
-            rt.db, bot, concurrency=concurrency, paid_broadcast=rt.settings.paid_broadcast
+            rt.db,
+            bot,
+            concurrency=concurrency,
+            paid_broadcast=rt.settings.paid_broadcast,
+            navigation=PushNavigation(rt.db, rt.settings.epoch, now),
         ).run()
     return PushReport(
         due=due,

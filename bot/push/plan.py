@@ -173,7 +173,13 @@ async def _texts(
         freeze=True,
         cache=cache,
     )
-    texts = render_digest(digest, lang, empty_topics=chat.empty_topics, bot_username=bot_username)
+    texts = render_digest(
+        digest,
+        lang,
+        empty_topics=chat.empty_topics,
+        bot_username=bot_username,
+        in_group=chat.type != "private",
+    )
     if key is not None:
         rendered[key] = texts
     return texts
@@ -184,7 +190,9 @@ def _shared_key(due: DueChat) -> tuple | None:
     if any(s.topic_slug is None for s in due.subscriptions):
         return None
     slugs = sorted(s.topic_slug for s in due.subscriptions)
-    return (due.period.start, due.chat.push_language, due.chat.empty_topics, *slugs)
+    chat = due.chat
+    in_group = chat.type != "private"
+    return (due.period.start, chat.push_language, chat.empty_topics, in_group, *slugs)
 
 
 def _thread(due: DueChat) -> int | None:

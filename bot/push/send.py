@@ -37,6 +37,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.push.navigation import PushNavigation
 from bot.render.digest_buttons import digest_keyboard
 from storage import chats, deliveries
 from storage.db import Database
@@ -85,9 +86,16 @@ class Broadcast:
     """One pass over the ledger's open parts."""
 
     def __init__(
-        self, db: Database, bot: Bot, *, concurrency: int = 64, paid_broadcast: bool = False
+        self,
+        db: Database,
+        bot: Bot,
+        *,
+        concurrency: int = 64,
+        paid_broadcast: bool = False,
+        navigation: PushNavigation | None = None,
     ) -> None:
         self.db, self.bot = db, bot
+        self.navigation = navigation  # the ◀ ▶ row under each digest's last message
         self.concurrency = concurrency
         self.paid_broadcast = paid_broadcast
         self.report = SendReport()
@@ -122,6 +130,8 @@ class Broadcast:
                 return
             after = batch[-1].chat_id
             await deliveries.claim(self.db, batch)
+            if self.navigation is not None:
+                await self.navigation.load(sorted({p.chat_id for p in batch}))
             texts = await deliveries.texts(self.db, sorted({p.text_id for p in batch}))
             for chat_id, parts in groupby(batch, key=attrgetter("chat_id")):
                 self._outstanding += 1
@@ -175,7 +185,7 @@ class Broadcast:
             # The raw answer: parsing each sent Message back into objects would cost the
             # broadcast about a third of its time, and only the message id is kept.
             message = await self.bot.do_api_request(
-                "sendMessage", _send_args(job, part, self.paid_broadcast)
+                "sendMessage", _send_args(job, part, self.paid_broadcast, self._walk_rows(part))
             )
         except RetryAfter as exc:
             return await self._rate_limited(job, exc)
@@ -194,6 +204,11 @@ class Broadcast:
         job.parts.pop(0)
         job.network_tries = 0
         return self._gap(job) if job.parts else None
+
+    def _walk_rows(self, part: Part) -> list[list[dict]]:
+        if self.navigation is None or part.part != part.parts:
+            return []
+        return self.navigation.rows(part.chat_id, part.period_start)
 
     def _gap(self, job: _Job) -> float:
         return GROUP_GAP if job.chat_id < 0 else PER_CHAT_GAP
@@ -258,7 +273,8 @@ def _buttons(text: str) -> dict | None:
     return keyboard.to_dict() if keyboard is not None else None
 
 
-def _send_args(job: _Job, part: Part, paid_broadcast: bool) -> dict:
+def _send_args(job: _Job, part: Part, paid_broadcast: bool, walk: list[list[dict]]) -> dict:
+    """sendMessage's arguments: the part, its papers' buttons, and under them `walk` (◀ ▶)."""
     text = job.texts[part.text_id]
     args = {
         "chat_id": job.chat_id,
@@ -267,8 +283,9 @@ def _send_args(job: _Job, part: Part, paid_broadcast: bool) -> dict:
         "link_preview_options": {"is_disabled": True},
     }
     keyboard = _buttons(text)  # each paper's card, where readers vote, one tap away
-    if keyboard is not None:
-        args["reply_markup"] = keyboard
+    rows = [*(keyboard["inline_keyboard"] if keyboard is not None else ()), *walk]
+    if rows:
+        args["reply_markup"] = {"inline_keyboard": rows}
     if part.thread_id is not None:
         args["message_thread_id"] = part.thread_id
     if paid_broadcast:

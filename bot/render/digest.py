@@ -27,13 +27,15 @@ def render_digest(
     *,
     empty_topics: str = "skip",
     bot_username: str | None = None,
+    in_group: bool = False,
     limit: int = MESSAGE_LIMIT,
 ) -> list[str]:
     """The digest's messages in `lang`; none when it has nothing to say.
 
     `empty_topics` is the chat's choice for a topic with nothing new: "skip" leaves it out,
     "line" says so in one short line. A digest with no paper at all sends nothing. With the
-    bot's `bot_username`, each paper links to its card.
+    bot's `bot_username`, each paper links to its card. A group's footer (`in_group`) leaves
+    subscriptions to its admins, since a member may not change them.
     """
     if digest.is_empty:
         return []
@@ -50,7 +52,7 @@ def render_digest(
                 blocks.append(f"{_heading(section, lang)}\n<i>{escape(nothing)}</i>")
                 carry.append("")
         header = _header(digest, lang)
-        return split_messages(blocks, limit, header=header, footer=_footer(), carry=carry)
+        return split_messages(blocks, limit, header=header, footer=_footer(in_group), carry=carry)
 
 
 def _header(digest: Digest, lang: str) -> str:
@@ -134,9 +136,15 @@ def _card_link(paper: Paper, bot_username: str | None) -> str | None:
     return f'<a href="{escape_attribute(url)}">{escape(label)}</a>'
 
 
-def _footer() -> str:
-    hint = _(
-        "Search all papers with /search, open one with /paper, "
-        "change topics with /topics or stop with /unsubscribe."
-    )
+def _footer(in_group: bool) -> str:
+    if in_group:
+        hint = _(
+            "Search all papers with /search, open one with /paper; "
+            "the group's admins choose its topics with /topics."
+        )
+    else:
+        hint = _(
+            "Search all papers with /search, open one with /paper, "
+            "change topics with /topics or stop with /unsubscribe."
+        )
     return f"<i>{escape(hint)}</i>"

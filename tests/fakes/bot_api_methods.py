@@ -175,7 +175,16 @@ def _commands_key(params: dict) -> tuple[str, str]:
     return json.dumps(scope, sort_keys=True), str(params.get("language_code") or "")
 
 
+_SCOPES = frozenset(
+    {"default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
+     "chat_administrators", "chat_member"}
+)  # fmt: skip
+
+
 def set_my_commands(world: World, params: dict) -> bool:
+    scope = params.get("scope") or {"type": "default"}
+    if not isinstance(scope, dict) or scope.get("type") not in _SCOPES:
+        raise bad_request("can't parse BotCommandScope: unsupported type")
     commands = params.get("commands")
     if not isinstance(commands, list) or len(commands) > 100:
         raise bad_request("can't parse commands JSON object")
