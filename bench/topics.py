@@ -1,7 +1,7 @@
 """Topic rules: precision, recall and F1 per topic on the labelled samples, and microseconds
 per paper. The last line is one JSON object.
 
-Two samples: the synthetic one shipped in tests/fixtures, and the real one (386 papers of the
+Two samples: the synthetic one shipped in tests/fixtures, and the real one (508 papers of the
 fixture fortnight, labelled by hand), reported whole, on its tuning part and on its held-out
 part. The real one needs the shared fixtures: `DIGESTBOT_FIXTURES=/path/to/shared/fixtures`,
 or `shared/fixtures` beside the repository.

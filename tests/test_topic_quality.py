@@ -1,5 +1,9 @@
 """The packaged topic rules keep their quality: on the shipped synthetic sample, and on the
-real labelled sample (386 papers of the fixture fortnight) where the shared fixtures are."""
+real labelled sample (508 papers of the fixture fortnight) where the shared fixtures are.
+
+The target is per topic, on the part of the real sample the rules were tuned on; the third
+held out (never looked at while tuning) is held to a lower bar, since it has only 7 to 24
+papers per topic and was not tuned against."""
 
 from __future__ import annotations
 
@@ -8,11 +12,20 @@ import pytest
 from bot.topics.config import TopicMatcher, load
 from tests.topic_samples import Figures, Labelled, measure, real_sample, synthetic_sample
 
+TARGET = (0.85, 0.75)  # precision, recall
+# Topics short of the target on the tuning part, at the bar they do hold. "llm" is every
+# paper about language models themselves (new models, analyses of their behaviour,
+# benchmarks), which words tell only in part from the many papers that use one for a task;
+# "finetuning" is named in passing by papers on compression or detection, and said of
+# music, diffusion or time-series models the labels leave out.
+SHORT_OF_TARGET = {"llm": (0.83, 0.66), "finetuning": (0.75, 0.82)}
+HELD_OUT_FLOOR = (0.6, 0.5)
+SLUGS = [t.slug for t in load()]
+
 
 @pytest.fixture(scope="module")
-def matcher_and_slugs():
-    topics = load()
-    return TopicMatcher(topics), [t.slug for t in topics]
+def matcher() -> TopicMatcher:
+    return TopicMatcher(load())
 
 
 @pytest.fixture(scope="module")
@@ -23,9 +36,22 @@ def real() -> list[Labelled]:
     return sample
 
 
-def figures(matcher_and_slugs, sample: list[Labelled]) -> dict[str, Figures]:
-    matcher, slugs = matcher_and_slugs
-    return measure(((i, [m.slug for m in matcher.match(i.paper)]) for i in sample), slugs)
+@pytest.fixture(scope="module")
+def tuned(matcher, real) -> dict[str, Figures]:
+    return figures(matcher, [item for item in real if item.part == "tune"])
+
+
+@pytest.fixture(scope="module")
+def held_out(matcher, real) -> dict[str, Figures]:
+    return figures(matcher, [item for item in real if item.part == "held-out"])
+
+
+def figures(matcher: TopicMatcher, sample: list[Labelled]) -> dict[str, Figures]:
+    return measure(((i, [m.slug for m in matcher.match(i.paper)]) for i in sample), SLUGS)
+
+
+def meets(f: Figures, bar: tuple[float, float]) -> bool:
+    return f.precision >= bar[0] and f.recall >= bar[1]
 
 
 def micro(per_topic: dict[str, Figures]) -> tuple[float, float]:
@@ -35,8 +61,8 @@ def micro(per_topic: dict[str, Figures]) -> tuple[float, float]:
     return tp / (tp + fp), tp / (tp + fn)
 
 
-def test_the_synthetic_sample_keeps_its_quality(matcher_and_slugs):
-    per_topic = figures(matcher_and_slugs, synthetic_sample())
+def test_the_synthetic_sample_keeps_its_quality(matcher):
+    per_topic = figures(matcher, synthetic_sample())
     precision, recall = micro(per_topic)
     assert precision >= 0.9
     assert recall >= 0.7
@@ -44,29 +70,36 @@ def test_the_synthetic_sample_keeps_its_quality(matcher_and_slugs):
 
 
 def test_the_real_sample_is_labelled_as_described(real):
-    assert len(real) >= 300
-    assert sum(not item.topics for item in real) >= 100  # papers on no topic
+    assert len(real) >= 500
+    assert sum(not item.topics for item in real) >= 200  # papers on no topic
     assert {item.part for item in real} == {"tune", "held-out"}
-    counts = {slug: sum(slug in item.topics for item in real) for slug in _slugs()}
-    assert min(counts.values()) >= 15, counts
+    assert all(
+        (item.part == "held-out") == (int(item.paper.arxiv_id.replace(".", "")) % 3 == 0)
+        for item in real
+    )
+    counts = {slug: sum(slug in item.topics for item in real) for slug in SLUGS}
+    assert min(counts.values()) >= 20, counts
 
 
-def test_every_topic_holds_on_the_real_sample(matcher_and_slugs, real):
-    per_topic = figures(matcher_and_slugs, real)
-    precision, recall = micro(per_topic)
-    assert precision >= 0.77
-    assert recall >= 0.75
-    for slug, f in per_topic.items():
-        assert f.precision >= 0.65, (slug, f)
-        assert f.recall >= 0.55, (slug, f)
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_topic_meets_its_target_on_the_papers_it_was_tuned_on(tuned, slug):
+    assert meets(tuned[slug], SHORT_OF_TARGET.get(slug, TARGET)), tuned[slug]
 
 
-def test_the_rules_hold_on_the_part_they_were_not_tuned_on(matcher_and_slugs, real):
-    held_out = [item for item in real if item.part == "held-out"]
-    precision, recall = micro(figures(matcher_and_slugs, held_out))
-    assert precision >= 0.77
-    assert recall >= 0.7
+def test_all_but_the_named_topics_meet_the_full_target(tuned):
+    meeting = [slug for slug, f in tuned.items() if meets(f, TARGET)]
+    assert len(meeting) >= len(SLUGS) - len(SHORT_OF_TARGET)
+    precision, recall = micro(tuned)
+    assert precision >= 0.85
+    assert recall >= 0.82
 
 
-def _slugs() -> list[str]:
-    return [t.slug for t in load()]
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_topic_holds_on_the_papers_nobody_tuned_against(held_out, slug):
+    assert meets(held_out[slug], HELD_OUT_FLOOR), held_out[slug]
+
+
+def test_the_rules_hold_on_the_held_out_part_as_a_whole(held_out):
+    precision, recall = micro(held_out)
+    assert precision >= 0.79
+    assert recall >= 0.74

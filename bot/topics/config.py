@@ -64,15 +64,43 @@ def _topics(source: str, document: dict[str, Any]) -> tuple[Topic, ...]:
 def _phrase_lists(source: str, table: object) -> dict[str, tuple[str, ...]]:
     if not isinstance(table, dict):
         raise TopicsError(f"{source}: 'phrases' must be a table of phrase lists")
-    lists = {}
+    written = {}
     for name, phrases in table.items():
         where = f"{source}: phrases: {name!r}"
         if not _PHRASE_LIST_NAME.match(name):
             raise TopicsError(f"{where}: a name is lowercase letters, digits and '_'")
-        lists[name] = _strings(where, phrases)
-        for phrase in lists[name]:
-            _check_phrase(where, phrase)
+        written[name] = _strings(where, phrases)
+    lists: dict[str, tuple[str, ...]] = {}
+    for name in written:
+        _resolve_list(source, name, written, lists, ())
     return lists
+
+
+def _resolve_list(
+    source: str,
+    name: str,
+    written: dict[str, tuple[str, ...]],
+    resolved: dict[str, tuple[str, ...]],
+    including: tuple[str, ...],
+) -> tuple[str, ...]:
+    """A phrase list with the lists it names (`@name`) replaced by their phrases."""
+    if name in resolved:
+        return resolved[name]
+    where = f"{source}: phrases: {(including or (name,))[0]!r}"
+    phrases: dict[str, None] = {}
+    for phrase in written[name]:
+        if not phrase.startswith("@"):
+            _check_phrase(where, phrase)
+            phrases[phrase] = None
+        elif phrase[1:] not in written:
+            raise TopicsError(f"{where}: {phrase!r} names no list in [phrases]")
+        elif phrase[1:] in (*including, name):
+            raise TopicsError(f"{where}: {phrase!r} includes itself")
+        else:
+            included = _resolve_list(source, phrase[1:], written, resolved, (*including, name))
+            phrases.update(dict.fromkeys(included))
+    resolved[name] = tuple(phrases)
+    return resolved[name]
 
 
 def _topic(
