@@ -23,11 +23,12 @@ from datetime import UTC, datetime, time, timedelta
 from telegram.ext import Application, ContextTypes, Job
 
 from bot.ingest.backfill import backfill_at_start, backfill_due
+from bot.ingest.completion import summarize_completed
 from bot.ingest.daily import ingest_configured
 from bot.push.delivery import push_pass
 from bot.push.plan import next_push_at, next_push_for
 from bot.runtime import Clock, Runtime, system_clock
-from bot.summarize.service import endpoint_configured, summarize_pending
+from bot.summarize.service import endpoint_configured
 from storage import chat_admins, chats, feeds, papers, search_sessions, subscriptions
 
 log = logging.getLogger(__name__)
@@ -196,5 +197,5 @@ class Scheduler:
         await self._cancellable("the summaries run", self._summaries())
 
     async def _summaries(self) -> None:
-        run = await summarize_pending(self.rt.db, self.rt.settings, now=self.clock())
+        run = await summarize_completed(self.rt, now=self.clock())
         log.info("summaries: %s", run.as_json())

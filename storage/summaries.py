@@ -50,12 +50,12 @@ async def put_within(conn: aiosqlite.Connection, paper_id: int, summary: Summary
     summary = bounded(paper_id, summary)
     created = (summary.created_at.isoformat() if summary.created_at else None) or utcnow()
     cursor = await conn.execute(
-        "INSERT INTO summaries (paper_id, lang, text, source, model, importance, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO summaries (paper_id, lang, text, source, model, importance, created_at,"
+        " translated_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (paper_id, lang) DO UPDATE SET text = excluded.text,"
         " source = excluded.source, model = excluded.model,"
         " importance = coalesce(excluded.importance, summaries.importance),"
-        " created_at = excluded.created_at"
+        " created_at = excluded.created_at, translated_from = excluded.translated_from"
         f" WHERE {_RANK_SQL.format(col='excluded.source')}"
         f" >= {_RANK_SQL.format(col='summaries.source')}"
         " AND (excluded.text, excluded.source, coalesce(excluded.model, ''))"
@@ -68,6 +68,7 @@ async def put_within(conn: aiosqlite.Connection, paper_id: int, summary: Summary
             summary.model,
             summary.importance,
             created,
+            summary.translated_from,
         ),
     )
     return cursor.rowcount > 0
@@ -149,6 +150,7 @@ async def for_papers(db: Database, paper_ids: Sequence[int]) -> dict[int, dict[s
             model=row["model"],
             importance=row["importance"],
             created_at=datetime.fromisoformat(row["created_at"]),
+            translated_from=row["translated_from"],
         )
     return found
 

@@ -1,4 +1,6 @@
-"""Topics and which papers belong to them."""
+"""Topics and which papers belong to them, from three sources: an editor's heading, a summary
+model's choice and the keyword rules. A paper the model has spoken for (even to choose no
+topic) takes no topic from the rules any more; an editor's heading always stands."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 import aiosqlite
 
-from storage.db import Database
+from storage.db import Database, utcnow
 from storage.models import Topic, TopicMatch
 
 Assignments = Iterable[tuple[int, Sequence[TopicMatch]]]
@@ -38,17 +40,65 @@ async def assign(db: Database, assignments: Assignments, source: str = "rules") 
 async def assign_within(
     conn: aiosqlite.Connection, assignments: Assignments, source: str = "rules"
 ) -> None:
-    """`assign` inside a transaction the caller holds (two statements for the whole batch)."""
+    """`assign` inside a transaction the caller holds (two statements for the whole batch).
+
+    The rules' topics of a paper the model has spoken for are not stored.
+    """
     assignments = list(assignments)
     await conn.executemany(
         "DELETE FROM paper_topics WHERE paper_id = ? AND source = ?",
         [(paper_id, source) for paper_id, _ in assignments],
     )
+    rules = _NOT_CHOSEN_BY_MODEL if source == "rules" else ""
     await conn.executemany(
-        "INSERT INTO paper_topics (paper_id, topic_slug, score, source) VALUES (?, ?, ?, ?)"
+        "INSERT INTO paper_topics (paper_id, topic_slug, score, source) SELECT ?, ?, ?, ?"
+        f" WHERE true{rules}"
         " ON CONFLICT (paper_id, topic_slug) DO UPDATE SET score = max(score, excluded.score)",
-        [(paper_id, m.slug, m.score, source) for paper_id, matches in assignments for m in matches],
+        [
+            (paper_id, m.slug, m.score, source, *([paper_id] if rules else []))
+            for paper_id, matches in assignments
+            for m in matches
+        ],
     )
+
+
+_NOT_CHOSEN_BY_MODEL = " AND NOT EXISTS (SELECT 1 FROM model_topic_choices WHERE paper_id = ?)"
+
+
+async def choose(
+    db: Database, paper_id: int, slugs: Sequence[str], model: str, score: float = 1.0
+) -> None:
+    """The model's topics for a paper in place of the rules' (an editor's heading stays)."""
+    async with db.transaction() as conn:
+        await choose_within(conn, paper_id, slugs, model, score)
+
+
+async def choose_within(
+    conn: aiosqlite.Connection, paper_id: int, slugs: Sequence[str], model: str, score: float = 1.0
+) -> None:
+    """`choose` inside a transaction the caller holds."""
+    await conn.execute(
+        "DELETE FROM paper_topics WHERE paper_id = ? AND source IN ('rules', 'model')", (paper_id,)
+    )
+    await conn.executemany(
+        "INSERT INTO paper_topics (paper_id, topic_slug, score, source) VALUES (?, ?, ?, 'model')"
+        " ON CONFLICT (paper_id, topic_slug) DO NOTHING",
+        [(paper_id, slug, score) for slug in slugs],
+    )
+    await conn.execute(
+        "INSERT INTO model_topic_choices (paper_id, model, topics, chosen_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (paper_id) DO UPDATE SET model = excluded.model, topics = excluded.topics,"
+        " chosen_at = excluded.chosen_at",
+        (paper_id, model, json.dumps(list(slugs)), utcnow()),
+    )
+
+
+async def sources_of(db: Database, paper_id: int) -> dict[str, str]:
+    """Where each of a paper's topics comes from: slug -> 'editor', 'model' or 'rules'."""
+    rows = await db.fetchall(
+        "SELECT topic_slug, source FROM paper_topics WHERE paper_id = ?", (paper_id,)
+    )
+    return {row[0]: row[1] for row in rows}
 
 
 async def for_papers(db: Database, paper_ids: Sequence[int]) -> dict[int, list[str]]:

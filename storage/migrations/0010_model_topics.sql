@@ -1,0 +1,36 @@
+-- A summary model may choose a paper's topics among the configured ones: its choice is a
+-- third source of paper_topics, between an editor's headings and the keyword rules. The
+-- table is rebuilt because SQLite cannot change a CHECK constraint in place.
+
+CREATE TABLE paper_topics_new (
+    paper_id   INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+    topic_slug TEXT    NOT NULL REFERENCES topics (slug) ON UPDATE CASCADE,
+    score      REAL    NOT NULL DEFAULT 1.0,
+    source     TEXT    NOT NULL CHECK (source IN ('rules', 'model', 'editor')),
+    PRIMARY KEY (paper_id, topic_slug)
+);
+INSERT INTO paper_topics_new (paper_id, topic_slug, score, source)
+SELECT paper_id, topic_slug, score, source FROM paper_topics;
+DROP TABLE paper_topics;
+ALTER TABLE paper_topics_new RENAME TO paper_topics;
+CREATE INDEX paper_topics_topic ON paper_topics (topic_slug, paper_id);
+
+-- That the model has spoken for a paper, also when it chose no topic: from then on the rules
+-- no longer give the paper topics (an editor's heading still does).
+CREATE TABLE model_topic_choices (
+    paper_id   INTEGER PRIMARY KEY REFERENCES papers (id) ON DELETE CASCADE,
+    model      TEXT    NOT NULL,
+    topics     TEXT    NOT NULL,              -- JSON list of the slugs chosen, maybe empty
+    chosen_at  TEXT    NOT NULL
+);
+
+-- A model's summary written as the translation of the editor's summary in the other language.
+ALTER TABLE summaries ADD COLUMN translated_from TEXT CHECK (translated_from IN ('zh', 'en'));
+
+-- When the editor's summary changes, its translation no longer says the same: it goes, and
+-- the next summaries run translates the new text.
+CREATE TRIGGER summaries_translation_follows_editor AFTER UPDATE OF text ON summaries
+WHEN new.source = 'editor' AND old.text IS NOT new.text BEGIN
+    DELETE FROM summaries
+    WHERE paper_id = new.paper_id AND lang <> new.lang AND translated_from = new.lang;
+END;
