@@ -48,6 +48,8 @@ async def put(db: Database, paper_id: int, summary: Summary) -> bool:
 async def put_within(conn: aiosqlite.Connection, paper_id: int, summary: Summary) -> bool:
     """`put` inside a transaction the caller holds; True if stored."""
     summary = bounded(paper_id, summary)
+    if summary.source == "editor":
+        await _drop_stale_translation(conn, paper_id, summary)
     created = (summary.created_at.isoformat() if summary.created_at else None) or utcnow()
     cursor = await conn.execute(
         "INSERT INTO summaries (paper_id, lang, text, source, model, importance, created_at,"
@@ -72,6 +74,19 @@ async def put_within(conn: aiosqlite.Connection, paper_id: int, summary: Summary
         ),
     )
     return cursor.rowcount > 0
+
+
+async def _drop_stale_translation(
+    conn: aiosqlite.Connection, paper_id: int, editor: Summary
+) -> None:
+    """A translation of the editor's earlier text goes: it no longer says the same (the next
+    summaries run translates the new one)."""
+    await conn.execute(
+        "DELETE FROM summaries WHERE paper_id = ? AND lang <> ? AND translated_from = ?"
+        " AND EXISTS (SELECT 1 FROM summaries e WHERE e.paper_id = ? AND e.lang = ?"
+        " AND e.text IS NOT ?)",
+        (paper_id, editor.lang, editor.lang, paper_id, editor.lang, editor.text),
+    )
 
 
 async def put_extracts_within(

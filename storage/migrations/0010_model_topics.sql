@@ -26,11 +26,3 @@ CREATE TABLE model_topic_choices (
 
 -- A model's summary written as the translation of the editor's summary in the other language.
 ALTER TABLE summaries ADD COLUMN translated_from TEXT CHECK (translated_from IN ('zh', 'en'));
-
--- When the editor's summary changes, its translation no longer says the same: it goes, and
--- the next summaries run translates the new text.
-CREATE TRIGGER summaries_translation_follows_editor AFTER UPDATE OF text ON summaries
-WHEN new.source = 'editor' AND old.text IS NOT new.text BEGIN
-    DELETE FROM summaries
-    WHERE paper_id = new.paper_id AND lang <> new.lang AND translated_from = new.lang;
-END;
