@@ -5,7 +5,8 @@ answer naming topics that do not exist changes nothing."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,7 @@ from storage.db import Database
 from storage.models import PickedItem, TopicMatch
 from tests.fakes.openai_server import FakeOpenAI
 from tests.summary_world import NOW, add, paper, settings, subscribe
+from tests.test_cli import one_json_object, run
 
 DAY = timedelta(days=1)
 PERIOD = date(2024, 6, 17)  # the fortnight of NOW
@@ -157,3 +159,33 @@ def test_a_topic_answer_is_read_strictly_whatever_it_holds(value, slugs, notes):
 
 def test_an_answer_without_topics_is_no_choice():
     assert topic_choice.read_choice({"zh": "…"}, TOPICS).slugs is None
+
+
+async def test_the_command_asks_for_topics_and_paper_json_and_the_digest_follow_the_model(
+    tmp_path: Path,
+):
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    async with await Database.open(tmp_path / "db.sqlite3") as db:
+        await add(db, [(paper(1, "Jigsaw: 3D Shape Reassembly", yesterday, RESHAPE), "safety")])
+        await subscribe(db, 1, topic="safety")
+    code, out, _ = await run(tmp_path, "digest", "--json", "--topic", "safety")
+    assert "3D Shape Reassembly" in "".join(one_json_object(out)["parts"])
+    async with FakeOpenAI() as llm:
+        llm.choose("Jigsaw")
+        code, out, err = await run(tmp_path, "summarize", "--json", OPENAI_BASE_URL=llm.base_url)
+        assert (code, one_json_object(out)["stored"]) == (0, 1), err
+        assert "- safety: Safety & alignment (making language models safe" in llm.requests[0].system
+    code, out, _ = await run(tmp_path, "paper", "--json", "--offline", "2406.00001")
+    assert one_json_object(out)["topics"] == []
+    code, out, _ = await run(tmp_path, "digest", "--json", "--topic", "safety")
+    assert one_json_object(out)["parts"] == []
+
+
+def test_a_topic_description_is_one_line(tmp_path: Path):
+    topics = tmp_path / "topics.toml"
+    topics.write_text(
+        '[[topic]]\nslug = "rag"\nname_zh = "检索"\nname_en = "RAG"\nkeywords = ["RAG"]\n'
+        'description = """two\nlines"""\n'
+    )
+    with pytest.raises(topic_config.TopicsError, match="topic 'rag': 'description' must be one"):
+        topic_config.load(topics)
