@@ -80,10 +80,12 @@ async def choose_within(
     await conn.execute(
         "DELETE FROM paper_topics WHERE paper_id = ? AND source IN ('rules', 'model')", (paper_id,)
     )
+    # A topic no longer configured (the file changed since the request) is not given.
     await conn.executemany(
-        "INSERT INTO paper_topics (paper_id, topic_slug, score, source) VALUES (?, ?, ?, 'model')"
+        "INSERT INTO paper_topics (paper_id, topic_slug, score, source)"
+        " SELECT ?, slug, ?, 'model' FROM topics WHERE slug = ? AND active"
         " ON CONFLICT (paper_id, topic_slug) DO NOTHING",
-        [(paper_id, slug, score) for slug in slugs],
+        [(paper_id, score, slug) for slug in slugs],
     )
     await conn.execute(
         "INSERT INTO model_topic_choices (paper_id, model, topics, chosen_at) VALUES (?, ?, ?, ?)"

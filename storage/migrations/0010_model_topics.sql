@@ -26,3 +26,8 @@ CREATE TABLE model_topic_choices (
 
 -- A model's summary written as the translation of the editor's summary in the other language.
 ALTER TABLE summaries ADD COLUMN translated_from TEXT CHECK (translated_from IN ('zh', 'en'));
+
+-- Each summaries run looks for editors' summaries to translate and papers known only from an
+-- article: small sets among a million rows, found without a scan.
+CREATE INDEX summaries_by_editor ON summaries (paper_id) WHERE source = 'editor';
+CREATE INDEX papers_known_from_articles ON papers (id) WHERE version = 0;
