@@ -7,6 +7,7 @@ the reader keeps the editor's summary, labelled."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,12 +17,14 @@ from bot import config
 from bot.app import build_application
 from bot.render.papers import CardView, render_card
 from bot.summarize.service import summarize_pending
-from storage import papers, summaries
+from storage import feeds, papers, summaries
 from storage import summary_requests as ledger
 from storage.db import Database
 from storage.models import Summary
+from tests import digest_world as world
+from tests.conftest import FIXTURES
 from tests.fakes.arxiv_lookup import lookup
-from tests.fakes.arxiv_server import FakeArxiv
+from tests.fakes.arxiv_server import Answer, FakeArxiv
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.conversation import reply_to
 from tests.fakes.openai_server import MODEL, FakeOpenAI
@@ -178,3 +181,47 @@ async def test_a_new_editors_text_drops_the_old_translation_and_an_editors_own_r
     await summaries.put(db, paper_id, Summary("en", "The editor's own English.", "editor"))
     english = (await summaries.for_paper(db, paper_id))["en"]
     assert (english.source, english.translated_from) == ("editor", None)
+
+
+def two_days_on() -> datetime:
+    return datetime.now(UTC) + timedelta(days=2)
+
+
+async def test_the_running_bots_summaries_job_completes_an_offline_import_and_translates_it(
+    tmp_path: Path, api: FakeBotApi
+):
+    await imported_offline(tmp_path)
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).date()
+    async with FakeArxiv() as arxiv, FakeOpenAI() as llm:
+        feed = arxiv.script(
+            "/rss/cs.CL", Answer(body=(FIXTURES / "arxiv_rss_mixed.xml").read_bytes())
+        )
+        lookups = arxiv.respond("/api/query", lookup(yesterday))
+        settings = world.settings(
+            tmp_path / "db.sqlite3",
+            api,
+            DIGESTBOT_JOBS="ingest,summarize",
+            DIGESTBOT_SOURCES=feed,
+            DIGESTBOT_ARXIV_API=lookups,
+            OPENAI_BASE_URL=llm.base_url,
+        )
+        async with await Database.open(tmp_path / "db.sqlite3") as db:
+            await feeds.record(db, feed, status="ok")
+        # two days on, the daily ingestion is overdue: it runs at start, then the summaries
+        async with running(build_application(settings, clock=two_days_on)) as app:
+            db = app.bot_data["runtime"].db
+            for _ in range(200):
+                found = await db.fetchone(
+                    "SELECT s.text FROM summaries s JOIN papers p ON p.id = s.paper_id"
+                    " WHERE p.arxiv_id = ? AND s.translated_from = 'zh'",
+                    (TRANSLATED,),
+                )
+                if found:
+                    break
+                await asyncio.sleep(0.05)
+            completed = await db.fetchone(
+                "SELECT version, abstract FROM papers WHERE arxiv_id = ?", (BARE,)
+            )
+    assert found is not None
+    assert completed[0] == 1
+    assert completed[1].startswith(f"We propose a method for {BARE}.")
