@@ -33,7 +33,7 @@ from storage.db import Database
 from storage.models import Paper, Summary, Topic
 from storage.summary_requests import EditorOnly
 
-log = logging.getLogger("bot.summarize.service")
+log = logging.getLogger(__name__)
 
 # A run stops after this many failed requests in a row: the endpoint is down, not one paper.
 FAILURES_IN_A_ROW = 8
@@ -140,12 +140,14 @@ class Run:
         return ledger.LedgerEntry(paper.id, self.client.model, at, outcome, reason, *tokens)
 
     def messages(self, job: Job) -> list[dict[str, str]]:
+        """What the model is asked: to translate the editor's summary, or to summarize."""
         paper, editor = job.paper, job.editor
         if editor is not None:
             return translation.build_messages(paper.title, editor.text, editor.lang, self.glossary)
         return summary_messages(paper.title, paper.abstract, self.glossary, self.topics)
 
     def read(self, job: Job, content: str | None) -> Answer:
+        """The answer as the request expects it, or RejectedAnswer."""
         editor = job.editor
         if editor is not None:
             return translation.parse_translation(content, editor.text, editor.lang)
@@ -202,6 +204,7 @@ class Run:
 
 
 def _notes(answer: Answer) -> tuple[str, ...]:
+    """What was cleaned from the answer or dropped from its topics, for the ledger."""
     if isinstance(answer, Translation):
         return (f"cleaned: {'; '.join(answer.cleaned)}",) if answer.cleaned else ()
     return answer.notes
