@@ -109,6 +109,13 @@ class Scheduler:
     def summarizing(self) -> bool:
         return "summarize" in self.rt.settings.jobs and endpoint_configured(self.rt.settings)
 
+    def summarize_soon(self) -> None:
+        """A summaries run now, when the bot summarizes: an article was just imported, and
+        readers of the other language wait for its translations."""
+        queue = self.app.job_queue
+        if self.summarizing and not queue.get_jobs_by_name("summarize-now"):
+            queue.run_once(self._summarize, 0, name="summarize-now", job_kwargs=LATE_IS_FINE)
+
     async def wake(self) -> None:
         """Work out the next push time again, from every chat."""
         if "push" not in self.rt.settings.jobs:

@@ -225,3 +225,34 @@ async def test_the_running_bots_summaries_job_completes_an_offline_import_and_tr
     assert found is not None
     assert completed[0] == 1
     assert completed[1].startswith(f"We propose a method for {BARE}.")
+
+
+async def test_an_article_an_operator_imports_in_chat_is_translated_right_away(
+    tmp_path: Path, api: FakeBotApi
+):
+    async with FakeArxiv() as arxiv, FakeOpenAI() as llm:
+        lookups = arxiv.respond(
+            "/api/query", lookup((datetime.now(UTC) - timedelta(days=1)).date())
+        )
+        settings = world.settings(
+            tmp_path / "bot.sqlite3",
+            api,
+            DIGESTBOT_ADMINS="4242",
+            DIGESTBOT_JOBS="summarize",
+            DIGESTBOT_ARXIV_API=lookups,
+            OPENAI_BASE_URL=llm.base_url,
+            DIGESTBOT_SUMMARY_MODEL=MODEL,
+        )
+        async with running(build_application(settings)) as app:
+            operator = api.user(4242, language_code="zh-hans")
+            mark = api.mark()
+            api.user_sends_document(operator, "速递.txt", ARTICLE.encode())
+            await api.wait_for("sendMessage", 2, since=mark)
+            db = app.bot_data["runtime"].db
+            for _ in range(200):
+                if await db.fetchone("SELECT 1 FROM summaries WHERE translated_from = 'zh'"):
+                    break
+                await asyncio.sleep(0.05)
+            ada = api.user(1001, language_code="en")
+            card = (await reply_to(api, ada, f"/paper {TRANSLATED}"))["text"]
+    assert f"Translated by {MODEL} from the editor's summary" in card
