@@ -1,6 +1,7 @@
 """Topics and which papers belong to them, from three sources: an editor's heading, a summary
-model's choice and the keyword rules. A paper the model has spoken for (even to choose no
-topic) takes no topic from the rules any more; an editor's heading always stands."""
+model's choice and the keyword rules. Once the model has spoken for a paper (even to choose no
+topic), the rules no longer give it any topic the model was offered; an editor's heading
+always stands."""
 
 from __future__ import annotations
 
@@ -42,56 +43,67 @@ async def assign_within(
 ) -> None:
     """`assign` inside a transaction the caller holds (two statements for the whole batch).
 
-    The rules' topics of a paper the model has spoken for are not stored.
+    The rules do not give a paper a topic the model was offered when it chose the paper's.
     """
     assignments = list(assignments)
     await conn.executemany(
         "DELETE FROM paper_topics WHERE paper_id = ? AND source = ?",
         [(paper_id, source) for paper_id, _ in assignments],
     )
-    rules = _NOT_CHOSEN_BY_MODEL if source == "rules" else ""
+    rules = source == "rules"
     await conn.executemany(
         "INSERT INTO paper_topics (paper_id, topic_slug, score, source) SELECT ?, ?, ?, ?"
-        f" WHERE true{rules}"
+        f" WHERE true{_NOT_OFFERED_TO_MODEL if rules else ''}"
         " ON CONFLICT (paper_id, topic_slug) DO UPDATE SET score = max(score, excluded.score)",
         [
-            (paper_id, m.slug, m.score, source, *([paper_id] if rules else []))
+            (paper_id, m.slug, m.score, source, *((paper_id, m.slug) if rules else ()))
             for paper_id, matches in assignments
             for m in matches
         ],
     )
 
 
-_NOT_CHOSEN_BY_MODEL = " AND NOT EXISTS (SELECT 1 FROM model_topic_choices WHERE paper_id = ?)"
+_NOT_OFFERED_TO_MODEL = (
+    " AND NOT EXISTS (SELECT 1 FROM model_topic_choices c, json_each(c.offered) o"
+    " WHERE c.paper_id = ? AND o.value = ?)"
+)
 
 
 async def choose(
-    db: Database, paper_id: int, slugs: Sequence[str], model: str, score: float = 1.0
+    db: Database, paper_id: int, slugs: Sequence[str], offered: Sequence[str], model: str
 ) -> None:
-    """The model's topics for a paper in place of the rules' (an editor's heading stays)."""
+    """The topics a model chose for a paper among those `offered`, in place of the rules'
+    topics among those; an editor's heading stays, and so does a rule's topic added to the
+    configuration since."""
     async with db.transaction() as conn:
-        await choose_within(conn, paper_id, slugs, model, score)
+        await choose_within(conn, paper_id, slugs, offered, model)
 
 
 async def choose_within(
-    conn: aiosqlite.Connection, paper_id: int, slugs: Sequence[str], model: str, score: float = 1.0
+    conn: aiosqlite.Connection,
+    paper_id: int,
+    slugs: Sequence[str],
+    offered: Sequence[str],
+    model: str,
 ) -> None:
     """`choose` inside a transaction the caller holds."""
     await conn.execute(
-        "DELETE FROM paper_topics WHERE paper_id = ? AND source IN ('rules', 'model')", (paper_id,)
+        "DELETE FROM paper_topics WHERE paper_id = ? AND (source = 'model' OR source = 'rules'"
+        " AND topic_slug IN (SELECT value FROM json_each(?)))",
+        (paper_id, json.dumps(list(offered))),
     )
     # A topic no longer configured (the file changed since the request) is not given.
     await conn.executemany(
         "INSERT INTO paper_topics (paper_id, topic_slug, score, source)"
-        " SELECT ?, slug, ?, 'model' FROM topics WHERE slug = ? AND active"
+        " SELECT ?, slug, 1.0, 'model' FROM topics WHERE slug = ? AND active"
         " ON CONFLICT (paper_id, topic_slug) DO NOTHING",
-        [(paper_id, score, slug) for slug in slugs],
+        [(paper_id, slug) for slug in slugs],
     )
     await conn.execute(
-        "INSERT INTO model_topic_choices (paper_id, model, topics, chosen_at) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (paper_id) DO UPDATE SET model = excluded.model, topics = excluded.topics,"
-        " chosen_at = excluded.chosen_at",
-        (paper_id, model, json.dumps(list(slugs)), utcnow()),
+        "INSERT INTO model_topic_choices (paper_id, model, topics, offered, chosen_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (paper_id) DO UPDATE SET model = excluded.model,"
+        " topics = excluded.topics, offered = excluded.offered, chosen_at = excluded.chosen_at",
+        (paper_id, model, json.dumps(list(slugs)), json.dumps(list(offered)), utcnow()),
     )
 
 

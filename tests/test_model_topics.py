@@ -18,7 +18,7 @@ from storage import editor_picks, summaries
 from storage import summary_requests as ledger
 from storage import topics as stored_topics
 from storage.db import Database
-from storage.models import PickedItem, TopicMatch
+from storage.models import PickedItem, Topic, TopicMatch
 from tests.fakes.openai_server import FakeOpenAI
 from tests.summary_world import NOW, add, paper, settings, subscribe
 from tests.test_cli import one_json_object, run
@@ -189,3 +189,16 @@ def test_a_topic_description_is_one_line(tmp_path: Path):
     )
     with pytest.raises(topic_config.TopicsError, match="topic 'rag': 'description' must be one"):
         topic_config.load(topics)
+
+
+async def test_a_topic_configured_after_the_models_choice_is_given_by_the_rules(
+    db: Database, llm: FakeOpenAI, ids: dict[str, int]
+):
+    reassembly = ids["Jigsaw: 3D Shape Reassembly from Fractured Parts"]
+    llm.choose("Jigsaw")
+    await summarize_pending(db, settings(llm.base_url), now=NOW, topics=TOPICS)
+    robotics = Topic("robotics", "机器人", "Robotics", keywords=("robot",), position=9)
+    await stored_topics.sync(db, (*TOPICS, robotics))
+    matches = [TopicMatch("safety", 3.0), TopicMatch("robotics", 2.0)]
+    await stored_topics.assign(db, [(reassembly, matches)])
+    assert await topics_of(db, reassembly) == ["robotics"]

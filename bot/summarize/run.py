@@ -186,7 +186,8 @@ class Run:
             for summary in _summaries(job, entry, answer):
                 await stored_summaries.put(self.db, entry.paper_id, summary)
             if (chosen := _chosen(answer)) is not None:
-                await stored_topics.choose(self.db, entry.paper_id, chosen, entry.model)
+                offered = [topic.slug for topic in self.topics]
+                await stored_topics.choose(self.db, entry.paper_id, chosen, offered, entry.model)
             await ledger.record(self.db, entry)
         self.count(entry)
         if entry.reason is not None:

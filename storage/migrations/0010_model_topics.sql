@@ -16,11 +16,13 @@ ALTER TABLE paper_topics_new RENAME TO paper_topics;
 CREATE INDEX paper_topics_topic ON paper_topics (topic_slug, paper_id);
 
 -- That the model has spoken for a paper, also when it chose no topic: from then on the rules
--- no longer give the paper topics (an editor's heading still does).
+-- no longer give the paper the topics it was offered (an editor's heading still does; a topic
+-- configured later is the rules' to give).
 CREATE TABLE model_topic_choices (
     paper_id   INTEGER PRIMARY KEY REFERENCES papers (id) ON DELETE CASCADE,
     model      TEXT    NOT NULL,
     topics     TEXT    NOT NULL,              -- JSON list of the slugs chosen, maybe empty
+    offered    TEXT    NOT NULL,              -- JSON list of the slugs it chose among
     chosen_at  TEXT    NOT NULL
 );
 
