@@ -256,3 +256,14 @@ async def test_an_article_an_operator_imports_in_chat_is_translated_right_away(
             ada = api.user(1001, language_code="en")
             card = (await reply_to(api, ada, f"/paper {TRANSLATED}"))["text"]
     assert f"Translated by {MODEL} from the editor's summary" in card
+
+
+async def test_a_chinese_editors_summary_is_translated_with_the_glossary_read_backwards(
+    db: Database, llm: FakeOpenAI
+):
+    await editor_only(db, "LongRAG", "zh", "本文研究检索增强生成与指令微调，" + EDITOR_ZH)
+    await summarize_pending(db, settings(llm.base_url), now=NOW)
+    system = llm.requests[0].system
+    assert "In English, write these terms exactly so:\n" in system
+    assert system.count("- 检索增强生成 → ") == 1
+    assert "- 指令微调 → instruction tuning" in system

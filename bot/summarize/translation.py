@@ -37,7 +37,8 @@ SYSTEM_PROMPT = (
     "{language}: the same claims, nothing added or left out, no comment of your own, names of "
     "methods, models and data sets kept as they are."
 )
-_GLOSSARY_INTRO = "In Chinese, write these terms exactly so:"
+# The glossary both ways, so a term reads the same in a translation as in a model's summary.
+_GLOSSARY_INTRO = "In {language}, write these terms exactly so:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +60,25 @@ def build_messages(
     lang = target_of(source_lang)
     text = text[:MAX_CHARS]
     system = SYSTEM_PROMPT.replace("{lang}", lang).replace("{language}", LANGUAGES[lang])
-    terms = glossary_for(text, glossary) if lang == "zh" else []
-    if terms:
-        lines = "\n".join(f"- {t.english} → {t.chinese}" for t in terms)
-        system += f"\n{_GLOSSARY_INTRO}\n{lines}"
+    if lang == "zh":
+        pairs = [(t.english, t.chinese) for t in glossary_for(text, glossary)]
+    else:
+        pairs = _backwards(text, glossary)
+    if pairs:
+        lines = "\n".join(f"- {said} → {written}" for said, written in pairs)
+        system += f"\n{_GLOSSARY_INTRO.format(language=LANGUAGES[lang])}\n{lines}"
     user = f"Title: {title[:PROMPT_TITLE_CHARS]}\n\nSummary ({LANGUAGES[source_lang]}): {text}"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def _backwards(text: str, glossary: tuple[GlossaryTerm, ...]) -> list[tuple[str, str]]:
+    """(Chinese, English) of the glossary's Chinese terms in the text; one English term each,
+    the glossary's first (RAG before its long form)."""
+    found: dict[str, str] = {}
+    for term in glossary:
+        if term.chinese in text:
+            found.setdefault(term.chinese, term.english)
+    return list(found.items())
 
 
 def parse_translation(content: str | None, source: str, source_lang: str) -> Translation:
