@@ -110,7 +110,7 @@ async def test_the_english_reader_of_an_imported_chinese_article_reads_its_trans
         chinese = (await reply_to(api, li, f"/paper {TRANSLATED}"))["text"]
     assert f"Translated by {MODEL} from the editor's summary\n{english['text']}" in card
     assert "No summary yet" not in card
-    assert "编辑摘要\n本文把检索单元" in chinese
+    assert "编者摘要\n本文把检索单元" in chinese
 
 
 @pytest.fixture
