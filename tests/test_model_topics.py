@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.digest.issues import topic_issue
+from bot.digest import ranking
+from bot.digest.issues import to_signals, topic_issue
 from bot.summarize import topic_choice
 from bot.summarize.service import summarize_pending
 from bot.topics import config as topic_config
@@ -19,6 +20,7 @@ from storage import summary_requests as ledger
 from storage import topics as stored_topics
 from storage.db import Database
 from storage.models import PickedItem, Topic, TopicMatch
+from storage.ranking_inputs import Candidate
 from tests.fakes.openai_server import FakeOpenAI
 from tests.summary_world import NOW, add, paper, settings, subscribe
 from tests.test_cli import one_json_object, run
@@ -202,3 +204,16 @@ async def test_a_topic_configured_after_the_models_choice_is_given_by_the_rules(
     matches = [TopicMatch("safety", 3.0), TopicMatch("robotics", 2.0)]
     await stored_topics.assign(db, [(reassembly, matches)])
     assert await topics_of(db, reassembly) == ["robotics"]
+
+
+def test_the_fit_of_a_models_topic_is_data_in_the_ranking_file(tmp_path: Path):
+    assert ranking.load().model_fit == 0.9
+    custom = tmp_path / "ranking.toml"
+    custom.write_text("[topic_sources]\nmodel = 0.6\n")
+    weights = ranking.load(custom)
+    chosen = Candidate(1, NOW, None, 1.0, "model", None)
+    assert to_signals(chosen, None, None, weights).fit == 0.6
+    wrong = tmp_path / "wrong.toml"  # another file: load() keeps what it read
+    wrong.write_text("[topic_sources]\nrules = 0.6\n")
+    with pytest.raises(ranking.RankingError, match=r"\[topic_sources\] has an unknown key 'rules'"):
+        ranking.load(wrong)
