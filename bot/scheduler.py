@@ -23,11 +23,12 @@ from datetime import UTC, datetime, time, timedelta
 from telegram.ext import Application, ContextTypes, Job
 
 from bot.ingest.backfill import backfill_at_start, backfill_due
+from bot.ingest.completion import summarize_completed
 from bot.ingest.daily import ingest_configured
 from bot.push.delivery import push_pass
 from bot.push.plan import next_push_at, next_push_for
 from bot.runtime import Clock, Runtime, system_clock
-from bot.summarize.service import endpoint_configured, summarize_pending
+from bot.summarize.service import endpoint_configured
 from storage import chat_admins, chats, feeds, papers, search_sessions, subscriptions
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,13 @@ class Scheduler:
     @property
     def summarizing(self) -> bool:
         return "summarize" in self.rt.settings.jobs and endpoint_configured(self.rt.settings)
+
+    def summarize_soon(self) -> None:
+        """A summaries run now, when the bot summarizes: an article was just imported, and
+        readers of the other language wait for its translations."""
+        queue = self.app.job_queue
+        if self.summarizing and not queue.get_jobs_by_name("summarize-now"):
+            queue.run_once(self._summarize, 0, name="summarize-now", job_kwargs=LATE_IS_FINE)
 
     async def wake(self) -> None:
         """Work out the next push time again, from every chat."""
@@ -196,5 +204,5 @@ class Scheduler:
         await self._cancellable("the summaries run", self._summaries())
 
     async def _summaries(self) -> None:
-        run = await summarize_pending(self.rt.db, self.rt.settings, now=self.clock())
+        run = await summarize_completed(self.rt, now=self.clock())
         log.info("summaries: %s", run.as_json())

@@ -55,6 +55,7 @@ class Summary:
     model: str | None = None
     importance: float | None = None
     created_at: datetime | None = None
+    translated_from: Lang | None = None  # a model's translation of the editor's summary in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,7 @@ class Topic:
     keywords: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     position: int = 0
+    description: str = ""  # one line in English: what the topic covers, for a summary model
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en

@@ -48,14 +48,16 @@ async def put(db: Database, paper_id: int, summary: Summary) -> bool:
 async def put_within(conn: aiosqlite.Connection, paper_id: int, summary: Summary) -> bool:
     """`put` inside a transaction the caller holds; True if stored."""
     summary = bounded(paper_id, summary)
+    if summary.source == "editor":
+        await _drop_stale_translation(conn, paper_id, summary)
     created = (summary.created_at.isoformat() if summary.created_at else None) or utcnow()
     cursor = await conn.execute(
-        "INSERT INTO summaries (paper_id, lang, text, source, model, importance, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO summaries (paper_id, lang, text, source, model, importance, created_at,"
+        " translated_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (paper_id, lang) DO UPDATE SET text = excluded.text,"
         " source = excluded.source, model = excluded.model,"
         " importance = coalesce(excluded.importance, summaries.importance),"
-        " created_at = excluded.created_at"
+        " created_at = excluded.created_at, translated_from = excluded.translated_from"
         f" WHERE {_RANK_SQL.format(col='excluded.source')}"
         f" >= {_RANK_SQL.format(col='summaries.source')}"
         " AND (excluded.text, excluded.source, coalesce(excluded.model, ''))"
@@ -68,9 +70,23 @@ async def put_within(conn: aiosqlite.Connection, paper_id: int, summary: Summary
             summary.model,
             summary.importance,
             created,
+            summary.translated_from,
         ),
     )
     return cursor.rowcount > 0
+
+
+async def _drop_stale_translation(
+    conn: aiosqlite.Connection, paper_id: int, editor: Summary
+) -> None:
+    """A translation of the editor's earlier text goes: it no longer says the same (the next
+    summaries run translates the new one)."""
+    await conn.execute(
+        "DELETE FROM summaries WHERE paper_id = ? AND lang <> ? AND translated_from = ?"
+        " AND EXISTS (SELECT 1 FROM summaries e WHERE e.paper_id = ? AND e.lang = ?"
+        " AND e.text IS NOT ?)",
+        (paper_id, editor.lang, editor.lang, paper_id, editor.lang, editor.text),
+    )
 
 
 async def put_extracts_within(
@@ -149,6 +165,7 @@ async def for_papers(db: Database, paper_ids: Sequence[int]) -> dict[int, dict[s
             model=row["model"],
             importance=row["importance"],
             created_at=datetime.fromisoformat(row["created_at"]),
+            translated_from=row["translated_from"],
         )
     return found
 

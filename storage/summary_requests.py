@@ -109,16 +109,20 @@ class Wanted:
 
 
 _ANNOUNCED = "coalesce(p.announced_at, p.submitted_at)"
+_NOT_REJECTED = (
+    " AND NOT EXISTS (SELECT 1 FROM summary_requests r WHERE r.paper_id = p.id"
+    "      AND r.outcome = 'rejected' AND r.requested_at > :retry_from)"
+    " AND (SELECT count(*) FROM summary_requests r WHERE r.paper_id = p.id"
+    "      AND r.outcome = 'rejected') < :max_rejections"
+)
 _PENDING_SQL = (
     "WITH wanted (paper_id) AS ({sources})"
     " SELECT p.* FROM papers p WHERE p.id IN (SELECT paper_id FROM wanted)"
     f" AND {_ANNOUNCED} >= :start AND {_ANNOUNCED} < :end AND p.abstract != ''"
     " AND (SELECT count(*) FROM summaries s WHERE s.paper_id = p.id"
     "      AND s.source IN ('llm', 'editor')) < 2"
-    " AND NOT EXISTS (SELECT 1 FROM summary_requests r WHERE r.paper_id = p.id"
-    "      AND r.outcome = 'rejected' AND r.requested_at > :retry_from)"
-    " AND (SELECT count(*) FROM summary_requests r WHERE r.paper_id = p.id"
-    "      AND r.outcome = 'rejected') < :max_rejections"
+    " AND NOT EXISTS (SELECT 1 FROM summaries e WHERE e.paper_id = p.id AND e.source = 'editor')"
+    f"{_NOT_REJECTED}"
     f" ORDER BY {_ANNOUNCED} DESC, p.id DESC LIMIT :limit"
 )
 _BY_TOPIC = (
@@ -135,7 +139,8 @@ _BY_QUERY = "SELECT rowid FROM paper_fts WHERE paper_fts MATCH :q{n}"
 async def pending(db: Database, wanted: Wanted, *, now: datetime, limit: int) -> list[Paper]:
     """Papers still lacking a model's or an editor's summary in either language, newest first.
 
-    Papers whose answer was rejected lately, or too often, are left out.
+    Papers with an editor's summary are left out (theirs is translated: see `translations`),
+    and so are papers whose answer was rejected lately, or too often.
     """
     sources, params = [], {}
     if wanted.topics:
@@ -157,3 +162,60 @@ async def pending(db: Database, wanted: Wanted, *, now: datetime, limit: int) ->
     }
     rows = await db.fetchall(_PENDING_SQL.format(sources=" UNION ".join(sources)), params)
     return [stored_papers.from_row(row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class EditorOnly:
+    """A paper whose editor wrote its summary in one language only: what to translate."""
+
+    paper: Paper
+    lang: str
+    text: str
+
+
+_TRANSLATIONS_SQL = (
+    "SELECT p.*, s.lang AS editor_lang, s.text AS editor_text FROM papers p"
+    " JOIN summaries s ON s.paper_id = p.id AND s.source = 'editor'"
+    " WHERE NOT EXISTS (SELECT 1 FROM summaries o WHERE o.paper_id = p.id AND o.lang <> s.lang"
+    "      AND o.source IN ('editor', 'llm'))"
+    " {topic}"
+    f"{_NOT_REJECTED}"
+    " ORDER BY (SELECT max(ep.period_start) FROM editor_picks ep WHERE ep.paper_id = p.id)"
+    " DESC NULLS LAST, p.id DESC LIMIT :limit"
+)
+_OF_TOPIC = (
+    " AND p.id IN (SELECT paper_id FROM paper_topics WHERE topic_slug IN"
+    " (SELECT value FROM json_each(:t)))"
+)
+
+
+async def translations(
+    db: Database, *, now: datetime, limit: int, topics: Sequence[str] = ()
+) -> list[EditorOnly]:
+    """Papers with an editor's summary in one language and none by an editor or a model in the
+    other, latest article first (of these topics only, when given); rejected lately or too
+    often, left out. Their readers of the other language are waiting for a translation."""
+    if limit <= 0:
+        return []
+    params = {
+        "retry_from": _iso(now - RETRY_REJECTED_AFTER),
+        "max_rejections": MAX_REJECTIONS,
+        "limit": limit,
+        "t": json.dumps(list(topics)),
+    }
+    sql = _TRANSLATIONS_SQL.format(topic=_OF_TOPIC if topics else "")
+    rows = await db.fetchall(sql, params)
+    return [
+        EditorOnly(stored_papers.from_row(row), row["editor_lang"], row["editor_text"])
+        for row in rows
+    ]
+
+
+async def without_abstract(db: Database, limit: int) -> list[str]:
+    """arXiv ids of papers known only from an editor's article, newest first: their abstract
+    and dates are wanted before they are summarized."""
+    rows = await db.fetchall(
+        "SELECT arxiv_id FROM papers WHERE version = 0 AND abstract = '' ORDER BY id DESC LIMIT ?",
+        (limit,),
+    )
+    return [row[0] for row in rows]

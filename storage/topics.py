@@ -1,4 +1,7 @@
-"""Topics and which papers belong to them."""
+"""Topics and which papers belong to them, from three sources: an editor's heading, a summary
+model's choice and the keyword rules. Once the model has spoken for a paper (even to choose no
+topic), the rules no longer give it any topic the model was offered; an editor's heading
+always stands."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 import aiosqlite
 
-from storage.db import Database
+from storage.db import Database, utcnow
 from storage.models import Topic, TopicMatch
 
 Assignments = Iterable[tuple[int, Sequence[TopicMatch]]]
@@ -38,17 +41,78 @@ async def assign(db: Database, assignments: Assignments, source: str = "rules") 
 async def assign_within(
     conn: aiosqlite.Connection, assignments: Assignments, source: str = "rules"
 ) -> None:
-    """`assign` inside a transaction the caller holds (two statements for the whole batch)."""
+    """`assign` inside a transaction the caller holds (two statements for the whole batch).
+
+    The rules do not give a paper a topic the model was offered when it chose the paper's.
+    """
     assignments = list(assignments)
     await conn.executemany(
         "DELETE FROM paper_topics WHERE paper_id = ? AND source = ?",
         [(paper_id, source) for paper_id, _ in assignments],
     )
+    rules = source == "rules"
     await conn.executemany(
-        "INSERT INTO paper_topics (paper_id, topic_slug, score, source) VALUES (?, ?, ?, ?)"
+        "INSERT INTO paper_topics (paper_id, topic_slug, score, source) SELECT ?, ?, ?, ?"
+        f" WHERE true{_NOT_OFFERED_TO_MODEL if rules else ''}"
         " ON CONFLICT (paper_id, topic_slug) DO UPDATE SET score = max(score, excluded.score)",
-        [(paper_id, m.slug, m.score, source) for paper_id, matches in assignments for m in matches],
+        [
+            (paper_id, m.slug, m.score, source, *((paper_id, m.slug) if rules else ()))
+            for paper_id, matches in assignments
+            for m in matches
+        ],
     )
+
+
+_NOT_OFFERED_TO_MODEL = (
+    " AND NOT EXISTS (SELECT 1 FROM model_topic_choices c, json_each(c.offered) o"
+    " WHERE c.paper_id = ? AND o.value = ?)"
+)
+
+
+async def choose(
+    db: Database, paper_id: int, slugs: Sequence[str], offered: Sequence[str], model: str
+) -> None:
+    """The topics a model chose for a paper among those `offered`, in place of the rules'
+    topics among those; an editor's heading stays, and so does a rule's topic added to the
+    configuration since."""
+    async with db.transaction() as conn:
+        await choose_within(conn, paper_id, slugs, offered, model)
+
+
+async def choose_within(
+    conn: aiosqlite.Connection,
+    paper_id: int,
+    slugs: Sequence[str],
+    offered: Sequence[str],
+    model: str,
+) -> None:
+    """`choose` inside a transaction the caller holds."""
+    await conn.execute(
+        "DELETE FROM paper_topics WHERE paper_id = ? AND (source = 'model' OR source = 'rules'"
+        " AND topic_slug IN (SELECT value FROM json_each(?)))",
+        (paper_id, json.dumps(list(offered))),
+    )
+    # A topic no longer configured (the file changed since the request) is not given.
+    await conn.executemany(
+        "INSERT INTO paper_topics (paper_id, topic_slug, score, source)"
+        " SELECT ?, slug, 1.0, 'model' FROM topics WHERE slug = ? AND active"
+        " ON CONFLICT (paper_id, topic_slug) DO NOTHING",
+        [(paper_id, slug) for slug in slugs],
+    )
+    await conn.execute(
+        "INSERT INTO model_topic_choices (paper_id, model, topics, offered, chosen_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (paper_id) DO UPDATE SET model = excluded.model,"
+        " topics = excluded.topics, offered = excluded.offered, chosen_at = excluded.chosen_at",
+        (paper_id, model, json.dumps(list(slugs)), json.dumps(list(offered)), utcnow()),
+    )
+
+
+async def sources_of(db: Database, paper_id: int) -> dict[str, str]:
+    """Where each of a paper's topics comes from: slug -> 'editor', 'model' or 'rules'."""
+    rows = await db.fetchall(
+        "SELECT topic_slug, source FROM paper_topics WHERE paper_id = ?", (paper_id,)
+    )
+    return {row[0]: row[1] for row in rows}
 
 
 async def for_papers(db: Database, paper_ids: Sequence[int]) -> dict[int, list[str]]:

@@ -99,13 +99,14 @@ def test_a_card_shows_the_summary_in_the_chat_language(lang):
     text = visible(render_card(card(), lang).text)
     expected = "以命题为检索单元优于段落。" if lang == "zh" else "Propositions beat passages"
     assert expected in text
-    assert in_lang(lang, "No Chinese summary yet — here is the English one.") not in text
+    assert in_lang(lang, "No Chinese summary yet — in English:") not in text
+    assert in_lang(lang, "Summary in Chinese:") not in text
 
 
 def test_a_chinese_card_without_a_chinese_summary_says_so_and_shows_the_english_one():
     view = card({"en": Summary("en", "Propositions beat passages.", "abstract")})
     text = visible(render_card(view, "zh").text)
-    assert in_lang("zh", "No Chinese summary yet — here is the English one.") in text
+    assert in_lang("zh", "No Chinese summary yet — in English:") in text
     assert "Propositions beat passages." in text
 
 

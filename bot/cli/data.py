@@ -23,7 +23,7 @@ from storage import papers as stored_papers
 from storage import summaries as stored_summaries
 from storage import topics as stored_topics
 from storage.db import Database
-from storage.models import Paper
+from storage.models import Paper, Summary
 
 
 def emit(args: argparse.Namespace, obj: dict, text: str) -> None:
@@ -147,13 +147,20 @@ async def paper(args: argparse.Namespace, settings: Settings) -> int:
         "authors": list(found.authors),
         "categories": list(found.categories),
         "topics": slugs,
-        "summaries": {
-            lang: ({"text": s.text, "source": s.source} if (s := summaries.get(lang)) else None)
-            for lang in ("zh", "en")
-        },
+        "summaries": {lang: _summary_json(summaries.get(lang)) for lang in ("zh", "en")},
     }
     emit(args, obj, _paper_text(found, slugs, summaries))
     return 0
+
+
+def _summary_json(summary: Summary | None) -> dict[str, str] | None:
+    """A summary as `paper --json` prints it; a translation names the language it came from."""
+    if summary is None:
+        return None
+    found = {"text": summary.text, "source": summary.source}
+    if summary.translated_from:
+        found["translated_from"] = summary.translated_from
+    return found
 
 
 def _paper_text(found: Paper, slugs: list[str], summaries: dict) -> str:

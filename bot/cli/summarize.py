@@ -1,4 +1,5 @@
-"""`digestbot summarize`: one summarizer run now, as the daily job does it."""
+"""`digestbot summarize`: one summarizer run now, as the daily job does it (papers without an
+abstract completed from arXiv first)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import argparse
 from bot.cli.data import emit, fail
 from bot.config import Settings
 from bot.i18n import _, ngettext
+from bot.ingest.completion import summarize_completed
 from bot.runtime import open_runtime
-from bot.summarize.service import SummaryRun, endpoint_configured, summarize_pending
+from bot.summarize.service import SummaryRun, endpoint_configured
 from storage.chat_models import UnknownTopic
 
 
@@ -55,7 +57,7 @@ async def summarize(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     rt = await open_runtime(settings)
     try:
-        run = await summarize_pending(rt.db, settings, limit=args.limit, topic=args.topic)
+        run = await summarize_completed(rt, limit=args.limit, topic=args.topic)
     except UnknownTopic:
         fail(args, _("unknown topic “{topic}”").format(topic=args.topic))
         return 2

@@ -45,12 +45,12 @@ async def topic_issue(
     if found is not None:
         facts = await ranking_inputs.for_papers(db, period_start, slug, found.paper_ids)
         readers = await votes.community(db, list(facts))
-        known = _signals(facts.values(), community, readers)
+        known = _signals(facts.values(), community, readers, weights)
         scored = [ranking.score(signals, weights) for signals in known]
         return RankedIssue(found, {s.signals.paper_id: s for s in scored})
     candidates = await ranking_inputs.topic_candidates(db, period_start, slug)
     readers = await votes.community(db, [c.paper_id for c in candidates])
-    ranked = ranking.rank(_signals(candidates, community, readers), weights, cap)
+    ranked = ranking.rank(_signals(candidates, community, readers, weights), weights, cap)
     issue = issues.Issue(
         period_start, slug, None, tuple(s.signals.paper_id for s in ranked), frozen=False
     )
@@ -69,19 +69,29 @@ def _signals(
     candidates: Iterable[Candidate],
     community: dict[int, CommunitySignal],
     readers: dict[int, votes.CommunityVotes],
+    weights: Weights,
 ) -> list[Signals]:
-    return [to_signals(c, community.get(c.paper_id), readers.get(c.paper_id)) for c in candidates]
+    return [
+        to_signals(c, community.get(c.paper_id), readers.get(c.paper_id), weights)
+        for c in candidates
+    ]
 
 
 def to_signals(
     candidate: Candidate,
     community: CommunitySignal | None,
     readers: votes.CommunityVotes | None = None,
+    weights: Weights | None = None,
 ) -> Signals:
-    """The ranking's view of a stored candidate: an editor's heading is a certain fit."""
+    """The ranking's view of a stored candidate: an editor's heading is a certain fit, and a
+    model's choice a near-certain one (`model_fit` of the weights)."""
     fit = candidate.fit
-    if fit is not None:
-        fit = 1.0 if candidate.fit_source == "editor" else max(0.0, min(1.0, fit))
+    if fit is not None and candidate.fit_source == "editor":
+        fit = 1.0
+    elif fit is not None and candidate.fit_source == "model":
+        fit = (weights or ranking.load()).model_fit
+    elif fit is not None:
+        fit = max(0.0, min(1.0, fit))
     return Signals(
         paper_id=candidate.paper_id,
         announced=candidate.announced,

@@ -30,6 +30,7 @@ _TABLES = {
     ),
     "fit_gate": ("floor", "full"),
     "community": ("comments_full",),
+    "topic_sources": ("model",),
 }
 NO_IMPORTANCE = 0.5  # a paper no model rated is neither pushed up nor held down
 
@@ -49,6 +50,7 @@ class Weights:
     fit_floor: float = 0.4
     fit_full: float = 0.75
     comments_full: int = 10
+    model_fit: float = 0.9  # the fit of a topic a summary model chose for the paper
 
     def scaled(self, name: str, factor: float) -> Weights:
         """The same weights with one of them multiplied (to measure how much it matters)."""
@@ -172,4 +174,6 @@ def _weights(source: str, document: dict) -> Weights:
 
 
 def _field(table: str, key: str) -> str:
+    if table == "topic_sources":
+        return f"{key}_fit"
     return f"fit_{key}" if table == "fit_gate" else key

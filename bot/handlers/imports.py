@@ -91,8 +91,12 @@ async def _reply_report(message, report: editor_import.ImportReport, lang: str) 
 
 
 async def _complete(context, message, report: editor_import.ImportReport, lang: str) -> None:
-    """The papers' details from arXiv, then one short message saying how it went."""
+    """The papers' details from arXiv, then one short message saying how it went; then the
+    editor's summaries are translated, when the bot summarizes."""
     await editor_import.complete_metadata(runtime(context), report)
+    scheduler = context.application.bot_data.get("scheduler")
+    if scheduler is not None and report.items:
+        scheduler.summarize_soon()
     with use(lang):
         if report.problems:
             log.warning("metadata not completed: %s", report.problems[0])

@@ -17,6 +17,7 @@ from bot.i18n import _, ngettext, use
 from bot.render.papers import authors_line, escape, escape_attribute
 from bot.render.reasons import digest_reason
 from bot.render.split import MESSAGE_LIMIT, split_messages
+from bot.render.summary_shown import other_language_note, summary_for, translated_note
 from bot.render.tldr import tldr
 from storage.models import Paper, Summary
 
@@ -114,18 +115,18 @@ def _item(number: int, paper: Paper, why: str, summary: str | None, card: str | 
 
 
 def _tldr(summaries: dict[str, Summary], lang: str) -> str | None:
-    """The paper's TL;DR in `lang`, else in the other language, marked as such."""
-    own = summaries.get(lang)
-    if own is not None:
-        return escape(tldr(own.text, lang))
-    other_lang = "en" if lang == "zh" else "zh"
-    other = summaries.get(other_lang)
-    if other is None:
+    """The paper's TL;DR as the card would show it: in `lang`, else in the other language,
+    marked as such; a translation of the editor's summary says so."""
+    shown = summary_for(summaries, lang)
+    if shown is None:
         return None
-    # Each reader is told which language they are reading instead of their own.
-    zh_missing = _("No Chinese summary yet — in English:")
-    marker = zh_missing if lang == "zh" else _("Summary in Chinese:")
-    return f"<i>{escape(marker)}</i> {escape(tldr(other.text, other_lang))}"
+    summary = shown.summary
+    text = escape(tldr(summary.text, summary.lang))
+    if shown.other_language:
+        return f"<i>{escape(other_language_note(lang))}</i> {text}"
+    if summary.translated_from:
+        return f"<i>{escape(translated_note())}</i> {text}"
+    return text
 
 
 def _card_link(paper: Paper, bot_username: str | None) -> str | None:

@@ -19,6 +19,7 @@ from bot.i18n import _, ngettext, use
 from bot.render import callbacks
 from bot.render.reasons import card_reason
 from bot.render.split import MESSAGE_LIMIT, shorten_html, split_messages, visible_length
+from bot.render.summary_shown import other_language_note, provenance, summary_for
 from storage.models import Paper, SearchPage, Standing, Summary, Topic, VoteTally
 
 __all__ = [
@@ -127,28 +128,17 @@ def _date_label(paper: Paper, lang: str) -> str | None:
 
 
 def _summary_lines(view: CardView, lang: str) -> list[str | None]:
-    summary = view.summaries.get(lang)
-    notice = None
-    if summary is None and lang == "zh" and "en" in view.summaries:
-        summary = view.summaries["en"]
-        notice = _("No Chinese summary yet — here is the English one.")
-    if summary is None:
+    shown = summary_for(view.summaries, lang)
+    if shown is None:
         none_yet = _("No summary yet.")
         return [f"<i>{escape(none_yet)}</i>"]
-    lines = [f"<i>{escape(notice)}</i>" if notice else None]
-    lines.append(f"<i>{escape(_provenance(summary))}</i>")
-    lines.append(escape(summary.text.strip()))
-    return lines
-
-
-def _provenance(summary: Summary) -> str:
-    if summary.source == "editor":
-        return _("Editor's summary")
-    if summary.source == "llm" and summary.model:
-        return _("Summary by {model}").format(model=summary.model)
-    if summary.source == "llm":
-        return _("Summary by a language model")
-    return _("Extracted from the abstract")
+    summary = shown.summary
+    notice = other_language_note(lang) if shown.other_language else None
+    return [
+        f"<i>{escape(notice)}</i>" if notice else None,
+        f"<i>{escape(provenance(summary))}</i>",
+        escape(summary.text.strip()),
+    ]
 
 
 def card_keyboard(paper: Paper, lang: str, tally: VoteTally | None) -> InlineKeyboardMarkup:

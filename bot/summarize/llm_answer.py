@@ -1,10 +1,11 @@
 """What the summary model is asked and what of its answer is kept: prompts and validation, pure.
 
-One request per paper asks for both languages and an importance score as one JSON object. An
+One request per paper asks for both languages and an importance score as one JSON object, and,
+given the configured topics, the paper's topics among them (see `topic_choice`). An
 answer is kept only when it is that object, written in the right languages, within about the
 length asked for (words and characters), plain text, and no refusal; otherwise
-`RejectedAnswer` says why, and nothing is stored. Whatever the answer holds, `parse_answer`
-raises nothing else.
+`RejectedAnswer` says why, and nothing is stored; topics that cannot be used are dropped, and
+the summaries kept. Whatever the answer holds, `parse_answer` raises nothing else.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from string import ascii_letters
 
-from bot.summarize import answer_text, bounded_json
+from bot.summarize import answer_text, bounded_json, topic_choice
+from bot.summarize.topic_choice import TopicChoice
 from storage.cjk import chinese_share
+from storage.models import Topic
 
 GLOSSARY_FILE = Path(__file__).resolve().parent.parent / "data" / "glossary.toml"
 ZH_CHARS = 200
@@ -63,6 +67,14 @@ class SummaryAnswer:
     en: str
     importance: int
     cleaned: tuple[str, ...] = ()  # what was removed from the texts, if anything
+    topics: TopicChoice | None = None  # None: no topics were asked for
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What of the answer was removed or dropped, for the ledger."""
+        cleaned = (f"cleaned: {'; '.join(self.cleaned)}",) if self.cleaned else ()
+        dropped = self.topics.notes if self.topics else ()
+        return (*cleaned, *(f"topics: {note}" for note in dropped))
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +107,20 @@ def glossary_for(text: str, glossary: tuple[GlossaryTerm, ...]) -> list[Glossary
 
 
 def build_messages(
-    title: str, abstract: str, glossary: tuple[GlossaryTerm, ...]
+    title: str,
+    abstract: str,
+    glossary: tuple[GlossaryTerm, ...],
+    topics: Sequence[Topic] = (),
 ) -> list[dict[str, str]]:
-    """The chat messages for one paper: instructions with its glossary terms, then the paper.
+    """The chat messages for one paper: instructions with its glossary terms (and the topics to
+    choose from, if any), then the paper.
 
     Title and abstract are bounded, so that no stored paper can make a request of any size.
     """
     title, abstract = title[:PROMPT_TITLE_CHARS], abstract[:PROMPT_ABSTRACT_CHARS]
     system = SYSTEM_PROMPT.replace("{zh_chars}", str(ZH_CHARS)).replace("{en_words}", str(EN_WORDS))
+    if topics:
+        system += "\n" + topic_choice.prompt(topics)
     terms = glossary_for(f"{title}\n{abstract}", glossary)
     if terms:
         lines = "\n".join(f"- {t.english} → {t.chinese}" for t in terms)
@@ -121,20 +139,8 @@ def _unfenced(content: str) -> str:
 
 
 def _text(obj: dict, key: str, notes: list[str]) -> str:
-    value = obj.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise RejectedAnswer(f"empty {key} text")
-    # Checked before any pattern runs over the text: twice the cap leaves room for what cleaning
-    # removes, and keeps every scan over a summary short.
     cap = ZH_CHARS * _OVERRUN if key == "zh" else EN_CHARS
-    if len(value) > 2 * cap:
-        raise RejectedAnswer(f"{key} text has {len(value)} characters, far over {int(cap)}")
-    try:
-        text, removed = answer_text.clean(value)
-    except answer_text.UnsafeText as exc:
-        raise RejectedAnswer(f"{key} text {exc}") from None
-    if not text:
-        raise RejectedAnswer(f"empty {key} text")
+    text, removed = clean_text(obj.get(key), key, cap)
     notes.extend(note for note in removed if note not in notes)
     return text
 
@@ -171,8 +177,8 @@ def _check_lengths(zh: str, en: str) -> None:
         raise RejectedAnswer(f"en text has {len(en)} characters, far over {EN_CHARS}")
 
 
-def parse_answer(content: str | None) -> SummaryAnswer:
-    """The answer as a summary pair, or RejectedAnswer saying what is wrong with it."""
+def read_object(content: str | None) -> dict:
+    """The one JSON object an answer should be, or RejectedAnswer (empty, a refusal, no JSON)."""
     if not isinstance(content, str) or not content.strip():
         raise RejectedAnswer("empty answer")
     if len(content) > MAX_ANSWER_CHARS:
@@ -187,9 +193,35 @@ def parse_answer(content: str | None) -> SummaryAnswer:
         raise RejectedAnswer(str(exc)) from None
     if not isinstance(obj, dict):
         raise RejectedAnswer("the answer is not a JSON object")
+    return obj
+
+
+def clean_text(value: object, key: str, cap: float) -> tuple[str, list[str]]:
+    """A text of the answer made safe to show, and what was removed; RejectedAnswer when it is
+    missing, far over `cap` characters, or carries a link or markup."""
+    if not isinstance(value, str) or not value.strip():
+        raise RejectedAnswer(f"empty {key} text")
+    # Checked before any pattern runs over the text: twice the cap leaves room for what cleaning
+    # removes, and keeps every scan over a summary short.
+    if len(value) > 2 * cap:
+        raise RejectedAnswer(f"{key} text has {len(value)} characters, far over {int(cap)}")
+    try:
+        text, removed = answer_text.clean(value)
+    except answer_text.UnsafeText as exc:
+        raise RejectedAnswer(f"{key} text {exc}") from None
+    if not text:
+        raise RejectedAnswer(f"empty {key} text")
+    return text, removed
+
+
+def parse_answer(content: str | None, topics: Sequence[Topic] = ()) -> SummaryAnswer:
+    """The answer as a summary pair (with the topics chosen among `topics` when given), or
+    RejectedAnswer saying what is wrong with it."""
+    obj = read_object(content)
     notes: list[str] = []
     zh, en = _text(obj, "zh", notes), _text(obj, "en", notes)
     importance = _importance(obj.get("importance"))
     _check_lengths(zh, en)
     _check_languages(zh, en)
-    return SummaryAnswer(zh, en, importance, tuple(notes))
+    chosen = topic_choice.read_choice(obj, topics) if topics else None
+    return SummaryAnswer(zh, en, importance, tuple(notes), chosen)

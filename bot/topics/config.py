@@ -28,9 +28,10 @@ _SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _CATEGORY = re.compile(r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$")  # cs.CL, q-bio.GN, hep-th
 _PHRASE_LIST_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_KEYS = {"phrases", "topic"}
+MAX_DESCRIPTION = 300  # one line a summary model reads for each topic
 _LIST_KEYS = ("aliases", "keywords", "categories", "requires", "exclude")
 _PHRASE_KEYS = ("keywords", "requires", "exclude")
-_TOPIC_KEYS = {"slug", "name_zh", "name_en", "min_score", "context", *_LIST_KEYS}
+_TOPIC_KEYS = {"slug", "name_zh", "name_en", "description", "min_score", "context", *_LIST_KEYS}
 
 
 class TopicsError(Exception):
@@ -138,11 +139,20 @@ def _topic(
         slug=slug,
         name_zh=table["name_zh"].strip(),
         name_en=table["name_en"].strip(),
+        description=_description(where, table.get("description", "")),
         position=position,
         min_score=_min_score(where, table.get("min_score", DEFAULT_MIN_SCORE)),
         context=context,
         **lists,
     )
+
+
+def _description(where: str, value: object) -> str:
+    if not isinstance(value, str) or "\n" in value.strip() or len(value) > MAX_DESCRIPTION:
+        raise TopicsError(
+            f"{where}: 'description' must be one line of at most {MAX_DESCRIPTION} characters"
+        )
+    return value.strip()
 
 
 def _context(

@@ -3,7 +3,9 @@
 `POST /v1/chat/completions` answers in the real shape (`choices`, `usage`); `GET /v1/models`
 lists the model. Each request is answered in a mode: a good summary derived from the
 abstract in the prompt, the same in a ```json fence, invalid JSON, a refusal, the wrong
-language, 429 with Retry-After, 500, and the hostile modes of `openai_hostile`. A script of
+language, 429 with Retry-After, 500, and the hostile modes of `openai_hostile`. A prompt that
+lists topics gets topics in the answer, and a translation request a translation (see
+`openai_tasks`). A script of
 modes is used up first, one per request; rules pick a mode by a word in the paper's title;
 then the default mode. Every request is recorded, and the server counts how many it held at
 once.
@@ -29,6 +31,12 @@ from tests.fakes.openai_hostile import (
     html_page,
     streamed,
 )
+from tests.fakes.openai_tasks import (
+    TASK_MODES,
+    chosen_topics,
+    is_translation,
+    translation_content,
+)
 
 MODEL = "fake-summarizer-1"
 MODES = (
@@ -40,6 +48,7 @@ MODES = (
     "rate_limited",
     "error",
     *HOSTILE_MODES,
+    *TASK_MODES,
 )
 _TITLE = re.compile(r"^Title: (.*)$", re.MULTILINE)
 _ABSTRACT = re.compile(r"^Abstract: (.*)", re.MULTILINE | re.DOTALL)
@@ -76,6 +85,7 @@ class FakeOpenAI:
     base_url: str = ""
     _script: list[str] = field(default_factory=list)
     _rules: list[tuple[str, str]] = field(default_factory=list)
+    _choices: list[tuple[str, list[str]]] = field(default_factory=list)
     _in_flight: int = 0
     _runner: web.AppRunner | None = None
 
@@ -101,6 +111,10 @@ class FakeOpenAI:
     def rule(self, title_word: str, mode: str) -> None:
         """Answer requests for papers whose title holds this word in this mode."""
         self._rules.append((title_word, self._checked(mode)))
+
+    def choose(self, title_word: str, *slugs: str) -> None:
+        """Choose these topics (maybe none) for papers whose title holds this word."""
+        self._choices.append((title_word, list(slugs)))
 
     def _checked(self, mode: str) -> str:
         if mode not in MODES:
@@ -147,25 +161,35 @@ class FakeOpenAI:
             return echo_key(seen.headers.get("Authorization", ""))
         if mode == "html_page":
             return html_page()
-        completion = _completion(seen, _content(seen, mode))
+        completion = _completion(seen, _content(seen, mode, self._choices))
         completion["usage"] = hostile_usage(mode, completion["usage"])
         if mode in ("gzipped", "gzip_bomb"):
             return gzipped(completion, bomb=mode == "gzip_bomb")
         return web.json_response(completion)
 
 
-def _content(seen: SeenRequest, mode: str) -> str:
+def _content(
+    seen: SeenRequest, mode: str, choices: list[tuple[str, list[str]]] | None = None
+) -> str:
     """The model's text in each answering mode."""
     if mode == "refusal":
         return "I'm sorry, but I cannot help with summarizing this content."
     if mode == "bad_json":
         return '{"zh": "本文提出了一种方法", "en": "A method is proposed", "importance": '
+    if is_translation(seen.system):
+        return translation_content(seen.system, seen.body["messages"][-1]["content"], mode)
     zh, en = summaries_from(seen)
     if mode in HOSTILE_MODES:
         return hostile_content(mode, zh, en, importance_of(seen.title))
     if mode == "wrong_language":
         zh = en
-    answer = json.dumps({"zh": zh, "en": en, "importance": importance_of(seen.title)})
+    if mode == "empty":
+        zh = en = ""
+    answer = {"zh": zh, "en": en, "importance": importance_of(seen.title)}
+    topics = chosen_topics(seen.system, seen.title, mode, choices or [])
+    if topics is not None:
+        answer["topics"] = topics
+    answer = json.dumps(answer)
     return f"```json\n{answer}\n```" if mode == "fenced" else answer
 
 
