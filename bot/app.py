@@ -24,6 +24,7 @@ from bot.handlers import (
     membership,
     papers,
     plain_text,
+    saved,
     search,
     start,
     stats,
@@ -74,6 +75,7 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
     start.register(app)
     papers.register(app)
     votes.register(app)  # 👍 / 👎 / 🔖 on cards, and reactions to them
+    saved.register(app)  # the chat's library: /saved
     search.register(app)
     topics.register(app)
     language.register(app)

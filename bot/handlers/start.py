@@ -27,6 +27,7 @@ def command_lines() -> list[tuple[str, str]]:
         ("issues", _("past issues, newest first, each a tap away")),
         ("search", _("search titles, abstracts, authors and summaries in both languages")),
         ("paper", _("a paper's card: /paper 2406.15877 or an arXiv link")),
+        ("saved", _("the papers saved with 🔖, a page at a time")),
     ]
 
 
