@@ -17,6 +17,7 @@ from bot import app_lifecycle, i18n
 from bot.config import Settings, file_url
 from bot.handlers import (
     digest,
+    export,
     imports,
     inline,
     issues,
@@ -76,6 +77,7 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
     papers.register(app)
     votes.register(app)  # 👍 / 👎 / 🔖 on cards, and reactions to them
     saved.register(app)  # the chat's library: /saved
+    export.register(app)  # … and /export as BibTeX or RIS
     search.register(app)
     topics.register(app)
     language.register(app)

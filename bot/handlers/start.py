@@ -28,6 +28,7 @@ def command_lines() -> list[tuple[str, str]]:
         ("search", _("search titles, abstracts, authors and summaries in both languages")),
         ("paper", _("a paper's card: /paper 2406.15877 or an arXiv link")),
         ("saved", _("the papers saved with 🔖, a page at a time")),
+        ("export", _("the saved papers as a file: /export bibtex or /export ris")),
     ]
 
 

@@ -164,3 +164,36 @@ def _packable(arxiv_id: str) -> bool:
     except CallbackDataError:
         return False
     return True
+
+
+EXPORT_FORMATS = {"bibtex": "BibTeX", "ris": "RIS"}  # names of file formats: never translated
+
+
+def pack_export(kind: str) -> str:
+    if kind not in EXPORT_FORMATS:
+        raise CallbackDataError(f"export format {kind!r} is not one of {list(EXPORT_FORMATS)}")
+    return f"export:{kind}"
+
+
+def export_choice(lang: str) -> RenderedMessage:
+    """`/export` without a format: what each is for, and a button for each."""
+    with use(lang):
+        text = _(
+            "Which format? BibTeX for LaTeX, Zotero, Mendeley and JabRef; RIS for EndNote, "
+            "Zotero and Mendeley. Or send /export bibtex or /export ris."
+        )
+    buttons = [
+        InlineKeyboardButton(label, callback_data=pack_export(kind))
+        for kind, label in EXPORT_FORMATS.items()
+    ]
+    return RenderedMessage(escape(text), InlineKeyboardMarkup([buttons]))
+
+
+def export_caption(count: int, kind: str, lang: str) -> str:
+    with use(lang):
+        caption = ngettext(
+            "🔖 {count} saved paper as {format}: open the file with your reference manager.",
+            "🔖 {count} saved papers as {format}: open the file with your reference manager.",
+            count,
+        )
+        return escape(caption.format(count=count, format=EXPORT_FORMATS[kind]))
