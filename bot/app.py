@@ -18,6 +18,7 @@ from bot.config import Settings, file_url
 from bot.handlers import (
     digest,
     export,
+    follows,
     imports,
     inline,
     issues,
@@ -78,6 +79,7 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
     votes.register(app)  # 👍 / 👎 / 🔖 on cards, and reactions to them
     saved.register(app)  # the chat's library: /saved
     export.register(app)  # … and /export as BibTeX or RIS
+    follows.register(app)  # /follow, /following and the cards' 👤 buttons
     search.register(app)
     topics.register(app)
     language.register(app)

@@ -62,6 +62,7 @@ _SPECIAL = str.maketrans(
     {"ø": "o", "đ": "d", "ð": "d", "ł": "l", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"}
 )
 _NOT_LETTER = re.compile(r"[\W\d_]+")
+_NO_NAME = re.compile(r"[<>&@#$%*=+/\\|{}\[\]~^_!?\"]")  # markup, a handle, a formula
 _CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
@@ -101,14 +102,22 @@ class AuthorName:
 
 
 def parse(name: str) -> AuthorName | None:
-    """The parts of a name, or None when it has no surname of two letters or more."""
+    """The parts of a name, or None when it has no surname of two letters or more, or holds
+    what no name does (markup, an address, a formula)."""
     text = " ".join(name.split()).strip(" ,;")
-    if not text or len(text) > MAX_LENGTH:
+    if not text or len(text) > MAX_LENGTH or _NO_NAME.search(text):
         return None
     if _CJK.search(text):  # written in Chinese, Japanese or Korean: one whole, in its order
         return AuthorName("", text)
     found = _comma_form(text) if "," in text else _plain_form(text)
     return found if found is not None and len(found.surname_key) >= 2 else None
+
+
+def from_key(key: str) -> AuthorName:
+    """The name a normal form stands for, to match with (a displayed name may not say which
+    of its words is the surname: "Jose Perez Nunez" was followed as "Perez Nunez, Jose")."""
+    surname, _, given = key.partition("|")
+    return AuthorName(given, surname)
 
 
 def same_author(one: AuthorName, other: AuthorName) -> bool:

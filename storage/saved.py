@@ -81,3 +81,12 @@ async def has_updates(db: Database, chat_id: int) -> bool:
         (chat_id,),
     )
     return bool(row[0])
+
+
+async def chats_with_updates(db: Database) -> set[int]:
+    """The chats that have a saved paper with a version they were not told of."""
+    rows = await db.fetchall(
+        "SELECT DISTINCT s.chat_id FROM saved_papers s JOIN papers p ON p.id = s.paper_id"
+        " WHERE s.known_version > 0 AND p.version > s.known_version"
+    )
+    return {row[0] for row in rows}

@@ -29,6 +29,8 @@ def command_lines() -> list[tuple[str, str]]:
         ("paper", _("a paper's card: /paper 2406.15877 or an arXiv link")),
         ("saved", _("the papers saved with 🔖, a page at a time")),
         ("export", _("the saved papers as a file: /export bibtex or /export ris")),
+        ("follow", _("follow an author: /follow Yann LeCun")),
+        ("following", _("the authors this chat follows")),
     ]
 
 

@@ -1,0 +1,88 @@
+"""What a chat's own library adds to its digest: the period's papers by the authors it follows
+(those not listed in its topics above), and its saved papers arXiv has a newer version of.
+
+Authors are matched by bot.authors' rule. The period's authors are indexed once per period
+and pass (an `AuthorIndex` kept in the digest's cache), so ten thousand chats that follow
+authors cost one read of the period's papers. A newer version is announced once: the push
+marks it told when it plans the digest; `/digest` in chat shows it without marking it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+from bot import authors
+from bot.digest.periods import Period
+from storage import follows, saved
+from storage.db import Database
+
+FOLLOWED_SHOWN = 10  # papers in the section: the newest first
+
+# surname key → (rank, paper id, the name parsed, the name as written), rank 0 the newest paper
+AuthorIndex = dict[str, list[tuple[int, int, authors.AuthorName, str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Additions:
+    followed: tuple[tuple[int, str], ...] = ()  # (paper id, the followed author as written)
+    updated: tuple[tuple[int, int], ...] = ()  # (paper id, the version the chat last knew)
+
+
+async def additions(
+    db: Database,
+    period: Period,
+    chat_id: int,
+    shown: Collection[int],
+    indexes: dict[date, AuthorIndex],
+    *,
+    mark_told: bool = False,
+) -> Additions:
+    """The chat's followed authors' papers not in `shown`, and its saved papers' new versions
+    (marked told when `mark_told`, as the push does)."""
+    followed: tuple[tuple[int, str], ...] = ()
+    wanted = await follows.of_chat(db, chat_id)
+    if wanted:
+        if period.start not in indexes:
+            indexes[period.start] = await author_index(db, period.start)
+        followed = tuple(by_followed(indexes[period.start], wanted, shown))
+    newer = await saved.updated(db, chat_id)
+    if mark_told:
+        await saved.mark_told(db, chat_id, {u.paper.id: u.paper.version for u in newer})
+    return Additions(followed, tuple((u.paper.id, u.known_version) for u in newer))
+
+
+async def chats_with_additions(db: Database) -> set[int]:
+    """The chats whose digest holds papers of their own: no other chat's digest is theirs."""
+    return await follows.chats_following(db) | await saved.chats_with_updates(db)
+
+
+async def author_index(db: Database, period_start: date) -> AuthorIndex:
+    """The period's papers by their authors' surnames, the newest papers first."""
+    index: AuthorIndex = defaultdict(list)
+    for rank, (paper_id, names) in enumerate(await follows.period_authors(db, period_start)):
+        for name in names:
+            parsed = authors.parse(name)
+            if parsed is not None:
+                index[parsed.surname_key].append((rank, paper_id, parsed, name))
+    return dict(index)
+
+
+def by_followed(
+    index: AuthorIndex, wanted: list[follows.Follow], shown: Collection[int]
+) -> list[tuple[int, str]]:
+    """The papers of any followed author, newest first, each once, none of `shown`."""
+    found: dict[int, tuple[int, str]] = {}
+    for follow in wanted:
+        name = authors.from_key(follow.name_key)
+        for rank, paper_id, author, written in index.get(name.surname_key, ()):
+            if (
+                paper_id not in shown
+                and paper_id not in found
+                and authors.same_author(name, author)
+            ):
+                found[paper_id] = (rank, written)
+    newest_first = sorted(found.items(), key=lambda item: item[1][0])
+    return [(paper_id, written) for paper_id, (_, written) in newest_first[:FOLLOWED_SHOWN]]
