@@ -151,3 +151,25 @@ async def test_forged_follow_buttons_change_nothing(app, api, seeded, caplog):
         assert unknown.params["text"] == "This chat does not follow that author any more."
     assert await followed(seeded, ada.id) == []
     assert trouble(caplog) == []
+
+
+async def test_a_follow_pressed_on_a_card_shared_inline_follows_in_the_pressers_private_chat(
+    app, api, seeded, caplog
+):
+    ada = api.user(1001)
+    bob = api.user(1002, "Bob", language_code="zh")
+    mark = api.mark()
+    api.user_queries_inline(ada, PAPER)
+    [answer] = await api.wait_for("answerInlineQuery", since=mark)
+    shared = api.user_shares_inline_result(ada, answer.params, PAPER)
+    with caplog.at_level(logging.WARNING):
+        mark = api.mark()
+        api.user_presses_inline(bob, shared, follow_buttons.pack_follow(PAPER, 0))
+        [toast] = await api.wait_for("answerCallbackQuery", since=mark)
+    assert (
+        toast.params["text"]
+        == "👤 已在你和我的私聊中关注 Wei Zhang，其新论文会出现在私聊的摘要中。"
+    )
+    assert await followed(seeded, bob.id) == ["Wei Zhang"]
+    assert await followed(seeded, ada.id) == []
+    assert trouble(caplog) == []

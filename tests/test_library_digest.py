@@ -76,11 +76,13 @@ async def test_a_push_lists_followed_authors_papers_once_below_the_topics(rt, ap
     assert mine.index("2406.20001") < heading < mine.index("2406.20002")
     assert "👤 Aurora Ramírez" in mine[heading:]
     assert "👤 A. Ramirez" in mine[heading:]
-    assert mine.count("arXiv:2406.20003") == 1  # under RAG, not repeated
+    assert mine.count("arXiv:2406.20003") == 1  # under RAG, not repeated, and marked there
+    assert mine.index("· 👤 Aurora Ramirez") < mine.index("arXiv:2406.20003") < heading
     assert "2406.20004" not in mine
     assert "2406.20006" not in mine  # an earlier fortnight's
     others = texts(api, 102)
     assert "From authors you follow" not in others
+    assert "👤" not in others
     assert "2406.20002" not in others
     chinese = texts(api, 103)
     assert "▍关注的作者" in chinese

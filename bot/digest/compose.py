@@ -45,6 +45,7 @@ class Digest:
     summaries: dict[int, dict[str, Summary]] = field(default_factory=dict)
     followed: tuple[tuple[Paper, str], ...] = ()  # by followed authors: (paper, author as written)
     updated: tuple[tuple[Paper, int], ...] = ()  # saved, with a new version: (paper, version known)
+    by_followed: dict[int, str] = field(default_factory=dict)  # topics' papers: followed author
 
     @property
     def is_empty(self) -> bool:
@@ -116,7 +117,7 @@ async def compose(
     updated = tuple((cache.papers[p], known) for p, known in own.updated if p in cache.papers)
     shown |= {paper.id for paper, _ in (*followed, *updated)}
     summaries_shown = {p: cache.summaries.get(p, {}) for p in shown}
-    return Digest(period, sections, summaries_shown, followed, updated)
+    return Digest(period, sections, summaries_shown, followed, updated, dict(own.marked))
 
 
 async def has_additions(db: Database, chat_id: int, cache: IssueCache) -> bool:

@@ -1,5 +1,6 @@
 """What a chat's own library adds to its digest: the period's papers by the authors it follows
-(those not listed in its topics above), and its saved papers arXiv has a newer version of.
+(a section for those its topics do not list, a mark on those they do), and its saved papers
+arXiv has a newer version of.
 
 Authors are matched by bot.authors' rule. The period's authors are indexed once per period
 and pass (an `AuthorIndex` kept in the digest's cache), so ten thousand chats that follow
@@ -29,6 +30,7 @@ AuthorIndex = dict[str, list[tuple[int, int, authors.AuthorName, str]]]
 class Additions:
     followed: tuple[tuple[int, str], ...] = ()  # (paper id, the followed author as written)
     updated: tuple[tuple[int, int], ...] = ()  # (paper id, the version the chat last knew)
+    marked: tuple[tuple[int, str], ...] = ()  # papers of `shown` by followed authors, likewise
 
 
 async def additions(
@@ -40,18 +42,22 @@ async def additions(
     *,
     mark_told: bool = False,
 ) -> Additions:
-    """The chat's followed authors' papers not in `shown`, and its saved papers' new versions
-    (marked told when `mark_told`, as the push does)."""
-    followed: tuple[tuple[int, str], ...] = ()
+    """The chat's followed authors' papers not in `shown` (and those in it, to mark), and its
+    saved papers' new versions (marked told when `mark_told`, as the push does)."""
+    found: list[tuple[int, str]] = []
     wanted = await follows.of_chat(db, chat_id)
     if wanted:
         if period.start not in indexes:
             indexes[period.start] = await author_index(db, period.start)
-        followed = tuple(by_followed(indexes[period.start], wanted, shown))
+        found = by_followed(indexes[period.start], wanted)
     newer = await saved.updated(db, chat_id)
     if mark_told:
         await saved.mark_told(db, chat_id, {u.paper.id: u.paper.version for u in newer})
-    return Additions(followed, tuple((u.paper.id, u.known_version) for u in newer))
+    return Additions(
+        tuple(item for item in found if item[0] not in shown)[:FOLLOWED_SHOWN],
+        tuple((u.paper.id, u.known_version) for u in newer),
+        tuple(item for item in found if item[0] in shown),
+    )
 
 
 async def chats_with_additions(db: Database) -> set[int]:
@@ -70,19 +76,13 @@ async def author_index(db: Database, period_start: date) -> AuthorIndex:
     return dict(index)
 
 
-def by_followed(
-    index: AuthorIndex, wanted: list[follows.Follow], shown: Collection[int]
-) -> list[tuple[int, str]]:
-    """The papers of any followed author, newest first, each once, none of `shown`."""
+def by_followed(index: AuthorIndex, wanted: list[follows.Follow]) -> list[tuple[int, str]]:
+    """The papers of any followed author, newest first, each once, with the author."""
     found: dict[int, tuple[int, str]] = {}
     for follow in wanted:
         name = authors.from_key(follow.name_key)
         for rank, paper_id, author, written in index.get(name.surname_key, ()):
-            if (
-                paper_id not in shown
-                and paper_id not in found
-                and authors.same_author(name, author)
-            ):
+            if paper_id not in found and authors.same_author(name, author):
                 found[paper_id] = (rank, written)
     newest_first = sorted(found.items(), key=lambda item: item[1][0])
-    return [(paper_id, written) for paper_id, (_, written) in newest_first[:FOLLOWED_SHOWN]]
+    return [(paper_id, written) for paper_id, (_, written) in newest_first]

@@ -74,14 +74,16 @@ async def follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         if name is None:
             await query.answer(_("This button has expired."))
             return
-        if update.effective_chat is None:  # a card shared inline: the presser's private chat
+        inline = update.effective_chat is None
+        if inline:  # a card shared inline: the presser's private chat
             chat_id = query.from_user.id
         elif await may_change(update, context):
             chat_id = update.effective_chat.id
         else:
             await query.answer(_admins_only(), show_alert=True)
             return
-        toast = await _follow(db, chat_id, name, query.from_user, brief=True)
+        brief = "inline" if inline else "button"
+        toast = await _follow(db, chat_id, name, query.from_user, brief=brief)
         await query.answer(toast, show_alert=True)
 
 
@@ -119,10 +121,11 @@ async def _unfollow(
 
 
 async def _follow(
-    db: Database, chat_id: int, name: authors.AuthorName, user: User | None, *, brief: bool = False
+    db: Database, chat_id: int, name: authors.AuthorName, user: User | None, *, brief: str = ""
 ) -> str:
     """Follow `name` in the chat; what to tell the reader (in the language in use), `brief`
-    enough for a button's answer (200 characters at most)."""
+    enough for a button's answer (200 characters at most) under a card in the chat
+    ("button") or shared inline ("inline")."""
     followed = await follows.of_chat(db, chat_id)
     for known in followed:
         if authors.same_author(authors.from_key(known.name_key), name):
@@ -132,6 +135,11 @@ async def _follow(
             "This chat follows {count} authors, the most it can; remove one in /following first."
         ).format(count=len(followed))
     await follows.follow(db, chat_id, name.key, name.display, user.id if user else None)
+    if brief == "inline":
+        return _(
+            "👤 Following {name} in your private chat with me: their new papers will appear in "
+            "its digest."
+        ).format(name=_short(name.display))
     if brief:
         return _("👤 Following {name}: their new papers will appear in this chat's digest.").format(
             name=_short(name.display)

@@ -109,7 +109,7 @@ def _section_blocks(
         _item(
             number,
             paper,
-            _why(section, score),
+            _followed(_why(section, score), digest.by_followed.get(paper.id)),
             _tldr(digest.summaries.get(paper.id, {}), lang),
             _card_link(paper, bot_username),
         )
@@ -125,6 +125,11 @@ def _why(section: Section, score: Score | None) -> str:
     if section.query is not None:
         return _("🔎 matches your search")
     return _("new this fortnight")
+
+
+def _followed(why: str, author: str | None) -> str:
+    """The why-line, and the followed author when the paper is by one."""
+    return f"{why} · 👤 {author}" if author else why
 
 
 def _item(number: int, paper: Paper, why: str, summary: str | None, card: str | None) -> str:
