@@ -13,6 +13,7 @@ BOT = "digest_test_bot"
 COMMANDS = (
     "start", "help", "lang", "topics", "subscribe", "unsubscribe", "subscriptions",
     "settings", "digest", "search", "paper", "stats", "import",
+    "saved", "export", "follow", "following",
 )  # fmt: skip
 # Values that met bugs before, or sit at an edge of what a handler parses
 EDGES = (
@@ -25,11 +26,14 @@ EDGES = (
 )  # fmt: skip
 CALLBACK_PREFIXES = (
     "card:open:", "card:lang:", "card:similar:", "search:", "topic:toggle:", "lang:set:",
+    "saved:v:", "saved:x:", "saved:rm:", "export:", "follow:add:", "follow:rm:",
 )  # fmt: skip
 CALLBACK_EDGES = (
     "topic:toggle:rag", "topic:toggle:agents", "lang:set:zh", "lang:set:en",
     "card:open:2406.15877", "card:lang:2406.15877:zh", "card:similar:2406.15877",
     "card:open:hep-th/9901001", "search:AAAAAAAAAAAA:2", "search:x:0", "search:x:²",
+    "saved:v:1", "saved:x:2", "saved:rm:2406.15877:1", "export:bibtex", "export:ris",
+    "follow:add:2406.17001:0", "follow:add:2406.17001:1", "follow:rm:0123456789",
 )  # fmt: skip
 STATUSES = st.sampled_from(("creator", "administrator", "member", "restricted", "left", "kicked"))
 LANGUAGE_CODES = (None, "en", "zh", "zh-hans", "zh-TW", "fr", "xx-invalid")
@@ -57,7 +61,9 @@ def command_text() -> st.SearchStrategy[str]:
     )
     one_argument = st.builds(
         lambda n, value: f"/{n} {value}",
-        st.sampled_from(("lang", "paper", "start", "digest", "search", "subscribe")),
+        st.sampled_from(
+            ("lang", "paper", "start", "digest", "search", "subscribe", "follow", "export")
+        ),
         _any_text(60),
     )
     return anything | setting | one_argument
