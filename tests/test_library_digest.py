@@ -13,6 +13,7 @@ import pytest
 from bot.app import build_application
 from storage import chats, follows, papers, saved, votes
 from storage import topics as stored_topics
+from storage.db import Database, available_migrations
 from storage.models import Paper, TopicMatch
 from tests import digest_world as world
 from tests.fakes.bot_api_updates import FakeUser
@@ -167,3 +168,17 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_follows_and_saved_vers
     assert await follows.of_chat(rt.db, -5) == []
     [news] = await saved.updated(rt.db, -1005)
     assert (news.paper.version, news.known_version) == (2, 1)
+
+
+async def test_papers_saved_before_the_upgrade_count_their_version_then_as_seen(tmp_path):
+    shipped = available_migrations()
+    before = [m for m in shipped if "follows" not in m.sql]  # the schema without the library
+    async with await Database.open(tmp_path / "old.sqlite3", migrate=False) as db:
+        await db.migrate(before)
+        [stored] = (await papers.upsert(db, [Paper("2406.20050", 2, "Old save")])).changed
+        await votes.save(db, 7, stored.id, 7)
+        await db.migrate(shipped)
+        assert await saved.updated(db, 7) == []
+        await papers.upsert(db, [Paper("2406.20050", 3, "Old save")])
+        [news] = await saved.updated(db, 7)
+    assert (news.known_version, news.paper.version) == (2, 3)
