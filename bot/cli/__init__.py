@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from bot import config, i18n, redaction
-from bot.cli import backfill, data, digests, failures, feedback, imports, summarize
+from bot.cli import backfill, data, digests, failures, feedback, imports, library, summarize
 from bot.i18n import _
 from bot.runtime import configure_logging
 
@@ -99,8 +99,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     scheduled = digests.add_parsers(commands, _lang_arg)
     vote = feedback.add_parser(commands)
+    reading = library.add_parsers(commands)
 
-    for sub in (ingest, import_, search, paper, topics, summary, backup, *scheduled, vote):
+    for sub in (
+        ingest,
+        import_,
+        search,
+        paper,
+        topics,
+        summary,
+        backup,
+        *scheduled,
+        vote,
+        *reading,
+    ):
         sub.add_argument("--json", action="store_true", help=_("print one JSON object"))
     return parser
 
@@ -116,6 +128,8 @@ HANDLERS = {
     "digest": digests.digest,
     "push": digests.push,
     "feedback": feedback.feedback,
+    "export": library.export,
+    "follow": library.follow,
 }
 
 

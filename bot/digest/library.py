@@ -60,6 +60,21 @@ async def additions(
     )
 
 
+async def follow(
+    db: Database, chat_id: int, name: authors.AuthorName, by: int | None
+) -> tuple[str, str]:
+    """Follow `name` in the chat: ("followed", its name), ("already", the name followed that
+    is the same author) or ("full", the number followed)."""
+    followed = await follows.of_chat(db, chat_id)
+    for known in followed:
+        if authors.same_author(authors.from_key(known.name_key), name):
+            return "already", known.name
+    if len(followed) >= follows.MAX_PER_CHAT:
+        return "full", str(len(followed))
+    await follows.follow(db, chat_id, name.key, name.display, by)
+    return "followed", name.display
+
+
 async def chats_with_additions(db: Database) -> set[int]:
     """The chats whose digest holds papers of their own: no other chat's digest is theirs."""
     return await follows.chats_following(db) | await saved.chats_with_updates(db)

@@ -13,6 +13,7 @@ from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import authors
+from bot.digest import library
 from bot.handlers.context import (
     chat_language,
     edit_unless_unchanged,
@@ -126,28 +127,26 @@ async def _follow(
     """Follow `name` in the chat; what to tell the reader (in the language in use), `brief`
     enough for a button's answer (200 characters at most) under a card in the chat
     ("button") or shared inline ("inline")."""
-    followed = await follows.of_chat(db, chat_id)
-    for known in followed:
-        if authors.same_author(authors.from_key(known.name_key), name):
-            return _("This chat already follows {name}.").format(name=_short(known.name))
-    if len(followed) >= follows.MAX_PER_CHAT:
+    outcome, shown = await library.follow(db, chat_id, name, user.id if user else None)
+    if outcome == "already":
+        return _("This chat already follows {name}.").format(name=_short(shown))
+    if outcome == "full":
         return _(
             "This chat follows {count} authors, the most it can; remove one in /following first."
-        ).format(count=len(followed))
-    await follows.follow(db, chat_id, name.key, name.display, user.id if user else None)
+        ).format(count=shown)
     if brief == "inline":
         return _(
             "👤 Following {name} in your private chat with me: their new papers will appear in "
             "its digest."
-        ).format(name=_short(name.display))
+        ).format(name=_short(shown))
     if brief:
         return _("👤 Following {name}: their new papers will appear in this chat's digest.").format(
-            name=_short(name.display)
+            name=_short(shown)
         )
     return _(
         "👤 Following {name}: their new papers will appear in this chat's digest under "
         "“From authors you follow”. /following lists whom this chat follows."
-    ).format(name=name.display)
+    ).format(name=shown)
 
 
 async def _listing(db: Database, chat_id: int, lang: str) -> RenderedMessage:
