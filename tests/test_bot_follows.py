@@ -46,6 +46,8 @@ async def test_a_reader_follows_by_name_written_any_way_and_lists_and_removes(
         done = await reply_to(api, ada, "/follow   Ramírez,   Aurora ")
         assert done["text"].startswith("👤 Following Aurora Ramírez: their new papers")
         assert "“From authors you follow”" in done["text"]
+        # Following alone brings no digest: the reader is told where topics are chosen.
+        assert done["text"].endswith("so no digest comes: choose in /topics.")
         again = await reply_to(api, ada, "/follow A. Ramirez")
         assert again["text"] == "This chat already follows Aurora Ramírez."
         await reply_to(api, ada, "/follow Jörg Müller")

@@ -146,7 +146,8 @@ async def test_digest_in_chat_shows_the_library_sections_without_using_them_up(t
     settings = world.settings(path, api, DIGESTBOT_JOBS="push")
     clock = lambda: datetime(2024, 6, 26, 12, tzinfo=UTC)  # noqa: E731
     async with running(build_application(settings, clock=clock)):
-        await reply_to(api, ADA, "/follow Perez Nunez, Jose")
+        followed = await reply_to(api, ADA, "/follow Perez Nunez, Jose")
+        assert "no digest comes" not in followed["text"]
         for _ in range(2):  # /digest in chat does not use the news up
             mark = api.mark()
             api.user_says(ADA, "/digest")

@@ -26,7 +26,7 @@ from bot.ingest.normalize import clean_text
 from bot.render import follow_buttons
 from bot.render.following import render_following
 from bot.render.papers import RenderedMessage, escape
-from storage import follows, papers
+from storage import follows, papers, subscriptions
 from storage.db import Database
 
 
@@ -47,8 +47,13 @@ async def follow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         if not await may_change(update, context):
             await message.reply_text(escape(_admins_only()))
             return
-        user = update.effective_user
-        answer = await _follow(runtime(context).db, update.effective_chat.id, name, user)
+        db = runtime(context).db
+        chat_id = update.effective_chat.id
+        outcome, answer = await _follow(db, chat_id, name, update.effective_user)
+        if outcome == "followed" and not await subscriptions.for_chat(db, chat_id):
+            answer += "\n" + _(
+                "This chat takes no topic yet, so no digest comes: choose in /topics."
+            )
         if update.effective_chat.type != ChatType.PRIVATE:
             answer += "\n" + _("Only the group's administrators can change whom it follows.")
         await message.reply_text(escape(answer))
@@ -84,7 +89,7 @@ async def follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             await query.answer(_admins_only(), show_alert=True)
             return
         brief = "inline" if inline else "button"
-        toast = await _follow(db, chat_id, name, query.from_user, brief=brief)
+        _outcome, toast = await _follow(db, chat_id, name, query.from_user, brief=brief)
         await query.answer(toast, show_alert=True)
 
 
@@ -123,11 +128,15 @@ async def _unfollow(
 
 async def _follow(
     db: Database, chat_id: int, name: authors.AuthorName, user: User | None, *, brief: str = ""
-) -> str:
-    """Follow `name` in the chat; what to tell the reader (in the language in use), `brief`
-    enough for a button's answer (200 characters at most) under a card in the chat
-    ("button") or shared inline ("inline")."""
+) -> tuple[str, str]:
+    """Follow `name` in the chat: the outcome (bot.digest.library.follow's) and what to tell the
+    reader (in the language in use), `brief` enough for a button's answer (200 characters at
+    most) under a card in the chat ("button") or shared inline ("inline")."""
     outcome, shown = await library.follow(db, chat_id, name, user.id if user else None)
+    return outcome, _follow_text(outcome, shown, brief)
+
+
+def _follow_text(outcome: str, shown: str, brief: str) -> str:
     if outcome == "already":
         return _("This chat already follows {name}.").format(name=_short(shown))
     if outcome == "full":
