@@ -99,20 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     scheduled = digests.add_parsers(commands, _lang_arg)
     vote = feedback.add_parser(commands)
-    reading = library.add_parsers(commands)
+    library.add_parsers(commands)  # export, follow: their --json included
 
-    for sub in (
-        ingest,
-        import_,
-        search,
-        paper,
-        topics,
-        summary,
-        backup,
-        *scheduled,
-        vote,
-        *reading,
-    ):
+    for sub in (ingest, import_, search, paper, topics, summary, backup, *scheduled, vote):
         sub.add_argument("--json", action="store_true", help=_("print one JSON object"))
     return parser
 

@@ -38,6 +38,8 @@ def add_parsers(commands) -> list[argparse.ArgumentParser]:
     follow.add_argument("chat_id", type=chat_id_arg, metavar="CHAT_ID", help=_("the chat's id"))
     follow.add_argument("name", nargs="+", metavar="NAME", help=_("the author's name"))
     follow.add_argument("--remove", action="store_true", help=_("stop following"))
+    for sub in (export, follow):
+        sub.add_argument("--json", action="store_true", help=_("print one JSON object"))
     return [export, follow]
 
 
