@@ -50,11 +50,6 @@ async def of_chat(db: Database, chat_id: int) -> list[Follow]:
     return [Follow(row[0], row[1]) for row in rows]
 
 
-async def follows_any(db: Database, chat_id: int) -> bool:
-    row = await db.fetchone("SELECT EXISTS (SELECT 1 FROM follows WHERE chat_id = ?)", (chat_id,))
-    return bool(row[0])
-
-
 async def period_authors(db: Database, period_start: date) -> list[tuple[int, tuple[str, ...]]]:
     """(paper id, authors) of the papers new in the period, newest first; a new version of an
     older paper is not new, as in every issue."""

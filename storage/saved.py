@@ -74,15 +74,6 @@ async def mark_told(db: Database, chat_id: int, versions: Mapping[int, int]) -> 
         )
 
 
-async def has_updates(db: Database, chat_id: int) -> bool:
-    row = await db.fetchone(
-        "SELECT EXISTS (SELECT 1 FROM saved_papers s JOIN papers p ON p.id = s.paper_id"
-        " WHERE s.chat_id = ? AND s.known_version > 0 AND p.version > s.known_version)",
-        (chat_id,),
-    )
-    return bool(row[0])
-
-
 async def chats_with_updates(db: Database) -> set[int]:
     """The chats that have a saved paper with a version they were not told of."""
     rows = await db.fetchall(
