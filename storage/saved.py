@@ -9,7 +9,7 @@ a digest announced a newer one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from storage.db import Database
 from storage.models import Paper
@@ -22,6 +22,7 @@ EXPORT_LIMIT = 5000  # papers in one export: far beyond any reader's library
 class SavedPage:
     total: int  # the chat's saved papers, all pages
     papers: tuple[Paper, ...]  # this page's, most recently saved first
+    known: dict[int, int] = field(default_factory=dict)  # paper id → the version the chat knew
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +35,12 @@ async def page(db: Database, chat_id: int, limit: int, offset: int = 0) -> Saved
     """`limit` of the chat's saved papers from `offset`, the most recently saved first."""
     total = await count(db, chat_id)
     rows = await db.fetchall(
-        "SELECT p.* FROM saved_papers s JOIN papers p ON p.id = s.paper_id"
+        "SELECT p.*, s.known_version FROM saved_papers s JOIN papers p ON p.id = s.paper_id"
         " WHERE s.chat_id = ? ORDER BY s.saved_at DESC, s.rowid DESC LIMIT ? OFFSET ?",
         (chat_id, limit, offset),
     )
-    return SavedPage(total, tuple(from_row(row) for row in rows))
+    known = {row["id"]: row["known_version"] for row in rows}
+    return SavedPage(total, tuple(from_row(row) for row in rows), known)
 
 
 async def count(db: Database, chat_id: int) -> int:

@@ -175,3 +175,13 @@ async def test_forged_saved_buttons_are_answered_politely_and_change_nothing(
     assert trouble(caplog) == []
     async with await Database.open(seeded) as db:
         assert len(await votes.saved(db, ada.id)) == 3
+
+
+async def test_a_saved_paper_with_a_newer_version_says_so_in_the_list(app, api, seeded):
+    li = api.user(2001, "李", language_code="zh-hans")
+    [arxiv_id] = await save_papers(seeded, li.id, 1)
+    async with await Database.open(seeded) as db:
+        await papers.upsert(db, [Paper(arxiv_id, 3, "Paper number 0, revised")])
+    listed = await reply_to(api, li, "/saved")
+    assert "🔄 已更新：v1 → v3" in listed["text"]
+    assert "Paper number 0, revised" in listed["text"]

@@ -57,7 +57,9 @@ async def _page(
     total = await saved.count(db, chat_id)
     page = min(page, saved_view.page_count(total))
     found = await saved.page(db, chat_id, saved_view.PER_PAGE, (page - 1) * saved_view.PER_PAGE)
-    return saved_view.render_saved(found.total, found.papers, page, lang, removing=removing)
+    return saved_view.render_saved(
+        found.total, found.papers, page, lang, removing=removing, known=found.known
+    )
 
 
 def _shortened(title: str, limit: int = 60) -> str:

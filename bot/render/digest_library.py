@@ -16,10 +16,13 @@ def library_sections(digest: Digest) -> list[tuple[str, list[tuple[Paper, str]]]
         followed = [(paper, f"👤 {author}") for paper, author in digest.followed]
         sections.append((_("From authors you follow"), followed))
     if digest.updated:
-        updated = [(paper, _updated(known, paper.version)) for paper, known in digest.updated]
+        updated = [
+            (paper, "🔄 " + updated_line(known, paper.version)) for paper, known in digest.updated
+        ]
         sections.append((_("Saved papers with a new version"), updated))
     return sections
 
 
-def _updated(known: int, now: int) -> str:
-    return "🔄 " + _("updated: v{old} → v{new}").format(old=known, new=now)
+def updated_line(known: int, now: int) -> str:
+    """ "updated: v2 → v3", in the language in use."""
+    return _("updated: v{old} → v{new}").format(old=known, new=now)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -20,6 +20,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import _, ngettext, use
 from bot.render import callbacks
 from bot.render.callbacks import MAX_BYTES, CallbackDataError
+from bot.render.digest_library import updated_line
 from bot.render.papers import RenderedMessage, authors_line, escape
 from bot.render.split import MESSAGE_LIMIT, shorten_html
 from storage.models import Paper
@@ -71,14 +72,22 @@ def page_count(total: int) -> int:
 
 
 def render_saved(
-    total: int, papers: Sequence[Paper], page: int, lang: str, *, removing: bool = False
+    total: int,
+    papers: Sequence[Paper],
+    page: int,
+    lang: str,
+    *,
+    removing: bool = False,
+    known: Mapping[int, int] | None = None,
 ) -> RenderedMessage:
-    """Page `page` (from 1) of the chat's `total` saved papers, which `papers` are."""
+    """Page `page` (from 1) of the chat's `total` saved papers, which `papers` are; `known`
+    holds the version the chat saw of each (a newer one is pointed out)."""
     with use(lang):
         if not total or not papers:
             return RenderedMessage(_empty())
         first = (page - 1) * PER_PAGE + 1
-        items = [_item(first + i, paper) for i, paper in enumerate(papers)]
+        known = known or {}
+        items = [_item(first + i, p, known.get(p.id, 0)) for i, p in enumerate(papers)]
         text = "\n\n".join([_header(total, page, removing), *items, _footer()])
         keyboard = _keyboard(total, papers, page, first, removing)
         return RenderedMessage(shorten_html(text, MESSAGE_LIMIT), keyboard)
@@ -104,10 +113,12 @@ def _header(total: int, page: int, removing: bool) -> str:
     return "\n".join(lines)
 
 
-def _item(number: int, paper: Paper) -> str:
+def _item(number: int, paper: Paper, known: int) -> str:
     first_author = authors_line(paper.authors, shown=1)
-    arxiv_id = f"<code>{escape(paper.arxiv_id)}</code>"
-    byline = f"{first_author} · {arxiv_id}" if first_author else arxiv_id
+    parts = [first_author, f"<code>{escape(paper.arxiv_id)}</code>"]
+    if 0 < known < paper.version:
+        parts.append("🔄 " + escape(updated_line(known, paper.version)))
+    byline = " · ".join(part for part in parts if part)
     return f"{number}. <b>{escape(paper.title)}</b>\n{byline}"
 
 
