@@ -17,6 +17,8 @@ from bot import app_lifecycle, i18n
 from bot.config import Settings, file_url
 from bot.handlers import (
     digest,
+    export,
+    follows,
     imports,
     inline,
     issues,
@@ -25,6 +27,7 @@ from bot.handlers import (
     menus,
     papers,
     plain_text,
+    saved,
     search,
     start,
     stats,
@@ -75,6 +78,9 @@ def build_application(settings: Settings, *, clock: Clock = system_clock) -> App
     start.register(app)
     papers.register(app)
     votes.register(app)  # 👍 / 👎 / 🔖 on cards, and reactions to them
+    saved.register(app)  # the chat's library: /saved
+    export.register(app)  # … and /export as BibTeX or RIS
+    follows.register(app)  # /follow, /following and the cards' 👤 buttons
     search.register(app)
     topics.register(app)
     language.register(app)

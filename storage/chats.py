@@ -13,7 +13,7 @@ from functools import cache
 
 import aiosqlite
 
-from storage import votes
+from storage import follows, votes
 from storage.chat_models import (
     CHAT_TYPES,
     EMPTY_TOPICS,
@@ -226,6 +226,7 @@ async def migrate(db: Database, old_id: int, new_id: int) -> bool:
             "UPDATE search_sessions SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
         )
         await votes.move_chat_within(conn, old_id, new_id)
+        await follows.move_chat_within(conn, old_id, new_id)
         if await db.fetchone("SELECT 1 FROM chats WHERE id = ?", (new_id,)) is None:
             await conn.execute(
                 "UPDATE chats SET id = ?, type = CASE type WHEN 'group' THEN 'supergroup'"

@@ -13,6 +13,7 @@ BOT = "digest_test_bot"
 COMMANDS = (
     "start", "help", "lang", "topics", "subscribe", "unsubscribe", "subscriptions",
     "settings", "digest", "search", "paper", "stats", "import",
+    "saved", "export", "follow", "following",
 )  # fmt: skip
 # Values that met bugs before, or sit at an edge of what a handler parses
 EDGES = (
@@ -28,6 +29,7 @@ CALLBACK_PREFIXES = (
     "card:open:", "card:lang:", "card:similar:", "search:", "topic:toggle:", "lang:set:",
     "set:view:", "set:day:", "set:hour:", "set:tz:", "set:empty:", "set:lang:",
     "start:lang:",
+    "saved:v:", "saved:x:", "saved:rm:", "export:", "follow:add:", "follow:rm:",
 )  # fmt: skip
 CALLBACK_EDGES = (
     "topic:toggle:rag", "topic:toggle:agents", "lang:set:zh", "lang:set:en",
@@ -36,6 +38,8 @@ CALLBACK_EDGES = (
     "set:view:tz", "set:day:6", "set:hour:23", "set:tz:Asia/Tokyo", "set:empty:line",
     "set:lang:zh", "set:hour:²", "set:day:07",
     "start:lang:zh", "start:lang:en", "start:topics", "start:digest", "start:lang:fr",
+    "saved:v:1", "saved:x:2", "saved:rm:2406.15877:1", "export:bibtex", "export:ris",
+    "follow:add:2406.17001:0", "follow:add:2406.17001:1", "follow:rm:0123456789",
 )  # fmt: skip
 STATUSES = st.sampled_from(("creator", "administrator", "member", "restricted", "left", "kicked"))
 LANGUAGE_CODES = (None, "en", "zh", "zh-hans", "zh-TW", "fr", "xx-invalid")
@@ -63,7 +67,9 @@ def command_text() -> st.SearchStrategy[str]:
     )
     one_argument = st.builds(
         lambda n, value: f"/{n} {value}",
-        st.sampled_from(("lang", "paper", "start", "digest", "search", "subscribe")),
+        st.sampled_from(
+            ("lang", "paper", "start", "digest", "search", "subscribe", "follow", "export")
+        ),
         _any_text(60),
     )
     return anything | setting | one_argument

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.i18n import _, ngettext, use
-from bot.render import callbacks
+from bot.render import callbacks, follow_buttons
 from bot.render.papers import (
     CardView,
     render_card,
@@ -168,10 +168,14 @@ def test_a_long_chinese_summary_without_spaces_is_cut_within_the_limit():
     assert text.endswith("…")
 
 
-def test_the_card_buttons_vote_switch_language_open_arxiv_share_and_find_similar():
+def test_the_card_buttons_vote_follow_switch_language_open_arxiv_share_and_find_similar():
     buttons = all_buttons(render_card(card(), "zh"))
+    following = [b.callback_data for b in buttons if b.text.startswith("👤")]
+    assert [follow_buttons.parse(d) for d in following] == [
+        follow_buttons.FollowAuthor("2406.15877", position) for position in (0, 1)
+    ]
     data = {callbacks.parse(b.callback_data) for b in buttons if b.callback_data}
-    assert data == {
+    assert data - {None} == {
         callbacks.Vote("up", "2406.15877", "zh"),
         callbacks.Vote("down", "2406.15877", "zh"),
         callbacks.Vote("save", "2406.15877", "zh"),
@@ -198,7 +202,8 @@ def test_old_style_ids_give_valid_cards_and_buttons_within_64_bytes(arxiv_id, la
     for button in all_buttons(rendered):
         if button.callback_data:
             assert len(button.callback_data.encode()) <= 64
-            assert callbacks.parse(button.callback_data) is not None
+            data = button.callback_data
+            assert (callbacks.parse(data) or follow_buttons.parse(data)) is not None
 
 
 def test_the_card_links_to_itself_through_the_bot():

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from bot import config, i18n, redaction
-from bot.cli import backfill, data, digests, failures, feedback, imports, summarize
+from bot.cli import backfill, data, digests, failures, feedback, imports, library, summarize
 from bot.i18n import _
 from bot.runtime import configure_logging
 
@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     scheduled = digests.add_parsers(commands, _lang_arg)
     vote = feedback.add_parser(commands)
+    library.add_parsers(commands)  # export, follow: their --json included
 
     for sub in (ingest, import_, search, paper, topics, summary, backup, *scheduled, vote):
         sub.add_argument("--json", action="store_true", help=_("print one JSON object"))
@@ -116,6 +117,8 @@ HANDLERS = {
     "digest": digests.digest,
     "push": digests.push,
     "feedback": feedback.feedback,
+    "export": library.export,
+    "follow": library.follow,
 }
 
 

@@ -21,7 +21,7 @@ from storage.db import Database
 ACTIONS = ("up", "down", "save", "clear")
 
 
-def _chat_id(value: str) -> int:
+def chat_id_arg(value: str) -> int:
     digits = value.removeprefix("-")
     if not (digits.isascii() and digits.isdigit()):
         raise argparse.ArgumentTypeError(_("a Telegram chat or user id, such as -1001234567890"))
@@ -31,12 +31,12 @@ def _chat_id(value: str) -> int:
 def add_parser(commands) -> argparse.ArgumentParser:
     """The `feedback` subcommand."""
     parser = commands.add_parser("feedback", help=_("record a reader's vote on a paper"))
-    parser.add_argument("chat_id", type=_chat_id, metavar="CHAT_ID", help=_("the chat's id"))
+    parser.add_argument("chat_id", type=chat_id_arg, metavar="CHAT_ID", help=_("the chat's id"))
     parser.add_argument("arxiv_id", metavar="ARXIV_ID", help=_("an arXiv id or link"))
     parser.add_argument("vote", choices=ACTIONS, help=_("up, down, save or clear"))
     parser.add_argument(
         "--user",
-        type=_chat_id,
+        type=chat_id_arg,
         metavar="USER_ID",
         help=_("the voter (default: the chat itself, as an anonymous group admin votes)"),
     )

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.digest import issues as issue_ranking
+from bot.digest import library
 from bot.digest.issues import RankedIssue
 from bot.digest.periods import Period
 from bot.digest.ranking import Score, Weights
@@ -42,10 +43,14 @@ class Digest:
     period: Period
     sections: tuple[Section, ...]
     summaries: dict[int, dict[str, Summary]] = field(default_factory=dict)
+    followed: tuple[tuple[Paper, str], ...] = ()  # by followed authors: (paper, author as written)
+    updated: tuple[tuple[Paper, int], ...] = ()  # saved, with a new version: (paper, version known)
+    by_followed: dict[int, str] = field(default_factory=dict)  # topics' papers: followed author
 
     @property
     def is_empty(self) -> bool:
-        return not any(section.papers for section in self.sections)
+        has_own = self.followed or self.updated
+        return not has_own and not any(section.papers for section in self.sections)
 
 
 @dataclass
@@ -55,6 +60,8 @@ class IssueCache:
     topics: dict[tuple[date, str], RankedIssue] = field(default_factory=dict)
     papers: dict[int, Paper] = field(default_factory=dict)
     summaries: dict[int, dict[str, Summary]] = field(default_factory=dict)
+    authors: dict[date, library.AuthorIndex] = field(default_factory=dict)
+    with_additions: set[int] | None = None  # chats with a library section, once looked up
 
 
 async def compose(
@@ -72,7 +79,9 @@ async def compose(
 ) -> Digest:
     """The digest of some topics (in the configured order), then a chat's saved queries.
 
-    With `freeze`, issues assembled now are stored so that every chat gets the same.
+    With `freeze`, issues assembled now are stored so that every chat gets the same. A chat's
+    digest (`chat_id`) ends with its followed authors' papers and its saved papers' new
+    versions, which `freeze` marks told.
     """
     cache = cache if cache is not None else IssueCache()
     wanted = set(topic_slugs)
@@ -100,7 +109,23 @@ async def compose(
         for (topic, query, ranked), share in zip(found, shares, strict=True)
     )
     shown = {paper.id for section in sections for paper in section.papers}
-    return Digest(period, sections, {p: cache.summaries.get(p, {}) for p in shown})
+    own = library.Additions()
+    if chat_id is not None:
+        own = await library.additions(db, period, chat_id, shown, cache.authors, mark_told=freeze)
+        await _load(db, cache, [p for p, _ in own.followed] + [p for p, _ in own.updated])
+    followed = tuple((cache.papers[p], who) for p, who in own.followed if p in cache.papers)
+    updated = tuple((cache.papers[p], known) for p, known in own.updated if p in cache.papers)
+    shown |= {paper.id for paper, _ in (*followed, *updated)}
+    summaries_shown = {p: cache.summaries.get(p, {}) for p in shown}
+    return Digest(period, sections, summaries_shown, followed, updated, dict(own.marked))
+
+
+async def has_additions(db: Database, chat_id: int, cache: IssueCache) -> bool:
+    """Whether the chat's digest holds papers of its own (followed authors' papers, saved
+    papers' new versions), so that no other chat's digest is the same as its."""
+    if cache.with_additions is None:
+        cache.with_additions = await library.chats_with_additions(db)
+    return chat_id in cache.with_additions
 
 
 def section_cap(cap: int, sections: int) -> int:

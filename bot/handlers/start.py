@@ -47,6 +47,10 @@ def command_lines() -> list[tuple[str, str]]:
         ("issues", _("past issues, newest first, each a tap away")),
         ("search", _("search titles, abstracts, authors and summaries in both languages")),
         ("paper", _("a paper's card: /paper 2406.15877 or an arXiv link")),
+        ("saved", _("the papers saved with 🔖, a page at a time")),
+        ("export", _("the saved papers as a file: /export bibtex or /export ris")),
+        ("follow", _("follow an author: /follow Yann LeCun")),
+        ("following", _("the authors this chat follows")),
     ]
 
 

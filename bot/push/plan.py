@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.digest import periods
-from bot.digest.compose import IssueCache, compose
+from bot.digest.compose import IssueCache, compose, has_additions
 from bot.render.digest import render_digest
 from bot.runtime import Runtime
 from storage import deliveries, subscriptions
@@ -160,6 +160,8 @@ async def _texts(
     # Chats that take the same topics in the same language read the same messages; a saved
     # query is the chat's own, so a chat with one shares nothing.
     key = _shared_key(due)
+    if key is not None and await has_additions(rt.db, chat.id, cache):
+        key = None  # its followed authors or saved papers make its digest its own
     if key is not None and key in rendered:
         return rendered[key]
     digest = await compose(

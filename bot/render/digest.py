@@ -14,6 +14,7 @@ from bot.arxiv_ids import to_deep_link
 from bot.digest.compose import Digest, Section
 from bot.digest.ranking import Score
 from bot.i18n import _, ngettext, use
+from bot.render.digest_library import library_sections
 from bot.render.papers import authors_line, escape, escape_attribute
 from bot.render.reasons import digest_reason
 from bot.render.split import MESSAGE_LIMIT, split_messages
@@ -52,13 +53,17 @@ def render_digest(
                 nothing = _("Nothing new this fortnight.")
                 blocks.append(f"{_heading(section, lang)}\n<i>{escape(nothing)}</i>")
                 carry.append("")
+        for label, entries in library_sections(digest):
+            items = _library_blocks(label, entries, digest, lang, bot_username)
+            blocks.extend(items)
+            carry.extend(["", *[_labelled(label, continued=True)] * (len(items) - 1)])
         header = _header(digest, lang)
         return split_messages(blocks, limit, header=header, footer=_footer(in_group), carry=carry)
 
 
 def _header(digest: Digest, lang: str) -> str:
     period = dates.format_period(digest.period.start, digest.period.end, lang)
-    count = sum(len(section.papers) for section in digest.sections)
+    count = sum(len(section.papers) for section in digest.sections) + len(digest.followed)
     title = _("Papers that mattered, {period}").format(period=period)
     papers = ngettext("{count} paper", "{count} papers", count).format(count=count)
     return f"📚 <b>{escape(title)}</b>\n{escape(papers)}"
@@ -69,9 +74,34 @@ def _heading(section: Section, lang: str, *, continued: bool = False) -> str:
         label = section.topic.name(lang)
     else:
         label = _("Your search “{query}”").format(query=section.query)
+    return _labelled(label, continued=continued)
+
+
+def _labelled(label: str, *, continued: bool = False) -> str:
     if continued:
         label = _("{heading} (cont.)").format(heading=label)
     return f"<b>▍{escape(label)}</b>"
+
+
+def _library_blocks(
+    label: str,
+    entries: list[tuple[Paper, str]],
+    digest: Digest,
+    lang: str,
+    bot_username: str | None,
+) -> list[str]:
+    items = [
+        _item(
+            number,
+            paper,
+            why,
+            _tldr(digest.summaries.get(paper.id, {}), lang),
+            _card_link(paper, bot_username),
+        )
+        for number, (paper, why) in enumerate(entries, start=1)
+    ]
+    items[0] = f"{_labelled(label)}\n\n{items[0]}"
+    return items
 
 
 def _section_blocks(
@@ -82,7 +112,7 @@ def _section_blocks(
         _item(
             number,
             paper,
-            _why(section, score),
+            _followed(_why(section, score), digest.by_followed.get(paper.id)),
             _tldr(digest.summaries.get(paper.id, {}), lang),
             _card_link(paper, bot_username),
         )
@@ -98,6 +128,11 @@ def _why(section: Section, score: Score | None) -> str:
     if section.query is not None:
         return _("🔎 matches your search")
     return _("new this fortnight")
+
+
+def _followed(why: str, author: str | None) -> str:
+    """The why-line, and the followed author when the paper is by one."""
+    return f"{why} · 👤 {author}" if author else why
 
 
 def _item(number: int, paper: Paper, why: str, summary: str | None, card: str | None) -> str:

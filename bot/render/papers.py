@@ -17,6 +17,7 @@ from bot import dates
 from bot.arxiv_ids import to_deep_link
 from bot.i18n import _, ngettext, use
 from bot.render import callbacks
+from bot.render.follow_buttons import follow_row
 from bot.render.reasons import card_reason
 from bot.render.split import MESSAGE_LIMIT, shorten_html, split_messages, visible_length
 from bot.render.summary_shown import other_language_note, provenance, summary_for
@@ -166,9 +167,11 @@ def _vote_row(arxiv_id: str, lang: str, tally: VoteTally) -> list[InlineKeyboard
 def _card_keyboard(paper: Paper, lang: str, tally: VoteTally) -> InlineKeyboardMarkup:
     other = "en" if lang == "zh" else "zh"
     arxiv_id = paper.arxiv_id
+    follow = follow_row(paper)
     return InlineKeyboardMarkup(
         [
             _vote_row(arxiv_id, lang, tally),
+            *([follow] if follow else []),
             [
                 InlineKeyboardButton(
                     LANGUAGE_NAMES[other],
