@@ -18,7 +18,7 @@ TARGET = (0.85, 0.75)  # precision, recall
 # benchmarks), which words tell only in part from the many papers that use one for a task;
 # "finetuning" is named in passing by papers on compression or detection, and said of
 # music, diffusion or time-series models the labels leave out.
-SHORT_OF_TARGET = {"llm": (0.83, 0.66), "finetuning": (0.75, 0.82)}
+SHORT_OF_TARGET = {"llm": (0.83, 0.66), "finetuning": (0.8, 0.82)}
 HELD_OUT_FLOOR = (0.6, 0.5)
 SLUGS = [t.slug for t in load()]
 
