@@ -159,6 +159,15 @@ def test_a_word_in_another_sense_does_not_give_the_topic(defaults, title, senten
             ],
             "finetuning",
         ),
+        (
+            "Distilling Rationales from Large to Small Models",
+            [
+                "Large models solve grade-school math problems well but are costly to deploy.",
+                "We collect rationales from a large teacher and train a 770M student on them.",
+                "The distilled student outperforms few-shot prompted models 700 times its size.",
+            ],
+            "finetuning",
+        ),
     ],
 )
 def test_a_contribution_worded_unusually_gets_its_topic(defaults, title, sentences, slug):
