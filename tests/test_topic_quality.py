@@ -110,4 +110,4 @@ def test_the_rules_hold_on_the_held_out_part_as_a_whole(held_out):
 def test_fine_tuning_holds_better_on_the_held_out_part_than_before(held_out):
     # 0.78 / 0.61 before a fine-tuned model named as a baseline stopped counting and a
     # student trained on its teacher started to
-    assert meets(held_out["finetuning"], (0.8, 0.65))
+    assert meets(held_out["finetuning"], (0.85, 0.65))

@@ -95,6 +95,15 @@ def topics_of(matcher: TopicMatcher, title: str, sentences: list[str]) -> list[s
             ],
             "finetuning",
         ),
+        (
+            "Feedback on Student Essays from Large Language Models",
+            [
+                "Teachers cannot comment on every draft their students write.",
+                "We let GPT-4 give feedback to 300 students and compare it with their teachers'.",
+                "Students revised more after the model's feedback than after a teacher's.",
+            ],
+            "finetuning",
+        ),
     ],
 )
 def test_a_word_in_another_sense_does_not_give_the_topic(defaults, title, sentences, slug):
@@ -163,7 +172,7 @@ def test_a_word_in_another_sense_does_not_give_the_topic(defaults, title, senten
             "Distilling Rationales from Large to Small Models",
             [
                 "Large models solve grade-school math problems well but are costly to deploy.",
-                "We collect rationales from a large teacher and train a 770M student on them.",
+                "We collect a large teacher's rationales and train a 770M student model on them.",
                 "The distilled student outperforms few-shot prompted models 700 times its size.",
             ],
             "finetuning",
