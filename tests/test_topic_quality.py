@@ -16,9 +16,11 @@ TARGET = (0.85, 0.75)  # precision, recall
 # Topics short of the target on the tuning part, at the bar they do hold. "llm" is every
 # paper about language models themselves (new models, analyses of their behaviour,
 # benchmarks), which words tell only in part from the many papers that use one for a task;
-# "finetuning" is named in passing by papers on compression or detection, and said of
-# music, diffusion or time-series models the labels leave out.
-SHORT_OF_TARGET = {"llm": (0.83, 0.66), "finetuning": (0.75, 0.82)}
+# "finetuning" is named in the background of papers on detection or preference data, and
+# said of music, diffusion or time-series models the labels leave out. A learned model
+# blended with the rules did no better on papers it was not trained on
+# (bench/topics_learned.py).
+SHORT_OF_TARGET = {"llm": (0.83, 0.66), "finetuning": (0.8, 0.85)}
 HELD_OUT_FLOOR = (0.6, 0.5)
 SLUGS = [t.slug for t in load()]
 
@@ -101,5 +103,11 @@ def test_each_topic_holds_on_the_papers_nobody_tuned_against(held_out, slug):
 
 def test_the_rules_hold_on_the_held_out_part_as_a_whole(held_out):
     precision, recall = micro(held_out)
-    assert precision >= 0.79
-    assert recall >= 0.74
+    assert precision >= 0.8
+    assert recall >= 0.75
+
+
+def test_fine_tuning_holds_better_on_the_held_out_part_than_before(held_out):
+    # 0.78 / 0.61 before a fine-tuned model named as a baseline stopped counting and a
+    # student trained on its teacher started to
+    assert meets(held_out["finetuning"], (0.85, 0.65))

@@ -121,6 +121,22 @@ def test_retrieval_augmented_generation_named_once_in_passing_is_not_rag(default
     assert "rag" not in slugs(defaults, long_context)
 
 
+def test_a_passing_mention_shows_as_evidence_below_the_bar(defaults):
+    long_context = paper(
+        "Reading Whole Books with Large Language Models",
+        [
+            "Large language models struggle with inputs of a million tokens.",
+            "Retrieval-augmented generation (RAG) shortens the input but may miss what matters.",
+            *FILLER,
+        ],
+    )
+    evidence = defaults.evidence(long_context)
+    assert 0 < evidence["rag"] < 1
+    assert {slug for slug, share in evidence.items() if share >= 1} == set(
+        slugs(defaults, long_context)
+    )
+
+
 def test_a_paper_coming_back_to_retrieval_for_generation_is_rag(defaults):
     rag_paper = paper(
         "Reading Whole Books with Large Language Models",

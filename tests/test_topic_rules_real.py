@@ -68,6 +68,42 @@ def topics_of(matcher: TopicMatcher, title: str, sentences: list[str]) -> list[s
             ],
             "agents",
         ),
+        (
+            "Information Extraction from Surgical Notes: GPT-4 and a Fine-Tuned KoELECTRA",
+            [
+                "Operation notes hold what registries need, in free text.",
+                "We compare GPT-4 with a fine-tuned KoELECTRA on extracting 12 fields.",
+                "The fine-tuned model is more accurate on 9 of them.",
+            ],
+            "finetuning",
+        ),
+        (
+            "Customised On-Device LLMs by Blending Adapters",
+            [
+                "Users want an assistant tailored to them on their own phone.",
+                "We keep a pool of base adapters and blend them into a customised adapter.",
+                "Blending needs no extra training and runs in under a second.",
+            ],
+            "finetuning",
+        ),
+        (
+            "Accelerating Pretrained LLMs by Post-Training Multiplication-Free Reparameterization",
+            [
+                "Multiplications dominate the cost of running large language models.",
+                "We replace them by shifts and adds through post-training reparameterization.",
+                "Latency falls by 60 percent at equal perplexity.",
+            ],
+            "finetuning",
+        ),
+        (
+            "Feedback on Student Essays from Large Language Models",
+            [
+                "Teachers cannot comment on every draft their students write.",
+                "We let GPT-4 give feedback to 300 students and compare it with their teachers'.",
+                "Students revised more after the model's feedback than after a teacher's.",
+            ],
+            "finetuning",
+        ),
     ],
 )
 def test_a_word_in_another_sense_does_not_give_the_topic(defaults, title, sentences, slug):
@@ -122,6 +158,24 @@ def test_a_word_in_another_sense_does_not_give_the_topic(defaults, title, senten
                 "Gains are largest on open-ended compositional reasoning questions.",
             ],
             "reasoning",
+        ),
+        (
+            "Learning from Verifiable Rewards",
+            [
+                "We train base language models on problems whose answers can be checked.",
+                "GRPO with a correctness reward yields longer, self-correcting solutions.",
+                "The 7B model improves from 32 to 58 percent on competition mathematics.",
+            ],
+            "finetuning",
+        ),
+        (
+            "Distilling Rationales from Large to Small Models",
+            [
+                "Large models solve grade-school math problems well but are costly to deploy.",
+                "We collect a large teacher's rationales and train a 770M student model on them.",
+                "The distilled student outperforms few-shot prompted models 700 times its size.",
+            ],
+            "finetuning",
         ),
     ],
 )

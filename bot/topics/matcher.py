@@ -98,6 +98,20 @@ class TopicMatcher:
 
     def match(self, paper: Paper) -> list[TopicMatch]:
         """The paper's topics in topic order, each with a score in (0, 1]."""
+        matches = []
+        for t, evidence in self._evidence_by_topic(paper):
+            if evidence >= 1:
+                # Bounded so that an editor's certain 1.0 stays above any rule's guess.
+                slug = self._topics[t].slug
+                matches.append((t, TopicMatch(slug, round(1 - 0.5**evidence, 3))))
+        return [match for _, match in sorted(matches)]
+
+    def evidence(self, paper: Paper) -> dict[str, float]:
+        """Per topic with any evidence, its score as a share of the topic's `min_score`
+        (1 or more: the paper has the topic), also below the bar, for measuring the rules."""
+        return {self._topics[t].slug: evidence for t, evidence in self._evidence_by_topic(paper)}
+
+    def _evidence_by_topic(self, paper: Paper) -> Iterator[tuple[int, float]]:
         sentences = split_sentences(paper.abstract)
         in_abstract, senses = self._evidence(sentences)
         weight = min(
@@ -108,15 +122,11 @@ class TopicMatcher:
         confirmed = {t for t, found in in_abstract.items() if found.keywords}
         senses |= {(t, i) for t, i in self._needs_context if t in confirmed}
         in_title, _ = self._evidence([paper.title], senses)
-        matches = []
         for t in in_title.keys() | in_abstract.keys():
             topic = self._topics[t]
             raw = _score(topic, in_title.get(t), in_abstract.get(t), paper.categories, weight)
-            min_score = getattr(topic, "min_score", DEFAULT_MIN_SCORE)
-            if raw >= min_score:
-                # Bounded so that an editor's certain 1.0 stays above any rule's guess.
-                matches.append((t, TopicMatch(topic.slug, round(1 - 0.5 ** (raw / min_score), 3))))
-        return [match for _, match in sorted(matches)]
+            if raw:
+                yield t, raw / getattr(topic, "min_score", DEFAULT_MIN_SCORE)
 
     def _evidence(
         self, sentences: Sequence[str], senses: frozenset[tuple[int, int]] = frozenset()
