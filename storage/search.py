@@ -7,7 +7,9 @@ recency), because FTS5 scores every match before it can return the best five; th
 matches stops at the same bound. And it scores by the query's rarest words only, because
 bm25 first reads every posting of each word it scores to learn its idf: words found in half
 the papers or more, which bm25 weighs at almost nothing, are left out, and phrases are matched
-whole but scored by their words.
+whole but scored by their words. When even the rarest word has more postings than bm25 can
+read in time (a lone common word in a large corpus), the window is ordered without bm25:
+matches in the title first, then the rest, newest first within each.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ COMMON_SHARE = 0.5
 SHARE_SAMPLE = 1_000
 # bm25 reads every posting of each ranked word once per query (its idf): about 25 ns each here.
 RANK_POSTINGS = 120_000
+# The score of a title match when the window is ordered without bm25; other matches score 0.
+_TITLE_MATCH = 1.0
 
 # bm25 weights of title, authors, abstract, summary_en, summary_zh: a title states the subject
 # in a few words and an author name is meant exactly; summaries condense the abstract, whose
@@ -69,7 +73,7 @@ def weights(lang: str | None) -> tuple[float, ...]:
 @dataclass(frozen=True, slots=True)
 class _Plan:
     matching: str  # the expression papers must match
-    ranking: str  # the words bm25 scores them by
+    ranking: str  # the words bm25 scores them by; empty: too costly, title matches first
     all_terms: bool
 
 
@@ -85,6 +89,10 @@ _RANK_SQL = (
     "SELECT rowid, -bm25(paper_fts, :w0, :w1, :w2, :w3, :w4) AS score FROM paper_fts"
     " WHERE paper_fts MATCH :ranking AND rowid >= :boundary AND rowid IS NOT :exclude{within}"
     " ORDER BY score DESC, rowid DESC LIMIT :limit OFFSET :offset"
+)
+_TITLE_SQL = (
+    "SELECT rowid FROM paper_fts WHERE paper_fts MATCH :title AND rowid >= :boundary"
+    " AND rowid IS NOT :exclude ORDER BY rowid DESC LIMIT :limit"
 )
 # `+rowid` keeps SQLite from handing the list to FTS5, which would then rank once per row.
 _WITHIN = " AND +rowid IN (SELECT value FROM json_each(:ids))"
@@ -114,28 +122,35 @@ def _affordable(words: tuple[str, ...], shares: list[float], corpus: int) -> tup
     return tuple(word for word in words if word in kept)
 
 
-async def _selective(db: Database, words: tuple[str, ...]) -> tuple[str, ...]:
-    """The words to rank by: the rare ones carry bm25's weight and cost it least."""
-    if len(words) < 2:
-        return words
+async def _selective(db: Database, words: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+    """The words to rank by (the rare ones carry bm25's weight and cost it least), and
+    whether bm25 can afford them: not when the rarest alone has too many postings."""
+    if not words:
+        return words, True
     corpus, shares = await _shares(db, words)
     if corpus < SHARE_SAMPLE:  # too few papers to estimate from, and cheap to rank in full
-        return words
-    return _affordable(words, shares, corpus)
+        return words, True
+    kept = _affordable(words, shares, corpus)
+    return kept, min(shares) * corpus <= RANK_POSTINGS
 
 
 async def _plan(db: Database, query: MatchQuery, *, all_terms: bool) -> _Plan:
     """What to match and what to rank by: phrases are matched whole but ranked by their
     words, which costs bm25 one pass over each word's postings instead of a phrase search."""
     terms = query.strict if all_terms else query.loose
-    words = await _selective(db, query.ranking_words(all_terms))
-    if all_terms and query.ranked_by:
-        return _Plan(" AND ".join(terms), _grouped_ranking(query.ranked_by, set(words)), True)
+    words, affordable = await _selective(db, query.ranking_words(all_terms))
     if all_terms:
-        return _Plan(" AND ".join(terms), " AND ".join(words), True)
+        matching = " AND ".join(terms)
+        if not affordable:
+            ranking = ""
+        elif query.ranked_by:
+            ranking = _grouped_ranking(query.ranked_by, set(words))
+        else:
+            ranking = " AND ".join(words)
+        return _Plan(matching, ranking, True)
     # Papers that share only common words with the query are no answer to it.
     kept = [term for term in terms if set(words_of(term)) & set(words)]
-    return _Plan(" OR ".join(kept), " OR ".join(words), False)
+    return _Plan(" OR ".join(kept), " OR ".join(words) if affordable else "", False)
 
 
 def _grouped_ranking(groups: tuple[tuple[tuple[str, ...], ...], ...], kept: set[str]) -> str:
@@ -158,14 +173,42 @@ async def _ranked(
     count, boundary, ids = await db.fetchone(window_sql, window)
     if count == 0 or offset >= count:
         return count, []
-    params = {f"w{i}": weight for i, weight in enumerate(weights(lang))}
-    params |= {"ranking": plan.ranking, "boundary": boundary, "exclude": exclude, "ids": ids}
-    params |= {"limit": limit + offset, "offset": 0}
-    rows = await db.fetchall(_RANK_SQL.format(within=_WITHIN if narrowed else ""), params)
-    ranked = [(row[0], row[1]) for row in rows]
+    if plan.ranking:
+        ranked = await _scored(db, plan, lang, limit + offset, boundary, exclude, ids)
+    else:
+        ranked = await _titled(db, plan, limit + offset, boundary, exclude)
     if narrowed and len(ranked) < limit + offset:
         ranked += _unscored(json.loads(ids), ranked)
     return count, ranked[offset : offset + limit]
+
+
+async def _scored(
+    db: Database,
+    plan: _Plan,
+    lang: str | None,
+    limit: int,
+    boundary: int,
+    exclude: int | None,
+    ids: str | None,
+) -> list[tuple[int, float]]:
+    """The window's best matches by bm25 over the plan's ranking words, highest first."""
+    narrowed = plan.ranking != plan.matching
+    params = {f"w{i}": weight for i, weight in enumerate(weights(lang))}
+    params |= {"ranking": plan.ranking, "boundary": boundary, "exclude": exclude, "ids": ids}
+    params |= {"limit": limit, "offset": 0}
+    rows = await db.fetchall(_RANK_SQL.format(within=_WITHIN if narrowed else ""), params)
+    return [(row[0], row[1]) for row in rows]
+
+
+async def _titled(
+    db: Database, plan: _Plan, limit: int, boundary: int, exclude: int | None
+) -> list[tuple[int, float]]:
+    """The window's newest matches in the title: every match at or after the boundary is in
+    the window, so the title's match needs no list of the window's rows."""
+    params = {"title": f"{{title}} : ({plan.matching})", "boundary": boundary}
+    params |= {"exclude": exclude, "limit": limit}
+    rows = await db.fetchall(_TITLE_SQL, params)
+    return [(row[0], _TITLE_MATCH) for row in rows]
 
 
 def _unscored(window: list[int], ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:

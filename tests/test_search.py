@@ -210,3 +210,34 @@ async def test_hostile_text_gives_a_page_and_never_an_error(db: Database, query:
         page = await search(db, query, lang=lang, offset=0)
         assert page.total >= len(page.hits)
     assert await found(db, "alignment") == ["2406.00001"]
+
+
+async def test_a_word_too_common_to_score_puts_title_matches_first_and_newest_first(
+    db: Database, monkeypatch
+):
+    # A corpus where bm25 could not afford the word: it is in every paper, past the budget.
+    monkeypatch.setattr(fulltext, "SHARE_SAMPLE", 4)
+    monkeypatch.setattr(fulltext, "RANK_POSTINGS", 3)
+    titles = [
+        "Quantization",  # the oldest: bm25 would put this short title first
+        "Sparse attention kernels",
+        "A study of post-training quantization for large language models on phones",
+        "Pruning and distillation",
+        "Quantization-aware training at scale with mixed precision everywhere",
+        "Speculative decoding",
+    ]
+    for i, title in enumerate(titles):
+        announced = DAY + timedelta(hours=i)
+        await add(db, f"2406.{i:05d}", title, "We study quantization.", announced=announced)
+    page = await search(db, "quantization")
+    assert [hit.paper.arxiv_id for hit in page.hits] == [
+        "2406.00004",
+        "2406.00002",
+        "2406.00000",
+        "2406.00005",
+        "2406.00003",
+    ]
+    assert (page.total, page.total_is_capped) == (6, False)
+    assert await found(db, "quantization", offset=5) == ["2406.00001"]
+    scores = [hit.score for hit in page.hits]
+    assert scores == sorted(scores, reverse=True)
