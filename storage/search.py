@@ -90,9 +90,10 @@ _RANK_SQL = (
     " WHERE paper_fts MATCH :ranking AND rowid >= :boundary AND rowid IS NOT :exclude{within}"
     " ORDER BY score DESC, rowid DESC LIMIT :limit OFFSET :offset"
 )
+# In rowid order: read newest first, a column filter that rejects rows walks past the bound.
 _TITLE_SQL = (
     "SELECT rowid FROM paper_fts WHERE paper_fts MATCH :title AND rowid >= :boundary"
-    " AND rowid IS NOT :exclude ORDER BY rowid DESC LIMIT :limit"
+    " AND rowid IS NOT :exclude"
 )
 # `+rowid` keeps SQLite from handing the list to FTS5, which would then rank once per row.
 _WITHIN = " AND +rowid IN (SELECT value FROM json_each(:ids))"
@@ -206,9 +207,9 @@ async def _titled(
     """The window's newest matches in the title: every match at or after the boundary is in
     the window, so the title's match needs no list of the window's rows."""
     params = {"title": f"{{title}} : ({plan.matching})", "boundary": boundary}
-    params |= {"exclude": exclude, "limit": limit}
-    rows = await db.fetchall(_TITLE_SQL, params)
-    return [(row[0], _TITLE_MATCH) for row in rows]
+    rows = await db.fetchall(_TITLE_SQL, params | {"exclude": exclude})
+    newest = sorted((row[0] for row in rows), reverse=True)[:limit]
+    return [(rowid, _TITLE_MATCH) for rowid in newest]
 
 
 def _unscored(window: list[int], ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
