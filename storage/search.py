@@ -9,7 +9,10 @@ bm25 first reads every posting of each word it scores to learn its idf: words fo
 the papers or more, which bm25 weighs at almost nothing, are left out, and phrases are matched
 whole but scored by their words. When even the rarest word has more postings than bm25 can
 read in time (a lone common word in a large corpus), the window is ordered without bm25:
-matches in the title first, then the rest, newest first within each.
+matches in the title first, then the rest, newest first within each. The window itself is
+filled from the newest SCAN_SPAN papers when they hold a page of matches, the count then
+reading "at least": a query whose words are all common but which few papers match as a whole
+would otherwise walk every posting of them; older papers are searched when a page needs them.
 """
 
 from __future__ import annotations
@@ -39,8 +42,15 @@ COMMON_SHARE = 0.5
 SHARE_SAMPLE = 1_000
 # bm25 reads every posting of each ranked word once per query (its idf): about 25 ns each here.
 RANK_POSTINGS = 120_000
+# The window is filled from the newest SCAN_SPAN papers first: a query whose every word is
+# common but which few papers match as a whole would otherwise walk the whole index.
+SCAN_SPAN = 50_000
+_EVERY_PAPER = 2**62  # a span wider than any corpus
 # The score of a title match when the window is ordered without bm25; other matches score 0.
 _TITLE_MATCH = 1.0
+# Title matches are looked for among this many newest papers, which hold a window of common
+# words; a sparse window's would cost a walk as long as its own.
+TITLE_SPAN = 2_000
 
 # bm25 weights of title, authors, abstract, summary_en, summary_zh: a title states the subject
 # in a few words and an author name is meant exactly; summaries condense the abstract, whose
@@ -55,7 +65,7 @@ class RankedRows:
 
     rows: tuple[tuple[int, float], ...]
     total: int  # matches counted, at most RANK_WINDOW
-    total_is_capped: bool
+    total_is_capped: bool  # more papers may match: the window was full, or older ones unread
     matched_all_terms: bool  # False: the AND found nothing and the OR was used
 
 
@@ -81,9 +91,11 @@ _SHARE_SQL = (
     "(SELECT count(*) FROM paper_fts WHERE paper_fts MATCH ?"
     " AND rowid > (SELECT coalesce(max(id), 0) FROM papers) - ?)"
 )
+_NEWEST = "(SELECT coalesce(max(id), 0) FROM papers)"
 _WINDOW_SQL = (
-    "SELECT count(*), min(rowid), {ids} FROM (SELECT rowid FROM paper_fts"
-    " WHERE paper_fts MATCH :matching AND rowid IS NOT :exclude ORDER BY rowid DESC LIMIT :window)"
+    f"SELECT count(*), min(rowid), max(rowid), {{ids}}, {_NEWEST} > :span FROM (SELECT rowid"
+    f" FROM paper_fts WHERE paper_fts MATCH :matching AND rowid > {_NEWEST} - :span"
+    " AND rowid IS NOT :exclude ORDER BY rowid DESC LIMIT :window)"
 )
 _RANK_SQL = (
     "SELECT rowid, -bm25(paper_fts, :w0, :w1, :w2, :w3, :w4) AS score FROM paper_fts"
@@ -92,8 +104,8 @@ _RANK_SQL = (
 )
 # In rowid order: read newest first, a column filter that rejects rows walks past the bound.
 _TITLE_SQL = (
-    "SELECT rowid FROM paper_fts WHERE paper_fts MATCH :title AND rowid >= :boundary"
-    " AND rowid IS NOT :exclude"
+    "SELECT rowid FROM paper_fts WHERE paper_fts MATCH :title"
+    " AND rowid BETWEEN :boundary AND :newest AND rowid IS NOT :exclude"
 )
 # `+rowid` keeps SQLite from handing the list to FTS5, which would then rank once per row.
 _WITHIN = " AND +rowid IN (SELECT value FROM json_each(:ids))"
@@ -165,22 +177,43 @@ def _grouped_ranking(groups: tuple[tuple[tuple[str, ...], ...], ...], kept: set[
     return " AND ".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class _Window:
+    count: int  # matches in it, at most RANK_WINDOW
+    boundary: int  # its oldest row id: every match from there on is in it
+    newest: int
+    ids: str | None  # its row ids as a JSON array, when the ranking needs them
+    partial: bool  # older papers were not searched
+
+
+async def _window(db: Database, plan: _Plan, exclude: int | None, needed: int) -> _Window:
+    """The newest RANK_WINDOW matches, from the newest SCAN_SPAN papers when they hold at
+    least `needed`, else from all."""
+    narrowed = plan.ranking != plan.matching
+    sql = _WINDOW_SQL.format(ids="json_group_array(rowid)" if narrowed else "NULL")
+    params = {"matching": plan.matching, "exclude": exclude, "window": RANK_WINDOW}
+    count, boundary, newest, ids, older = await db.fetchone(sql, params | {"span": SCAN_SPAN})
+    if older and count < RANK_WINDOW:
+        if count >= needed:
+            return _Window(count, boundary, newest, ids, True)
+        count, boundary, newest, ids, _ = await db.fetchone(sql, params | {"span": _EVERY_PAPER})
+    return _Window(count, boundary, newest, ids, False)
+
+
 async def _ranked(
     db: Database, plan: _Plan, lang: str | None, limit: int, offset: int, exclude: int | None
-) -> tuple[int, list[tuple[int, float]]]:
-    narrowed = plan.ranking != plan.matching
-    window_sql = _WINDOW_SQL.format(ids="json_group_array(rowid)" if narrowed else "NULL")
-    window = {"matching": plan.matching, "exclude": exclude, "window": RANK_WINDOW}
-    count, boundary, ids = await db.fetchone(window_sql, window)
-    if count == 0 or offset >= count:
-        return count, []
+) -> tuple[_Window, list[tuple[int, float]]]:
+    window = await _window(db, plan, exclude, limit + offset)
+    if window.count == 0 or offset >= window.count:
+        return window, []
+    boundary, ids = window.boundary, window.ids
     if plan.ranking:
         ranked = await _scored(db, plan, lang, limit + offset, boundary, exclude, ids)
     else:
-        ranked = await _titled(db, plan, limit + offset, boundary, exclude)
-    if narrowed and len(ranked) < limit + offset:
+        ranked = await _titled(db, plan, limit + offset, window, exclude)
+    if plan.ranking != plan.matching and len(ranked) < limit + offset:
         ranked += _unscored(json.loads(ids), ranked)
-    return count, ranked[offset : offset + limit]
+    return window, ranked[offset : offset + limit]
 
 
 async def _scored(
@@ -202,12 +235,14 @@ async def _scored(
 
 
 async def _titled(
-    db: Database, plan: _Plan, limit: int, boundary: int, exclude: int | None
+    db: Database, plan: _Plan, limit: int, window: _Window, exclude: int | None
 ) -> list[tuple[int, float]]:
-    """The window's newest matches in the title: every match at or after the boundary is in
-    the window, so the title's match needs no list of the window's rows."""
-    params = {"title": f"{{title}} : ({plan.matching})", "boundary": boundary}
-    rows = await db.fetchall(_TITLE_SQL, params | {"exclude": exclude})
+    """The window's newest matches in the title, among its newest TITLE_SPAN papers: every
+    match in the window's span of row ids is in it, so no list of its rows is needed."""
+    since = max(window.boundary, window.newest - TITLE_SPAN)
+    params = {"title": f"{{title}} : ({plan.matching})", "boundary": since}
+    params |= {"newest": window.newest, "exclude": exclude}
+    rows = await db.fetchall(_TITLE_SQL, params)
     newest = sorted((row[0] for row in rows), reverse=True)[:limit]
     return [(rowid, _TITLE_MATCH) for rowid in newest]
 
@@ -240,17 +275,18 @@ async def ranked_rows(
     offset = max(offset, 0)
     try:
         plan = await _plan(db, query, all_terms=True)
-        count, rows = await _ranked(db, plan, lang, limit, offset, exclude)
-        if count == 0 and query.any_term is not None:
+        window, rows = await _ranked(db, plan, lang, limit, offset, exclude)
+        if window.count == 0 and query.any_term is not None:
             plan = await _plan(db, query, all_terms=False)
-            count, rows = await _ranked(db, plan, lang, limit, offset, exclude)
+            window, rows = await _ranked(db, plan, lang, limit, offset, exclude)
     except sqlite3.OperationalError as exc:
         # Quoting leaves FTS5 no syntax to reject; should it still, the user gets no results.
         if not str(exc).startswith("fts5"):
             raise
         log.warning("search query %r rejected by FTS5: %s", text[:80], exc)
         return EMPTY
-    return RankedRows(tuple(rows), count, count >= RANK_WINDOW, plan.all_terms)
+    capped = window.count >= RANK_WINDOW or window.partial
+    return RankedRows(tuple(rows), window.count, capped, plan.all_terms)
 
 
 async def check_index(db: Database) -> None:

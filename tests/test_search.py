@@ -241,3 +241,19 @@ async def test_a_word_too_common_to_score_puts_title_matches_first_and_newest_fi
     assert await found(db, "quantization", offset=5) == ["2406.00001"]
     scores = [hit.score for hit in page.hits]
     assert scores == sorted(scores, reverse=True)
+
+
+async def test_a_large_corpus_is_searched_newest_first_and_older_papers_when_a_page_needs_them(
+    db: Database, monkeypatch
+):
+    monkeypatch.setattr(fulltext, "SCAN_SPAN", 3)
+    for i in range(6):
+        await add(
+            db, f"2406.{i:05d}", f"Quantization study {i}", announced=DAY + timedelta(hours=i)
+        )
+    first = await search(db, "quantization", limit=2)
+    assert (first.total, first.total_is_capped) == (3, True)
+    assert {hit.paper.arxiv_id for hit in first.hits} <= {"2406.00003", "2406.00004", "2406.00005"}
+    last = await search(db, "quantization", limit=2, offset=4)
+    assert (last.total, last.total_is_capped) == (6, False)
+    assert len(last.hits) == 2
