@@ -1,18 +1,21 @@
 """Full-text search over papers: ranked look-ups of a user's text, made a safe FTS5 query by
 `storage.search_terms` (every user word quoted before it reaches MATCH).
 
-Ranking is bm25 with the title weighted highest, and its cost is bounded twice. It scores the
-most recent RANK_WINDOW matches only (row order is ingestion order, a fair stand-in for
-recency), because FTS5 scores every match before it can return the best five; the count of
-matches stops at the same bound. And it scores by the query's rarest words only, because
-bm25 first reads every posting of each word it scores to learn its idf: words found in half
-the papers or more, which bm25 weighs at almost nothing, are left out, and phrases are matched
-whole but scored by their words. When even the rarest word has more postings than bm25 can
-read in time (a lone common word in a large corpus), the window is ordered without bm25:
-matches in the title first, then the rest, newest first within each. The window itself is
-filled from the newest SCAN_SPAN papers when they hold a page of matches, the count then
-reading "at least": a query whose words are all common but which few papers match as a whole
-would otherwise walk every posting of them; older papers are searched when a page needs them.
+Ranking is bm25 with the title weighted highest, and its cost is bounded three ways:
+
+- It scores the most recent RANK_WINDOW matches only (row order is ingestion order, a fair
+  stand-in for recency), because FTS5 scores every match before it can return the best five;
+  the count of matches stops at the same bound.
+- It scores by the query's rarest words only, because bm25 first reads every posting of each
+  word it scores to learn its idf: words found in half the papers or more, which bm25 weighs
+  at almost nothing, are left out, and phrases are matched whole but scored by their words.
+  When even the rarest word has more postings than bm25 can read in time (a lone common word
+  in a large corpus), the window is ordered without bm25: matches in the title first, then
+  the rest, newest first within each.
+- The window is filled from the newest SCAN_SPAN papers when they hold a page of matches, the
+  count then reading "at least": a query whose words are all common but which few papers
+  match as a whole would otherwise walk every posting of them. Older papers are searched when
+  a page needs them.
 """
 
 from __future__ import annotations
