@@ -30,7 +30,7 @@ from storage.search_terms import to_match
 
 QUERIES = 200
 LIKE_SAMPLE = 20
-RUNS = 3
+RUNS = 5
 
 COMMON = "model language learning training data performance results models large method"
 RARE = (

@@ -48,7 +48,6 @@ RANK_POSTINGS = 120_000
 # The window is filled from the newest SCAN_SPAN papers first: a query whose every word is
 # common but which few papers match as a whole would otherwise walk the whole index.
 SCAN_SPAN = 50_000
-_EVERY_PAPER = 2**62  # a span wider than any corpus
 # The score of a title match when the window is ordered without bm25; other matches score 0.
 _TITLE_MATCH = 1.0
 # Title matches are looked for among this many newest papers, which hold a window of common
@@ -94,10 +93,10 @@ _SHARE_SQL = (
     "(SELECT count(*) FROM paper_fts WHERE paper_fts MATCH ?"
     " AND rowid > (SELECT coalesce(max(id), 0) FROM papers) - ?)"
 )
-_NEWEST = "(SELECT coalesce(max(id), 0) FROM papers)"
+_LAST_PAPER_SQL = "SELECT coalesce(max(id), 0) FROM papers"
 _WINDOW_SQL = (
-    f"SELECT count(*), min(rowid), max(rowid), {{ids}}, {_NEWEST} > :span FROM (SELECT rowid"
-    f" FROM paper_fts WHERE paper_fts MATCH :matching AND rowid > {_NEWEST} - :span"
+    "SELECT count(*), min(rowid), max(rowid), {ids} FROM (SELECT rowid FROM paper_fts"
+    " WHERE paper_fts MATCH :matching AND rowid > :low AND rowid <= :high"
     " AND rowid IS NOT :exclude ORDER BY rowid DESC LIMIT :window)"
 )
 _RANK_SQL = (
@@ -194,13 +193,23 @@ async def _window(db: Database, plan: _Plan, exclude: int | None, needed: int) -
     least `needed`, else from all."""
     narrowed = plan.ranking != plan.matching
     sql = _WINDOW_SQL.format(ids="json_group_array(rowid)" if narrowed else "NULL")
-    params = {"matching": plan.matching, "exclude": exclude, "window": RANK_WINDOW}
-    count, boundary, newest, ids, older = await db.fetchone(sql, params | {"span": SCAN_SPAN})
-    if older and count < RANK_WINDOW:
-        if count >= needed:
-            return _Window(count, boundary, newest, ids, True)
-        count, boundary, newest, ids, _ = await db.fetchone(sql, params | {"span": _EVERY_PAPER})
-    return _Window(count, boundary, newest, ids, False)
+    params = {"matching": plan.matching, "exclude": exclude}
+    (last,) = await db.fetchone(_LAST_PAPER_SQL)
+    split = max(last - SCAN_SPAN, 0)
+    newer = params | {"low": split, "high": last, "window": RANK_WINDOW}
+    count, boundary, newest, ids = await db.fetchone(sql, newer)
+    if split == 0 or count >= RANK_WINDOW:
+        return _Window(count, boundary, newest, ids, False)
+    if count >= needed:
+        return _Window(count, boundary, newest, ids, True)
+    # Too few for the page: the older papers too, without walking the newer ones again.
+    older = params | {"low": 0, "high": split, "window": RANK_WINDOW - count}
+    more, older_boundary, older_newest, older_ids = await db.fetchone(sql, older)
+    if more == 0:
+        return _Window(count, boundary, newest, ids, False)
+    if narrowed:
+        ids = json.dumps(json.loads(ids) + json.loads(older_ids))
+    return _Window(count + more, older_boundary, newest or older_newest, ids, False)
 
 
 async def _ranked(
@@ -209,30 +218,23 @@ async def _ranked(
     window = await _window(db, plan, exclude, limit + offset)
     if window.count == 0 or offset >= window.count:
         return window, []
-    boundary, ids = window.boundary, window.ids
     if plan.ranking:
-        ranked = await _scored(db, plan, lang, limit + offset, boundary, exclude, ids)
+        ranked = await _scored(db, plan, lang, limit + offset, window, exclude)
     else:
         ranked = await _titled(db, plan, limit + offset, window, exclude)
     if plan.ranking != plan.matching and len(ranked) < limit + offset:
-        ranked += _unscored(json.loads(ids), ranked)
+        ranked += _unscored(json.loads(window.ids), ranked)
     return window, ranked[offset : offset + limit]
 
 
 async def _scored(
-    db: Database,
-    plan: _Plan,
-    lang: str | None,
-    limit: int,
-    boundary: int,
-    exclude: int | None,
-    ids: str | None,
+    db: Database, plan: _Plan, lang: str | None, limit: int, window: _Window, exclude: int | None
 ) -> list[tuple[int, float]]:
     """The window's best matches by bm25 over the plan's ranking words, highest first."""
     narrowed = plan.ranking != plan.matching
     params = {f"w{i}": weight for i, weight in enumerate(weights(lang))}
-    params |= {"ranking": plan.ranking, "boundary": boundary, "exclude": exclude, "ids": ids}
-    params |= {"limit": limit, "offset": 0}
+    params |= {"ranking": plan.ranking, "boundary": window.boundary, "ids": window.ids}
+    params |= {"exclude": exclude, "limit": limit, "offset": 0}
     rows = await db.fetchall(_RANK_SQL.format(within=_WITHIN if narrowed else ""), params)
     return [(row[0], row[1]) for row in rows]
 
