@@ -12,10 +12,13 @@ Ranking is bm25 with the title weighted highest, and its cost is bounded three w
   When even the rarest word has more postings than bm25 can read in time (a lone common word
   in a large corpus), the window is ordered without bm25: matches in the title first, then
   the rest, newest first within each.
-- The window is filled from the newest SCAN_SPAN papers when they hold a page of matches, the
-  count then reading "at least": a query whose words are all common but which few papers
-  match as a whole would otherwise walk every posting of them. Older papers are searched when
-  a page needs them.
+- A query whose every part is common but which few papers match as a whole would walk most
+  of the index to fill its window: its window is filled from the newest SCAN_SPAN papers when
+  they hold a page of matches, the count then reading "at least"; older papers are searched
+  when a page needs them. A query with a rare part is searched in full, as FTS5 skips
+  between that part's few matches.
+
+The costs are estimated beforehand by `storage.search_cost`.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from storage.db import Database
+from storage.search_cost import estimate
 from storage.search_terms import (  # noqa: F401 (callers elsewhere import these from here)
     MAX_TERMS,
     Alternatives,
@@ -39,14 +43,7 @@ log = logging.getLogger(__name__)
 
 # bench/search.py at 200,000 papers: p50 1.9 ms with 1,000, 3.6 ms with 2,000 (p99 8.4 / 9.2 ms).
 RANK_WINDOW = 1_000
-# Terms in this share of the latest papers or more get almost no weight from bm25 (its idf
-# is log((N - n + 0.5) / (n + 0.5)), clamped at zero), so ranking skips their costly idf pass.
-COMMON_SHARE = 0.5
-SHARE_SAMPLE = 1_000
-# bm25 reads every posting of each ranked word once per query (its idf): about 25 ns each here.
-RANK_POSTINGS = 120_000
-# The window is filled from the newest SCAN_SPAN papers first: a query whose every word is
-# common but which few papers match as a whole would otherwise walk the whole index.
+# A window whose walk would be long is filled from the newest SCAN_SPAN papers first.
 SCAN_SPAN = 50_000
 # The score of a title match when the window is ordered without bm25; other matches score 0.
 _TITLE_MATCH = 1.0
@@ -87,12 +84,9 @@ class _Plan:
     matching: str  # the expression papers must match
     ranking: str  # the words bm25 scores them by; empty: too costly, title matches first
     all_terms: bool
+    long_walk: bool  # every part of the AND is common: walk the newest papers first
 
 
-_SHARE_SQL = (
-    "(SELECT count(*) FROM paper_fts WHERE paper_fts MATCH ?"
-    " AND rowid > (SELECT coalesce(max(id), 0) FROM papers) - ?)"
-)
 _LAST_PAPER_SQL = "SELECT coalesce(max(id), 0) FROM papers"
 _WINDOW_SQL = (
     "SELECT count(*), min(rowid), max(rowid), {ids} FROM (SELECT rowid FROM paper_fts"
@@ -113,59 +107,24 @@ _TITLE_SQL = (
 _WITHIN = " AND +rowid IN (SELECT value FROM json_each(:ids))"
 
 
-async def _shares(db: Database, words: tuple[str, ...]) -> tuple[int, list[float]]:
-    """The corpus size, and each word's share of the latest papers (its estimated frequency)."""
-    sql = "SELECT coalesce(max(id), 0), " + ", ".join([_SHARE_SQL] * len(words))
-    params: list[object] = []
-    for word in words:
-        params += [word, SHARE_SAMPLE]
-    corpus, *counts = await db.fetchone(sql + " FROM papers", params)
-    sample = min(corpus, SHARE_SAMPLE)
-    return corpus, [count / sample if sample else 0.0 for count in counts]
-
-
-def _affordable(words: tuple[str, ...], shares: list[float], corpus: int) -> tuple[str, ...]:
-    """The rarest words, whose postings bm25 can read within the budget; at least one."""
-    budget = RANK_POSTINGS
-    kept: set[str] = set()
-    for share, word in sorted(zip(shares, words, strict=True)):
-        postings = share * corpus
-        if kept and (share >= COMMON_SHARE or postings > budget):
-            break
-        kept.add(word)
-        budget -= postings
-    return tuple(word for word in words if word in kept)
-
-
-async def _selective(db: Database, words: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
-    """The words to rank by (the rare ones carry bm25's weight and cost it least), and
-    whether bm25 can afford them: not when the rarest alone has too many postings."""
-    if not words:
-        return words, True
-    corpus, shares = await _shares(db, words)
-    if corpus < SHARE_SAMPLE:  # too few papers to estimate from, and cheap to rank in full
-        return words, True
-    kept = _affordable(words, shares, corpus)
-    return kept, min(shares) * corpus <= RANK_POSTINGS
-
-
 async def _plan(db: Database, query: MatchQuery, *, all_terms: bool) -> _Plan:
     """What to match and what to rank by: phrases are matched whole but ranked by their
     words, which costs bm25 one pass over each word's postings instead of a phrase search."""
     terms = query.strict if all_terms else query.loose
-    words, affordable = await _selective(db, query.ranking_words(all_terms))
+    cost = await estimate(db, query.ranking_words(all_terms), terms if all_terms else ())
+    words = cost.ranking
     if all_terms:
         matching = " AND ".join(terms)
-        if not affordable:
+        if not cost.affordable:
             ranking = ""
         elif query.ranked_by:
             ranking = _grouped_ranking(query.ranked_by, set(words))
         else:
             ranking = " AND ".join(words)
-        return _Plan(matching, ranking, True)
+        return _Plan(matching, ranking, True, cost.long_walk)
     # Papers that share only common words with the query are no answer to it.
     kept = [term for term in terms if set(words_of(term)) & set(words)]
-    return _Plan(" OR ".join(kept), " OR ".join(words) if affordable else "", False)
+    return _Plan(" OR ".join(kept), " OR ".join(words) if cost.affordable else "", False, False)
 
 
 def _grouped_ranking(groups: tuple[tuple[tuple[str, ...], ...], ...], kept: set[str]) -> str:
@@ -189,13 +148,13 @@ class _Window:
 
 
 async def _window(db: Database, plan: _Plan, exclude: int | None, needed: int) -> _Window:
-    """The newest RANK_WINDOW matches, from the newest SCAN_SPAN papers when they hold at
-    least `needed`, else from all."""
+    """The newest RANK_WINDOW matches; for a long walk, from the newest SCAN_SPAN papers when
+    they hold at least `needed`."""
     narrowed = plan.ranking != plan.matching
     sql = _WINDOW_SQL.format(ids="json_group_array(rowid)" if narrowed else "NULL")
     params = {"matching": plan.matching, "exclude": exclude}
     (last,) = await db.fetchone(_LAST_PAPER_SQL)
-    split = max(last - SCAN_SPAN, 0)
+    split = max(last - SCAN_SPAN, 0) if plan.long_walk else 0
     newer = params | {"low": split, "high": last, "window": RANK_WINDOW}
     count, boundary, newest, ids = await db.fetchone(sql, newer)
     if split == 0 or count >= RANK_WINDOW:
