@@ -111,7 +111,7 @@ async def _plan(db: Database, query: MatchQuery, *, all_terms: bool) -> _Plan:
     """What to match and what to rank by: phrases are matched whole but ranked by their
     words, which costs bm25 one pass over each word's postings instead of a phrase search."""
     terms = query.strict if all_terms else query.loose
-    cost = await estimate(db, query.ranking_words(all_terms), terms if all_terms else ())
+    cost = await estimate(db, query.ranking_words(all_terms), query.ranked_by if all_terms else ())
     words = cost.ranking
     if all_terms:
         matching = " AND ".join(terms)

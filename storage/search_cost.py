@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage.db import Database
-from storage.search_terms import words_of
 
 # Terms in this share of the latest papers or more get almost no weight from bm25 (its idf
 # is log((N - n + 0.5) / (n + 0.5)), clamped at zero), so ranking skips their costly idf pass.
@@ -21,7 +20,7 @@ COMMON_SHARE = 0.5
 SHARE_SAMPLE = 1_000
 # bm25 reads every posting of each ranked word once per query (its idf): about 20 ns each here.
 RANK_POSTINGS = 120_000
-# The window's walk is led by the query's sparsest part (FTS5 skips between its matches): up to
+# The window's walk is led by the query's sparsest part (FTS5 leaps between its matches): up to
 # this many of its postings are read in full, more only from the newest papers first.
 WALK_POSTINGS = 50_000
 
@@ -38,12 +37,12 @@ class Estimate:
     long_walk: bool  # the sparsest part of the query is common: the walk needs a bound
 
 
-async def _shares(db: Database, expressions: list[str]) -> tuple[int, list[float]]:
-    """The corpus size, and each expression's share of the latest papers."""
-    sql = "SELECT coalesce(max(id), 0), " + ", ".join([_SHARE_SQL] * len(expressions))
+async def _shares(db: Database, words: tuple[str, ...]) -> tuple[int, list[float]]:
+    """The corpus size, and each word's share of the latest papers (its estimated frequency)."""
+    sql = "SELECT coalesce(max(id), 0), " + ", ".join([_SHARE_SQL] * len(words))
     params: list[object] = []
-    for expression in expressions:
-        params += [expression, SHARE_SAMPLE]
+    for word in words:
+        params += [word, SHARE_SAMPLE]
     corpus, *counts = await db.fetchone(sql + " FROM papers", params)
     sample = min(corpus, SHARE_SAMPLE)
     return corpus, [count / sample if sample else 0.0 for count in counts]
@@ -62,22 +61,21 @@ def _affordable(words: tuple[str, ...], shares: list[float], corpus: int) -> tup
     return tuple(word for word in words if word in kept)
 
 
-def _walked(part: str) -> str:
-    """What FTS5 walks for a part of an AND: a phrase's words, which it reads to find it."""
-    words = words_of(part)
-    return " AND ".join(words) if part.startswith('"') and len(words) > 1 else part
-
-
-async def estimate(db: Database, words: tuple[str, ...], parts: tuple[str, ...]) -> Estimate:
-    """The cost of ranking by `words` and of walking the AND of `parts` (none: an OR, whose
-    walk fills the window as soon as its commonest part does)."""
-    if not words and not parts:
+async def estimate(
+    db: Database, words: tuple[str, ...], groups: tuple[tuple[tuple[str, ...], ...], ...]
+) -> Estimate:
+    """The cost of ranking by `words` and of walking the AND of `groups`, each one or more
+    alternatives of words (none: an OR, whose walk ends as soon as its commonest part's)."""
+    if not words:
         return Estimate(words, True, False)
-    corpus, shares = await _shares(db, list(words) + [_walked(part) for part in parts])
+    corpus, shares = await _shares(db, words)
     if corpus < SHARE_SAMPLE:  # too few papers to estimate from, and cheap to search in full
         return Estimate(words, True, False)
-    word_shares, part_shares = shares[: len(words)], shares[len(words) :]
-    ranking = _affordable(words, word_shares, corpus) if words else words
-    affordable = not words or min(word_shares) * corpus <= RANK_POSTINGS
-    long_walk = bool(parts) and min(part_shares) * corpus > WALK_POSTINGS
-    return Estimate(ranking, affordable, long_walk)
+    share = dict(zip(words, shares, strict=True))
+    # FTS5 leaps between the rarest word's matches in an AND and reads every OR'd alternative.
+    walked = [sum(min(share[w] for w in option) for option in group if option) for group in groups]
+    return Estimate(
+        ranking=_affordable(words, shares, corpus),
+        affordable=min(shares) * corpus <= RANK_POSTINGS,
+        long_walk=bool(walked) and min(walked) * corpus > WALK_POSTINGS,
+    )
