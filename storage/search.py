@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 RANK_WINDOW = 1_000
 # A window whose walk would be long is filled from the newest SCAN_SPAN papers first.
 SCAN_SPAN = 50_000
+_EVERY_ROW = 2**63 - 1  # above any row id
 # The score of a title match when the window is ordered without bm25; other matches score 0.
 _TITLE_MATCH = 1.0
 # Title matches are looked for among this many newest papers, which hold a window of common
@@ -153,7 +154,7 @@ async def _window(db: Database, plan: _Plan, exclude: int | None, needed: int) -
     narrowed = plan.ranking != plan.matching
     sql = _WINDOW_SQL.format(ids="json_group_array(rowid)" if narrowed else "NULL")
     params = {"matching": plan.matching, "exclude": exclude}
-    (last,) = await db.fetchone(_LAST_PAPER_SQL)
+    last = (await db.fetchone(_LAST_PAPER_SQL))[0] if plan.long_walk else _EVERY_ROW
     split = max(last - SCAN_SPAN, 0) if plan.long_walk else 0
     newer = params | {"low": split, "high": last, "window": RANK_WINDOW}
     count, boundary, newest, ids = await db.fetchone(sql, newer)
