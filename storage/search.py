@@ -85,10 +85,9 @@ class _Plan:
     matching: str  # the expression papers must match
     ranking: str  # the words bm25 scores them by; empty: too costly, title matches first
     all_terms: bool
-    long_walk: bool  # every part of the AND is common: walk the newest papers first
+    newer_than: int  # row id after which a long walk looks first; 0: all papers at once
 
 
-_LAST_PAPER_SQL = "SELECT coalesce(max(id), 0) FROM papers"
 _WINDOW_SQL = (
     "SELECT count(*), min(rowid), max(rowid), {ids} FROM (SELECT rowid FROM paper_fts"
     " WHERE paper_fts MATCH :matching AND rowid > :low AND rowid <= :high"
@@ -122,10 +121,11 @@ async def _plan(db: Database, query: MatchQuery, *, all_terms: bool) -> _Plan:
             ranking = _grouped_ranking(query.ranked_by, set(words))
         else:
             ranking = " AND ".join(words)
-        return _Plan(matching, ranking, True, cost.long_walk)
+        newer_than = max(cost.corpus - SCAN_SPAN, 0) if cost.long_walk else 0
+        return _Plan(matching, ranking, True, newer_than)
     # Papers that share only common words with the query are no answer to it.
     kept = [term for term in terms if set(words_of(term)) & set(words)]
-    return _Plan(" OR ".join(kept), " OR ".join(words) if cost.affordable else "", False, False)
+    return _Plan(" OR ".join(kept), " OR ".join(words) if cost.affordable else "", False, 0)
 
 
 def _grouped_ranking(groups: tuple[tuple[tuple[str, ...], ...], ...], kept: set[str]) -> str:
@@ -154,9 +154,8 @@ async def _window(db: Database, plan: _Plan, exclude: int | None, needed: int) -
     narrowed = plan.ranking != plan.matching
     sql = _WINDOW_SQL.format(ids="json_group_array(rowid)" if narrowed else "NULL")
     params = {"matching": plan.matching, "exclude": exclude}
-    last = (await db.fetchone(_LAST_PAPER_SQL))[0] if plan.long_walk else _EVERY_ROW
-    split = max(last - SCAN_SPAN, 0) if plan.long_walk else 0
-    newer = params | {"low": split, "high": last, "window": RANK_WINDOW}
+    split = plan.newer_than
+    newer = params | {"low": split, "high": _EVERY_ROW, "window": RANK_WINDOW}
     count, boundary, newest, ids = await db.fetchone(sql, newer)
     if split == 0 or count >= RANK_WINDOW:
         return _Window(count, boundary, newest, ids, False)

@@ -35,6 +35,7 @@ class Estimate:
     ranking: tuple[str, ...]  # the words to rank by: the rare ones carry bm25's weight
     affordable: bool  # False: even the rarest word has more postings than bm25 reads in time
     long_walk: bool  # the sparsest part of the query is common: the walk needs a bound
+    corpus: int  # the newest paper's row id
 
 
 async def _shares(db: Database, words: tuple[str, ...]) -> tuple[int, list[float]]:
@@ -67,10 +68,10 @@ async def estimate(
     """The cost of ranking by `words` and of walking the AND of `groups`, each one or more
     alternatives of words (none: an OR, whose walk ends as soon as its commonest part's)."""
     if not words:
-        return Estimate(words, True, False)
+        return Estimate(words, True, False, 0)
     corpus, shares = await _shares(db, words)
     if corpus < SHARE_SAMPLE:  # too few papers to estimate from, and cheap to search in full
-        return Estimate(words, True, False)
+        return Estimate(words, True, False, corpus)
     share = dict(zip(words, shares, strict=True))
     # FTS5 leaps between the rarest word's matches in an AND and reads every OR'd alternative.
     walked = [sum(min(share[w] for w in option) for option in group if option) for group in groups]
@@ -78,4 +79,5 @@ async def estimate(
         ranking=_affordable(words, shares, corpus),
         affordable=min(shares) * corpus <= RANK_POSTINGS,
         long_walk=bool(walked) and min(walked) * corpus > WALK_POSTINGS,
+        corpus=corpus,
     )
