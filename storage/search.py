@@ -1,13 +1,24 @@
 """Full-text search over papers: ranked look-ups of a user's text, made a safe FTS5 query by
 `storage.search_terms` (every user word quoted before it reaches MATCH).
 
-Ranking is bm25 with the title weighted highest, and its cost is bounded twice. It scores the
-most recent RANK_WINDOW matches only (row order is ingestion order, a fair stand-in for
-recency), because FTS5 scores every match before it can return the best five; the count of
-matches stops at the same bound. And it scores by the query's rarest words only, because
-bm25 first reads every posting of each word it scores to learn its idf: words found in half
-the papers or more, which bm25 weighs at almost nothing, are left out, and phrases are matched
-whole but scored by their words.
+Ranking is bm25 with the title weighted highest, and its cost is bounded three ways:
+
+- It scores the most recent RANK_WINDOW matches only (row order is ingestion order, a fair
+  stand-in for recency), because FTS5 scores every match before it can return the best five;
+  the count of matches stops at the same bound.
+- It scores by the query's rarest words only, because bm25 first reads every posting of each
+  word it scores to learn its idf: words found in half the papers or more, which bm25 weighs
+  at almost nothing, are left out, and phrases are matched whole but scored by their words.
+  When even the rarest word has more postings than bm25 can read in time (a lone common word
+  in a large corpus), the window is ordered without bm25: matches in the title first, then
+  the rest, newest first within each.
+- A query whose every part is common but which few papers match as a whole would walk most
+  of the index to fill its window: its window is filled from the newest SCAN_SPAN papers when
+  they hold a page of matches, the count then reading "at least"; older papers are searched
+  when a page needs them. A query with a rare part is searched in full, as FTS5 skips
+  between that part's few matches.
+
+The costs are estimated beforehand by `storage.search_cost`.
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from storage.db import Database
+from storage.search_cost import estimate
 from storage.search_terms import (  # noqa: F401 (callers elsewhere import these from here)
     MAX_TERMS,
     Alternatives,
@@ -31,12 +43,14 @@ log = logging.getLogger(__name__)
 
 # bench/search.py at 200,000 papers: p50 1.9 ms with 1,000, 3.6 ms with 2,000 (p99 8.4 / 9.2 ms).
 RANK_WINDOW = 1_000
-# Terms in this share of the latest papers or more get almost no weight from bm25 (its idf
-# is log((N - n + 0.5) / (n + 0.5)), clamped at zero), so ranking skips their costly idf pass.
-COMMON_SHARE = 0.5
-SHARE_SAMPLE = 1_000
-# bm25 reads every posting of each ranked word once per query (its idf): about 25 ns each here.
-RANK_POSTINGS = 120_000
+# A window whose walk would be long is filled from the newest SCAN_SPAN papers first.
+SCAN_SPAN = 50_000
+_EVERY_ROW = 2**63 - 1  # above any row id
+# The score of a title match when the window is ordered without bm25; other matches score 0.
+_TITLE_MATCH = 1.0
+# Title matches are looked for among this many newest papers, which hold a window of common
+# words; a sparse window's would cost a walk as long as its own.
+TITLE_SPAN = 2_000
 
 # bm25 weights of title, authors, abstract, summary_en, summary_zh: a title states the subject
 # in a few words and an author name is meant exactly; summaries condense the abstract, whose
@@ -51,7 +65,7 @@ class RankedRows:
 
     rows: tuple[tuple[int, float], ...]
     total: int  # matches counted, at most RANK_WINDOW
-    total_is_capped: bool
+    total_is_capped: bool  # more papers may match: the window was full, or older ones unread
     matched_all_terms: bool  # False: the AND found nothing and the OR was used
 
 
@@ -69,73 +83,49 @@ def weights(lang: str | None) -> tuple[float, ...]:
 @dataclass(frozen=True, slots=True)
 class _Plan:
     matching: str  # the expression papers must match
-    ranking: str  # the words bm25 scores them by
+    ranking: str  # the words bm25 scores them by; empty: too costly, title matches first
     all_terms: bool
+    newer_than: int  # row id after which a long walk looks first; 0: all papers at once
 
 
-_SHARE_SQL = (
-    "(SELECT count(*) FROM paper_fts WHERE paper_fts MATCH ?"
-    " AND rowid > (SELECT coalesce(max(id), 0) FROM papers) - ?)"
-)
 _WINDOW_SQL = (
-    "SELECT count(*), min(rowid), {ids} FROM (SELECT rowid FROM paper_fts"
-    " WHERE paper_fts MATCH :matching AND rowid IS NOT :exclude ORDER BY rowid DESC LIMIT :window)"
+    "SELECT count(*), min(rowid), max(rowid), {ids} FROM (SELECT rowid FROM paper_fts"
+    " WHERE paper_fts MATCH :matching AND rowid > :low AND rowid <= :high"
+    " AND rowid IS NOT :exclude ORDER BY rowid DESC LIMIT :window)"
 )
 _RANK_SQL = (
     "SELECT rowid, -bm25(paper_fts, :w0, :w1, :w2, :w3, :w4) AS score FROM paper_fts"
     " WHERE paper_fts MATCH :ranking AND rowid >= :boundary AND rowid IS NOT :exclude{within}"
     " ORDER BY score DESC, rowid DESC LIMIT :limit OFFSET :offset"
 )
+# In rowid order: read newest first, a column filter that rejects rows walks past the bound.
+_TITLE_SQL = (
+    "SELECT rowid FROM paper_fts WHERE paper_fts MATCH :title"
+    " AND rowid BETWEEN :boundary AND :newest AND rowid IS NOT :exclude"
+)
 # `+rowid` keeps SQLite from handing the list to FTS5, which would then rank once per row.
 _WITHIN = " AND +rowid IN (SELECT value FROM json_each(:ids))"
-
-
-async def _shares(db: Database, words: tuple[str, ...]) -> tuple[int, list[float]]:
-    """The corpus size, and each word's share of the latest papers (its estimated frequency)."""
-    sql = "SELECT coalesce(max(id), 0), " + ", ".join([_SHARE_SQL] * len(words))
-    params: list[object] = []
-    for word in words:
-        params += [word, SHARE_SAMPLE]
-    corpus, *counts = await db.fetchone(sql + " FROM papers", params)
-    sample = min(corpus, SHARE_SAMPLE)
-    return corpus, [count / sample if sample else 0.0 for count in counts]
-
-
-def _affordable(words: tuple[str, ...], shares: list[float], corpus: int) -> tuple[str, ...]:
-    """The rarest words, whose postings bm25 can read within the budget; at least one."""
-    budget = RANK_POSTINGS
-    kept: set[str] = set()
-    for share, word in sorted(zip(shares, words, strict=True)):
-        postings = share * corpus
-        if kept and (share >= COMMON_SHARE or postings > budget):
-            break
-        kept.add(word)
-        budget -= postings
-    return tuple(word for word in words if word in kept)
-
-
-async def _selective(db: Database, words: tuple[str, ...]) -> tuple[str, ...]:
-    """The words to rank by: the rare ones carry bm25's weight and cost it least."""
-    if len(words) < 2:
-        return words
-    corpus, shares = await _shares(db, words)
-    if corpus < SHARE_SAMPLE:  # too few papers to estimate from, and cheap to rank in full
-        return words
-    return _affordable(words, shares, corpus)
 
 
 async def _plan(db: Database, query: MatchQuery, *, all_terms: bool) -> _Plan:
     """What to match and what to rank by: phrases are matched whole but ranked by their
     words, which costs bm25 one pass over each word's postings instead of a phrase search."""
     terms = query.strict if all_terms else query.loose
-    words = await _selective(db, query.ranking_words(all_terms))
-    if all_terms and query.ranked_by:
-        return _Plan(" AND ".join(terms), _grouped_ranking(query.ranked_by, set(words)), True)
+    cost = await estimate(db, query.ranking_words(all_terms), query.ranked_by if all_terms else ())
+    words = cost.ranking
     if all_terms:
-        return _Plan(" AND ".join(terms), " AND ".join(words), True)
+        matching = " AND ".join(terms)
+        if not cost.affordable:
+            ranking = ""
+        elif query.ranked_by:
+            ranking = _grouped_ranking(query.ranked_by, set(words))
+        else:
+            ranking = " AND ".join(words)
+        newer_than = max(cost.corpus - SCAN_SPAN, 0) if cost.long_walk else 0
+        return _Plan(matching, ranking, True, newer_than)
     # Papers that share only common words with the query are no answer to it.
     kept = [term for term in terms if set(words_of(term)) & set(words)]
-    return _Plan(" OR ".join(kept), " OR ".join(words), False)
+    return _Plan(" OR ".join(kept), " OR ".join(words) if cost.affordable else "", False, 0)
 
 
 def _grouped_ranking(groups: tuple[tuple[tuple[str, ...], ...], ...], kept: set[str]) -> str:
@@ -149,23 +139,76 @@ def _grouped_ranking(groups: tuple[tuple[tuple[str, ...], ...], ...], kept: set[
     return " AND ".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class _Window:
+    count: int  # matches in it, at most RANK_WINDOW
+    boundary: int  # its oldest row id: every match from there on is in it
+    newest: int
+    ids: str | None  # its row ids as a JSON array, when the ranking needs them
+    partial: bool  # older papers were not searched
+
+
+async def _window(db: Database, plan: _Plan, exclude: int | None, needed: int) -> _Window:
+    """The newest RANK_WINDOW matches; for a long walk, from the newest SCAN_SPAN papers when
+    they hold at least `needed`."""
+    narrowed = plan.ranking != plan.matching
+    sql = _WINDOW_SQL.format(ids="json_group_array(rowid)" if narrowed else "NULL")
+    params = {"matching": plan.matching, "exclude": exclude}
+    split = plan.newer_than
+    newer = params | {"low": split, "high": _EVERY_ROW, "window": RANK_WINDOW}
+    count, boundary, newest, ids = await db.fetchone(sql, newer)
+    if split == 0 or count >= RANK_WINDOW:
+        return _Window(count, boundary, newest, ids, False)
+    if count >= needed:
+        return _Window(count, boundary, newest, ids, True)
+    # Too few for the page: the older papers too, without walking the newer ones again.
+    older = params | {"low": 0, "high": split, "window": RANK_WINDOW - count}
+    more, older_boundary, older_newest, older_ids = await db.fetchone(sql, older)
+    if more == 0:
+        return _Window(count, boundary, newest, ids, False)
+    if narrowed:
+        ids = json.dumps(json.loads(ids) + json.loads(older_ids))
+    return _Window(count + more, older_boundary, newest or older_newest, ids, False)
+
+
 async def _ranked(
     db: Database, plan: _Plan, lang: str | None, limit: int, offset: int, exclude: int | None
-) -> tuple[int, list[tuple[int, float]]]:
+) -> tuple[_Window, list[tuple[int, float]]]:
+    window = await _window(db, plan, exclude, limit + offset)
+    if window.count == 0 or offset >= window.count:
+        return window, []
+    if plan.ranking:
+        ranked = await _scored(db, plan, lang, limit + offset, window, exclude)
+    else:
+        ranked = await _titled(db, plan, limit + offset, window, exclude)
+    if plan.ranking != plan.matching and len(ranked) < limit + offset:
+        ranked += _unscored(json.loads(window.ids), ranked)
+    return window, ranked[offset : offset + limit]
+
+
+async def _scored(
+    db: Database, plan: _Plan, lang: str | None, limit: int, window: _Window, exclude: int | None
+) -> list[tuple[int, float]]:
+    """The window's best matches by bm25 over the plan's ranking words, highest first."""
     narrowed = plan.ranking != plan.matching
-    window_sql = _WINDOW_SQL.format(ids="json_group_array(rowid)" if narrowed else "NULL")
-    window = {"matching": plan.matching, "exclude": exclude, "window": RANK_WINDOW}
-    count, boundary, ids = await db.fetchone(window_sql, window)
-    if count == 0 or offset >= count:
-        return count, []
     params = {f"w{i}": weight for i, weight in enumerate(weights(lang))}
-    params |= {"ranking": plan.ranking, "boundary": boundary, "exclude": exclude, "ids": ids}
-    params |= {"limit": limit + offset, "offset": 0}
+    params |= {"ranking": plan.ranking, "boundary": window.boundary, "ids": window.ids}
+    params |= {"exclude": exclude, "limit": limit, "offset": 0}
     rows = await db.fetchall(_RANK_SQL.format(within=_WITHIN if narrowed else ""), params)
-    ranked = [(row[0], row[1]) for row in rows]
-    if narrowed and len(ranked) < limit + offset:
-        ranked += _unscored(json.loads(ids), ranked)
-    return count, ranked[offset : offset + limit]
+    return [(row[0], row[1]) for row in rows]
+
+
+async def _titled(
+    db: Database, plan: _Plan, limit: int, window: _Window, exclude: int | None
+) -> list[tuple[int, float]]:
+    """The window's newest matches in the title, among its newest TITLE_SPAN papers: every
+    match in the window's span of row ids is in it, so no list of its rows is needed."""
+    since = max(window.boundary, window.newest - TITLE_SPAN)
+    params = {"title": f"{{title}} : ({plan.matching})", "boundary": since}
+    params |= {"newest": window.newest, "exclude": exclude}
+    rows = await db.fetchall(_TITLE_SQL, params)
+    newest = sorted((row[0] for row in rows), reverse=True)[:limit]
+    return [(rowid, _TITLE_MATCH) for rowid in newest]
 
 
 def _unscored(window: list[int], ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
@@ -196,17 +239,18 @@ async def ranked_rows(
     offset = max(offset, 0)
     try:
         plan = await _plan(db, query, all_terms=True)
-        count, rows = await _ranked(db, plan, lang, limit, offset, exclude)
-        if count == 0 and query.any_term is not None:
+        window, rows = await _ranked(db, plan, lang, limit, offset, exclude)
+        if window.count == 0 and query.any_term is not None:
             plan = await _plan(db, query, all_terms=False)
-            count, rows = await _ranked(db, plan, lang, limit, offset, exclude)
+            window, rows = await _ranked(db, plan, lang, limit, offset, exclude)
     except sqlite3.OperationalError as exc:
         # Quoting leaves FTS5 no syntax to reject; should it still, the user gets no results.
         if not str(exc).startswith("fts5"):
             raise
         log.warning("search query %r rejected by FTS5: %s", text[:80], exc)
         return EMPTY
-    return RankedRows(tuple(rows), count, count >= RANK_WINDOW, plan.all_terms)
+    capped = window.count >= RANK_WINDOW or window.partial
+    return RankedRows(tuple(rows), window.count, capped, plan.all_terms)
 
 
 async def check_index(db: Database) -> None:

@@ -11,6 +11,7 @@ form a quoted phrase.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -169,6 +170,8 @@ def _loose_alternatives(alternatives: Alternatives, *, by_words: bool) -> list[s
     return found
 
 
+# Readers repeat searches (pages, inline queries as they type): building one costs ~0.3 ms.
+@functools.lru_cache(maxsize=1024)
 def to_match(text: str, alternatives: tuple[Alternatives, ...] = ()) -> MatchQuery | None:
     """The FTS5 MATCH expressions for a user text and the terms found in it otherwise said;
     None when they hold no searchable word."""

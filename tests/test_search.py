@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.search.service import search
-from storage import papers, summaries
+from storage import papers, search_cost, summaries
 from storage import search as fulltext
 from storage.db import Database
 from storage.models import Paper, Summary
@@ -210,3 +210,68 @@ async def test_hostile_text_gives_a_page_and_never_an_error(db: Database, query:
         page = await search(db, query, lang=lang, offset=0)
         assert page.total >= len(page.hits)
     assert await found(db, "alignment") == ["2406.00001"]
+
+
+async def test_a_word_too_common_to_score_puts_title_matches_first_and_newest_first(
+    db: Database, monkeypatch
+):
+    # A corpus where bm25 could not afford the word: it is in every paper, past the budget.
+    monkeypatch.setattr(search_cost, "SHARE_SAMPLE", 4)
+    monkeypatch.setattr(search_cost, "RANK_POSTINGS", 3)
+    titles = [
+        "Quantization",  # the oldest: bm25 would put this short title first
+        "Sparse attention kernels",
+        "A study of post-training quantization for large language models on phones",
+        "Pruning and distillation",
+        "Quantization-aware training at scale with mixed precision everywhere",
+        "Speculative decoding",
+    ]
+    for i, title in enumerate(titles):
+        announced = DAY + timedelta(hours=i)
+        await add(db, f"2406.{i:05d}", title, "We study quantization.", announced=announced)
+    page = await search(db, "quantization")
+    assert [hit.paper.arxiv_id for hit in page.hits] == [
+        "2406.00004",
+        "2406.00002",
+        "2406.00000",
+        "2406.00005",
+        "2406.00003",
+    ]
+    assert (page.total, page.total_is_capped) == (6, False)
+    assert await found(db, "quantization", offset=5) == ["2406.00001"]
+    scores = [hit.score for hit in page.hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+async def test_common_words_are_searched_in_the_newest_papers_and_the_older_when_a_page_needs_them(
+    db: Database, monkeypatch
+):
+    # Every part of the query is common: in every paper, past the postings a walk reads in full.
+    monkeypatch.setattr(search_cost, "SHARE_SAMPLE", 4)
+    monkeypatch.setattr(search_cost, "WALK_POSTINGS", 3)
+    monkeypatch.setattr(fulltext, "SCAN_SPAN", 3)
+    for i in range(6):
+        await add(
+            db, f"2406.{i:05d}", f"Quantization study {i}", announced=DAY + timedelta(hours=i)
+        )
+    first = await search(db, "quantization", limit=2)
+    assert (first.total, first.total_is_capped) == (3, True)
+    assert {hit.paper.arxiv_id for hit in first.hits} <= {"2406.00003", "2406.00004", "2406.00005"}
+    last = await search(db, "quantization", limit=2, offset=4)
+    assert (last.total, last.total_is_capped) == (6, False)
+    assert len(last.hits) == 2
+
+
+async def test_a_rare_word_is_searched_and_counted_in_full_however_large_the_corpus(
+    db: Database, monkeypatch
+):
+    monkeypatch.setattr(search_cost, "SHARE_SAMPLE", 4)
+    monkeypatch.setattr(search_cost, "WALK_POSTINGS", 3)
+    monkeypatch.setattr(fulltext, "SCAN_SPAN", 3)
+    titles = ["Watermarking text", "Sparse kernels", "Watermarking images", "Pruning"]
+    titles += ["Distillation", "Watermarking audio", "Decoding", "Agents"]
+    for i, title in enumerate(titles):
+        await add(db, f"2406.{i:05d}", title, announced=DAY + timedelta(hours=i))
+    page = await search(db, "watermarking", limit=1)
+    assert (page.total, page.total_is_capped) == (3, False)
+    assert [hit.paper.arxiv_id for hit in page.hits] == ["2406.00005"]
