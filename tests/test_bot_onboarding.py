@@ -157,3 +157,21 @@ async def test_help_in_a_group_lists_the_members_commands_then_the_admins(chat_a
     private = (await reply_to(api, ADA, "/help"))["text"]
     assert "/topics — " in private
     assert "admins also" not in private
+
+
+async def test_a_group_admin_choosing_a_language_on_a_welcome_the_bot_never_recorded_is_answered(
+    chat_app, api
+):
+    # A welcome from before a restored backup: the group is unknown to the database.
+    room = api.add_chat(group(-1001944))
+    api.set_admins(room.id, [ADA.id])
+    buttons = [[{"text": "中文", "callback_data": "start:lang:zh"}]]
+    old_welcome = {
+        "chat": room.to_json(),
+        "message_id": 7,
+        "date": 1718000000,
+        "reply_markup": {"inline_keyboard": buttons},
+    }
+    await press(api, ADA, old_welcome, "start:lang:zh", "answerCallbackQuery")
+    said = await reply_to(api, ADA, "/digest rag", chat=room)
+    assert "2024年6月17日至30日" in said["text"]

@@ -103,6 +103,8 @@ def every_subcommand(tmp_path: Path) -> dict[str, list[str]]:
         "digest": ["digest"],
         "push": ["push"],
         "feedback": ["feedback", "-100", "2406.00001", "up"],
+        "export": ["export", "-100", "bibtex"],
+        "follow": ["follow", "-100", "Ada Lovelace"],
     }
 
 

@@ -98,8 +98,9 @@ async def welcome_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def _choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str) -> None:
     query = update.callback_query
+    current = await chat_language(update, context)  # also records a chat the bot has not met
     if not await may_change(update, context):
-        with use(await chat_language(update, context)):
+        with use(current):
             await query.answer(_("Only the group's admins can change its settings."))
         return
     await chats.set_language(runtime(context).db, update.effective_chat.id, lang)
