@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.digest import issues as issue_ranking
+from bot.digest import personal
 from bot.digest.issues import RankedIssue
 from bot.digest.periods import Period
+from bot.digest.personal import ChatTaste, TasteCache
 from bot.digest.ranking import Score, Weights
 from storage import issues, papers, summaries
 from storage.db import Database
@@ -55,6 +57,7 @@ class IssueCache:
     topics: dict[tuple[date, str], RankedIssue] = field(default_factory=dict)
     papers: dict[int, Paper] = field(default_factory=dict)
     summaries: dict[int, dict[str, Summary]] = field(default_factory=dict)
+    taste: TasteCache = field(default_factory=TasteCache)
 
 
 async def compose(
@@ -69,10 +72,12 @@ async def compose(
     freeze: bool = False,
     cache: IssueCache | None = None,
     weights: Weights | None = None,
+    taste: ChatTaste | None = None,
 ) -> Digest:
     """The digest of some topics (in the configured order), then a chat's saved queries.
 
-    With `freeze`, issues assembled now are stored so that every chat gets the same.
+    With `freeze`, issues assembled now are stored so that every chat gets the same. With
+    the chat's `taste`, each topic's issue is the chat's own (bot.digest.personal).
     """
     cache = cache if cache is not None else IssueCache()
     wanted = set(topic_slugs)
@@ -85,10 +90,13 @@ async def compose(
                 db, period.start, topic.slug, cap=cap * 2, freeze=freeze, weights=weights
             )
             cache.topics[key] = ranked
+        if taste is not None:
+            ranked = await personal.own_issue(db, ranked, topic.slug, taste, cache.taste, cap * 2)
         found.append((topic, None, ranked))
     for query in queries if chat_id is not None else ():
         issue = await issues.query_issue(db, period.start, chat_id, query, cap=cap, freeze=freeze)
-        found.append((None, query, RankedIssue(issue)))
+        ranked = RankedIssue(issue)
+        found.append((None, query, personal.without_voted_down(ranked, taste) if taste else ranked))
     await _load(db, cache, [p for *_, ranked in found for p in ranked.issue.paper_ids])
     shares = _share_out(
         [ranked for *_, ranked in found],

@@ -30,7 +30,9 @@ _TABLES = {
     ),
     "fit_gate": ("floor", "full"),
     "community": ("comments_full",),
+    "taste": ("weight", "dislike", "min_votes", "terms"),
 }
+_COUNTS = {"taste_min_votes", "taste_terms"}  # whole numbers
 NO_IMPORTANCE = 0.5  # a paper no model rated is neither pushed up nor held down
 
 
@@ -49,6 +51,10 @@ class Weights:
     fit_floor: float = 0.4
     fit_full: float = 0.75
     comments_full: int = 10
+    taste: float = 3.0  # a chat's taste, -1 to 1, in its own issue (bot.digest.taste)
+    taste_dislike: float = 1.0
+    taste_min_votes: int = 3
+    taste_terms: int = 30
 
     def scaled(self, name: str, factor: float) -> Weights:
         """The same weights with one of them multiplied (to measure how much it matters)."""
@@ -74,6 +80,7 @@ class Signals:
     importance: float | None = None  # a model's 1 to 5
     community: CommunitySignal | None = None
     votes: float = 0.0  # readers' votes, -1 to 1
+    taste: float | None = None  # the chat's taste, -1 to 1, in a chat's own issue
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +122,13 @@ def readers_verdict(up: int, down: int, half: int = 3) -> float:
 
 def rank(found: Iterable[Signals], weights: Weights, cap: int | None = None) -> list[Score]:
     """Editor picks in their order, then the best score, then the newest; at most `cap`."""
-    scored = [score(signals, weights) for signals in found]
-    scored.sort(key=_order)
-    return scored if cap is None else scored[:cap]
+    return ordered((score(signals, weights) for signals in found), cap)
+
+
+def ordered(scores: Iterable[Score], cap: int | None = None) -> list[Score]:
+    """Scored papers in an issue's order: editor picks, the best score, the newest."""
+    found = sorted(scores, key=_order)
+    return found if cap is None else found[:cap]
 
 
 def _order(item: Score) -> tuple:
@@ -161,7 +172,10 @@ def _weights(source: str, document: dict) -> Weights:
                 raise RankingError(f"{source}: [{table}] has an unknown key {key!r}")
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 raise RankingError(f"{source}: [{table}] {key} must be a number, 0 or more")
-            values[_field(table, key)] = value
+            name = _field(table, key)
+            if name in _COUNTS and value != int(value):
+                raise RankingError(f"{source}: [{table}] {key} must be a whole number")
+            values[name] = int(value) if name in _COUNTS else value
     unknown = set(document) - set(_TABLES)
     if unknown:
         raise RankingError(f"{source}: unknown table {sorted(unknown)[0]!r}")
@@ -172,4 +186,6 @@ def _weights(source: str, document: dict) -> Weights:
 
 
 def _field(table: str, key: str) -> str:
+    if table == "taste":
+        return "taste" if key == "weight" else f"taste_{key}"
     return f"fit_{key}" if table == "fit_gate" else key

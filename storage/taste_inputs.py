@@ -1,0 +1,50 @@
+"""What a chat's taste is learnt from: its verdict on each paper it voted on or saved, and the
+papers' text.
+
+A verdict is the chat's 👍 less its 👎 on the paper (a private chat's reader's, or all the
+members' of a group), plus one when the chat saved it (🔖): above 0 liked, below 0 not.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from storage.db import Database
+
+_CHUNK = 500  # ids per IN (…), well under SQLite's variable limit
+
+_VERDICTS_SQL = """
+SELECT chat_id, paper_id, sum(verdict) FROM (
+    SELECT chat_id, paper_id, vote AS verdict FROM votes WHERE chat_id IN ({marks})
+    UNION ALL
+    SELECT chat_id, paper_id, 1 FROM saved_papers WHERE chat_id IN ({marks})
+) GROUP BY chat_id, paper_id
+"""
+
+
+async def verdicts(db: Database, chat_ids: Sequence[int]) -> dict[int, dict[int, int]]:
+    """Each chat's verdicts by paper id, for the chats that voted or saved (others absent)."""
+    found: dict[int, dict[int, int]] = defaultdict(dict)
+    ids = list(dict.fromkeys(chat_ids))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        rows = await db.fetchall(_VERDICTS_SQL.format(marks=marks), [*chunk, *chunk])
+        for chat_id, paper_id, verdict in rows:
+            found[chat_id][paper_id] = verdict
+    return dict(found)
+
+
+async def texts(db: Database, paper_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Each paper's title and abstract, by paper id."""
+    found: dict[int, tuple[str, str]] = {}
+    ids = list(dict.fromkeys(paper_ids))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        rows = await db.fetchall(
+            f"SELECT id, title, abstract FROM papers WHERE id IN ({marks})", chunk
+        )
+        found.update((row[0], (row[1] or "", row[2] or "")) for row in rows)
+    return found
