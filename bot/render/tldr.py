@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Two lines of a message bubble, in widths of a Latin letter (a CJK character is two).
 LINE_WIDTH = 60
@@ -22,6 +23,7 @@ _ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|et al|etc|vs|Fig|Eq|Sec|cf|al|No)
 _CLAUSE_END = re.compile(r"[，；：,;:]")
 
 
+@lru_cache(maxsize=4096)  # a push writes the same papers' TL;DRs for thousands of chats
 def tldr(summary: str, lang: str) -> str:
     """The summary's first sentences within two lines; one long sentence cut cleanly with "…"."""
     text = " ".join(summary.split())
