@@ -41,7 +41,8 @@ def test_liked_speech_papers_lift_the_speech_candidates_above_the_code_ones():
     profile = Profile.learn(Verdicts({0: 1, 1: 1, 2: -1}), voted)
     assert "speech" in profile.shares
     assert "synthesis" not in profile.shares
-    taste = pool.taste(pool.weighed(profile, voted, dislike=1.0, size=30))
+    weighed = pool.weighed(profile, voted, dislike=1.0, size=30)
+    taste = dict(zip(pool.ids, pool.taste(weighed), strict=True))
     assert taste[100] > max(taste[101], taste[102])  # the speech translation paper
     assert all(-1.0 <= value <= 1.0 for value in taste.values())
 
@@ -61,7 +62,7 @@ def test_a_taste_is_learnt_after_three_papers_voted_on_one_of_them_liked():
 
 def test_the_tastes_settings_are_data_and_a_wrong_one_is_named(tmp_path):
     weights = ranking.load()
-    assert (weights.taste, weights.taste_min_votes, weights.taste_terms) == (3.0, 3, 30)
+    assert (weights.taste, weights.taste_min_votes, weights.taste_terms) == (3.0, 3, 20)
     wrong = tmp_path / "ranking.toml"
     wrong.write_text("[taste]\nmin_votes = 2.5\n", encoding="utf-8")
     with pytest.raises(ranking.RankingError, match=r"\[taste\] min_votes must be a whole number"):

@@ -101,7 +101,7 @@ def _paper_json(paper, score: Score | None) -> dict:
         "editor_pick": signals.pick_position,
         "fit": signals.fit,
         "importance": signals.importance,
-        "taste": signals.taste,
+        "taste": score.taste,
         "hf": None
         if community is None
         else {

@@ -14,6 +14,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
+from itertools import repeat
+from operator import add, mul
 
 from bot.digest import ranking
 from bot.digest.issues import RankedIssue, candidate_signals
@@ -25,11 +28,34 @@ from storage.db import Database
 
 @dataclass
 class TasteCache:
-    """Each topic's candidates (scored, and as a pool of vectors) and papers' words, by the
-    pass that needs them again and again."""
+    """Each topic's candidates and papers' words, for a pass that needs them again and again."""
 
-    pools: dict[tuple[date, str], tuple[Pool, dict[int, Score]]] = field(default_factory=dict)
+    pools: dict[tuple[date, str], Candidates] = field(default_factory=dict)
     words: dict[int, Counter[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """A topic's candidates for a period: scored, and as a pool of vectors in the issue's
+    order of ties (the newest first), with each one's score and an editor's lead beside."""
+
+    pool: Pool
+    scores: dict[int, Score]
+    standing: list[float]  # the score, plus PICK_LEAD less the position for an editor's pick
+
+    @classmethod
+    def of(cls, scores: dict[int, Score], words: dict[int, Counter[str]]) -> Candidates:
+        tied = sorted(scores.values(), key=lambda s: ranking.order_key(s.signals, 0.0))
+        pool = Pool.of({s.signals.paper_id: words.get(s.signals.paper_id, Counter()) for s in tied})
+        return cls(pool, scores, [_standing(scores[p]) for p in pool.ids])
+
+
+PICK_LEAD = 1e6  # an editor's picks lead whatever the taste, in the editor's order
+
+
+def _standing(score: Score) -> float:
+    pick = score.signals.pick_position
+    return score.total + (PICK_LEAD - pick if pick is not None else 0.0)
 
 
 @dataclass
@@ -40,11 +66,11 @@ class ChatTaste:
     weights: Weights
     _profile: Profile | None = None
 
-    @property
+    @cached_property
     def trained(self) -> bool:
         return self.verdicts.trained(self.weights.taste_min_votes)
 
-    @property
+    @cached_property
     def voted_down(self) -> frozenset[int]:
         return frozenset(self.verdicts.disliked)
 
@@ -89,15 +115,14 @@ async def own_issue(
     """The chat's issue of the topic: the shared issue's papers and every candidate now,
     best for the chat first, at most `cap`."""
     start = shared.issue.period_start
-    pool, scores = await _pool(db, cache, start, slug, shared, taste.weights)
-    tasted = await _tastes(db, cache, pool, taste)
-    weight = taste.weights.taste
-    kept = [
-        with_taste(score, tasted.get(paper_id, 0.0), weight) if taste.trained else score
-        for paper_id, score in scores.items()
-        if paper_id not in taste.voted_down
-    ]
-    ranked = ranking.ordered(kept, cap)
+    candidates = await _candidates(db, cache, start, slug, shared, taste.weights)
+    down = taste.voted_down
+    if taste.trained:
+        tasted = await _tastes(db, cache, candidates.pool, taste)
+        ranked = _best(candidates, tasted, taste, cap)
+    else:
+        scores = candidates.scores
+        ranked = ranking.ordered((s for p, s in scores.items() if p not in down), cap)
     ids = tuple(score.signals.paper_id for score in ranked)
     issue = issues.Issue(start, slug, None, ids, frozen=False)
     return RankedIssue(issue, {score.signals.paper_id: score for score in ranked})
@@ -106,6 +131,17 @@ async def own_issue(
 async def read_voted(db: Database, cache: TasteCache, found: Sequence[ChatTaste]) -> None:
     """Read the words of every paper these chats voted on, at once."""
     await _read_words(db, cache, list({p for taste in found for p in taste.verdicts.by_paper}))
+
+
+def _best(candidates: Candidates, tasted: list[float], taste: ChatTaste, cap: int) -> list[Score]:
+    """The `cap` best papers with their taste, in the issue's order; only those become new
+    scores (a pass ranks hundreds of candidates for each of thousands of chats)."""
+    weight, down, ids = taste.weights.taste, taste.voted_down, candidates.pool.ids
+    standing = list(map(add, candidates.standing, map(mul, tasted, repeat(weight))))
+    # Ties keep the pool's order, the newest first: the sort is stable
+    best = sorted(range(len(ids)), key=standing.__getitem__, reverse=True)[: cap + len(down)]
+    chosen = [index for index in best if ids[index] not in down][:cap]
+    return [with_taste(candidates.scores[ids[i]], tasted[i], weight) for i in chosen]
 
 
 def without_voted_down(ranked: RankedIssue, taste: ChatTaste) -> RankedIssue:
@@ -117,22 +153,18 @@ def without_voted_down(ranked: RankedIssue, taste: ChatTaste) -> RankedIssue:
 def with_taste(score: Score, taste: float, weight: float) -> Score:
     """The score with the chat's taste added as one more part."""
     part = round(weight * taste, 4)
-    return replace(
-        score,
-        signals=replace(score.signals, taste=taste),
-        total=round(score.total + part, 4),
-        parts={**score.parts, "taste": part},
-    )
+    parts = {**score.parts, "taste": part}
+    return Score(score.signals, round(score.total + part, 4), score.gate, parts, taste)
 
 
-async def _pool(
+async def _candidates(
     db: Database,
     cache: TasteCache,
     start: date,
     slug: str,
     shared: RankedIssue,
     weights: Weights,
-) -> tuple[Pool, dict[int, Score]]:
+) -> Candidates:
     key = (start, slug)
     found = cache.pools.get(key)
     if found is None:
@@ -140,16 +172,11 @@ async def _pool(
         # An issue frozen earlier keeps its papers in the running, candidates now or not
         scores = {s.paper_id: ranking.score(s, weights) for s in signals} | shared.scores
         await _read_words(db, cache, list(scores))
-        pool = Pool.of({paper_id: cache.words.get(paper_id, Counter()) for paper_id in scores})
-        found = cache.pools[key] = (pool, scores)
+        found = cache.pools[key] = Candidates.of(scores, cache.words)
     return found
 
 
-async def _tastes(
-    db: Database, cache: TasteCache, pool: Pool, taste: ChatTaste
-) -> dict[int, float]:
-    if not taste.trained:
-        return {}
+async def _tastes(db: Database, cache: TasteCache, pool: Pool, taste: ChatTaste) -> list[float]:
     await _read_words(db, cache, list(taste.verdicts.by_paper))
     weights = taste.weights
     profile = taste.profile(cache.words)

@@ -54,7 +54,7 @@ class Weights:
     taste: float = 3.0  # a chat's taste, -1 to 1, in its own issue (bot.digest.taste)
     taste_dislike: float = 1.0
     taste_min_votes: int = 3
-    taste_terms: int = 30
+    taste_terms: int = 20
 
     def scaled(self, name: str, factor: float) -> Weights:
         """The same weights with one of them multiplied (to measure how much it matters)."""
@@ -80,7 +80,6 @@ class Signals:
     importance: float | None = None  # a model's 1 to 5
     community: CommunitySignal | None = None
     votes: float = 0.0  # readers' votes, -1 to 1
-    taste: float | None = None  # the chat's taste, -1 to 1, in a chat's own issue
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +90,7 @@ class Score:
     total: float
     gate: float
     parts: dict[str, float]
+    taste: float | None = None  # the chat's taste, -1 to 1, in a chat's own issue
 
     @property
     def picked(self) -> bool:
@@ -132,10 +132,14 @@ def ordered(scores: Iterable[Score], cap: int | None = None) -> list[Score]:
 
 
 def _order(item: Score) -> tuple:
-    s = item.signals
-    when = s.announced.timestamp() if s.announced else 0.0
-    pick = s.pick_position if s.pick_position is not None else math.inf
-    return (pick, -item.total, -when, -s.paper_id)
+    return order_key(item.signals, item.total)
+
+
+def order_key(signals: Signals, total: float) -> tuple:
+    """Where a paper of this `total` stands in an issue: smaller first."""
+    when = signals.announced.timestamp() if signals.announced else 0.0
+    pick = signals.pick_position if signals.pick_position is not None else math.inf
+    return (pick, -total, -when, -signals.paper_id)
 
 
 def _gate(fit: float, weights: Weights) -> float:

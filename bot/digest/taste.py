@@ -8,10 +8,11 @@ candidates of one topic's issue, so a word every candidate uses counts for littl
 A chat's `Profile` is a Rocchio centroid that rewards agreement: each word or phrase its
 liked papers share weighs its mean weight in them times the square of the share of them
 holding it, less `dislike` times its mean weight in the papers voted down; the strongest
-`terms` of them are the profile. (Five liked papers on speech share "speech" and little
-else: the centroid alone would weigh each one's incidental words as much.) A candidate's
-taste is its similarity to the profile, put on the scale of the ranking's other parts: its
-distance above the candidates' mean in standard deviations over `FULL_AT`, -1 to 1.
+`terms` of them (of those some candidates use, but not most) are the profile. (Five liked
+papers on speech share "speech" and little else: the centroid alone would weigh each one's
+incidental words as much.) A candidate's taste is its similarity to the profile, put on the
+scale of the ranking's other parts: its distance above the candidates' mean in standard
+deviations over `FULL_AT`, -1 to 1.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import chain, pairwise
+from operator import mul
 
 FULL_AT = 2.0  # standard deviations above the candidates' mean that read as full taste
+COMMON = 0.8  # a term more than this share of the candidates use tells them too little apart
 
 _WORD = re.compile(r"[a-z][a-z0-9]*")
 # Words that say nothing of what a paper is about: English glue and the abstracts' own.
@@ -98,15 +101,14 @@ class Profile:
         """The profile of the voted papers whose text is known."""
         liked = _shares({p: v for p, v in verdicts.liked.items() if p in texts})
         disliked = _shares({p: v for p, v in verdicts.disliked.items() if p in texts})
-        holding: Counter[str] = Counter()
-        papers: Counter[str] = Counter()
-        for paper_id, share in liked.items():
-            for term in texts[paper_id]:
-                holding[term] += share
-                papers[term] += 1
-        # A term only one of several liked papers uses says little of the chat's taste
-        least = min(2, len(liked))
-        shares = {term: holding[term] for term, n in papers.items() if n >= least}
+        papers = Counter(chain.from_iterable(texts[p] for p in liked))
+        # A term fewer than half the liked papers use says little of the chat's taste
+        least = max(1, min(2, len(liked)), math.ceil(len(liked) / 2))
+        shared = [term for term, n in papers.items() if n >= least]
+        if len(set(liked.values())) <= 1:
+            shares = {term: papers[term] / len(liked) for term in shared}
+        else:
+            shares = {t: sum(s for p, s in liked.items() if t in texts[p]) for t in shared}
         return cls(liked, disliked, shares)
 
 
@@ -126,8 +128,8 @@ class Pool:
 
     @classmethod
     def of(cls, documents: Mapping[int, Counter[str]]) -> Pool:
-        """The pool of these candidates (paper id → `terms`), in a stable order."""
-        ids = tuple(sorted(documents))
+        """The pool of these candidates (paper id → `terms`), in the mapping's order."""
+        ids = tuple(documents)
         df: Counter[str] = Counter()
         for counts in documents.values():
             df.update(counts.keys())
@@ -152,24 +154,29 @@ class Pool:
         self, profile: Profile, texts: Mapping[int, Counter[str]], dislike: float, size: int
     ) -> dict[str, float]:
         """The profile's `size` strongest terms and their weights in this pool."""
-        liked = [(self._voted_vector(p, texts), share) for p, share in profile.liked.items()]
-        disliked = [(self._voted_vector(p, texts), s) for p, s in profile.disliked.items()]
-        weights = {}
-        for term, share in profile.shares.items():
-            found = sum(vector.get(term, 0.0) * s for vector, s in liked) * share * share
-            against = sum(vector.get(term, 0.0) * s for vector, s in disliked)
-            weight = found - dislike * against
-            if weight > 0:
-                weights[term] = weight
-        return dict(heapq.nlargest(size, weights.items(), key=lambda item: item[1]))
+        common = COMMON * len(self.ids)
+        df = self._df
+        found = {t: 0.0 for t in profile.shares if 0 < df.get(t, 0) <= common}
+        for paper_id, share in profile.liked.items():
+            vector = self._voted_vector(paper_id, texts)
+            for term in found.keys() & vector.keys():
+                found[term] += vector[term] * share
+        weights = {t: w * profile.shares[t] ** 2 for t, w in found.items()}
+        for paper_id, share in profile.disliked.items():
+            vector = self._voted_vector(paper_id, texts)
+            for term in weights.keys() & vector.keys():
+                weights[term] -= dislike * vector[term] * share
+        strongest = heapq.nlargest(size, weights.items(), key=lambda item: item[1])
+        return {term: weight for term, weight in strongest if weight > 0}
 
-    def taste(self, weights: Mapping[str, float]) -> dict[int, float]:
-        """Each candidate's taste, -1 to 1, by paper id: 0 for all without a profile."""
+    def taste(self, weights: Mapping[str, float]) -> list[float]:
+        """Each candidate's taste, -1 to 1, in `ids` order: 0 for all without a profile."""
         raw = [0.0] * len(self.ids)
+        postings = self._postings
         for term, weight in weights.items():
-            for index, value in self._postings.get(term, ()):
+            for index, value in postings.get(term, ()):
                 raw[index] += weight * value
-        return dict(zip(self.ids, standardised(raw), strict=True))
+        return standardised(raw)
 
     def _voted_vector(self, paper_id: int, texts: Mapping[int, Counter[str]]) -> dict[str, float]:
         # Kept: ten thousand chats vote on a few hundred papers
@@ -181,11 +188,13 @@ class Pool:
 
 def standardised(raw: Sequence[float]) -> list[float]:
     """Each value's distance above the mean in standard deviations over `FULL_AT`, -1 to 1."""
-    if len(raw) < 2:
-        return [0.0] * len(raw)
-    mean = sum(raw) / len(raw)
-    spread = math.sqrt(sum((x - mean) ** 2 for x in raw) / len(raw))
-    if spread == 0:
-        return [0.0] * len(raw)
-    scale = spread * FULL_AT
-    return [max(-1.0, min(1.0, (x - mean) / scale)) for x in raw]
+    n = len(raw)
+    if n < 2:
+        return [0.0] * n
+    mean = sum(raw) / n
+    variance = max(0.0, sum(map(mul, raw, raw)) / n - mean * mean)
+    if variance <= 0:
+        return [0.0] * n
+    scale = math.sqrt(variance) * FULL_AT
+    shifted = [(x - mean) / scale for x in raw]
+    return [-1.0 if x < -1.0 else 1.0 if x > 1.0 else x for x in shifted]

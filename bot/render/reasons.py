@@ -23,7 +23,7 @@ def digest_reason(score: Score) -> str:
     parts = []
     if score.picked:
         parts.append(_editor())
-    if signals.taste is not None and signals.taste >= TO_YOUR_TASTE:
+    if score.taste is not None and score.taste >= TO_YOUR_TASTE:
         parts.append(_("💡 like papers you liked"))
     if signals.community is not None:
         parts.append(_upvotes(signals.community.upvotes))
