@@ -50,6 +50,8 @@ async def test_the_text_form_prints_the_messages_in_the_chats_language(tmp_path)
     assert code == 0
     assert "2024年6月17日至30日" in out
     assert kinds(out, ids)[:5] == ["code"] * 5
+    code, out, _ = await run(tmp_path, "digest", "--chat", "703", *JUNE, "--lang", "en")
+    assert "Papers that mattered, Jun 17" in out
     code, out, _ = await run(tmp_path, "digest", "--chat", "704", *JUNE)
     assert (code, out.strip()) == (0, "chat 704 has no subscriptions: it gets no digest")
 
