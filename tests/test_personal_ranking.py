@@ -12,7 +12,7 @@ from bot.digest.periods import Period
 from bot.push.plan import chat_digest, render_for
 from bot.render.digest import render_digest
 from bot.runtime import Runtime
-from storage import chats, papers, subscriptions, votes
+from storage import chats, papers, subscriptions, taste_inputs, votes
 from tests import digest_world as world
 from tests import taste_world
 from tests.taste_world import order_in
@@ -91,3 +91,14 @@ async def test_a_saved_query_of_a_chat_leaves_out_what_it_voted_down(push_rt):
     [text] = await texts_of(push_rt, 401)
     assert "speech-2" not in order_in(text, ids)
     assert "speech-1" in order_in(text, ids)
+
+
+async def test_a_chats_taste_follows_its_latest_votes(push_rt, monkeypatch):
+    ids = await taste_world.two_fortnights(push_rt)
+    await world.subscribe(push_rt, 501, ["llm"])
+    await cast(push_rt, ids, 501, {"code-old-1": "up", "code-old-2": "up", "speech-old-3": "down"})
+    await push_rt.db.write("UPDATE votes SET voted_at = '2024-05-01T00:00:00+00:00'")
+    await cast(push_rt, ids, 501, LIKES_SPEECH)  # a month later, speech instead
+    monkeypatch.setattr(taste_inputs, "LATEST", 3)
+    [text] = await texts_of(push_rt, 501)
+    assert kinds(text, ids) == ["speech"] * 4 + ["code"] * 4
