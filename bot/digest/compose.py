@@ -6,7 +6,8 @@ A digest a reader finishes: a chat of several topics sees fewer papers of each (
 `DIGEST_PAPERS` in all, never fewer than `MIN_PER_SECTION` a section, every editor's pick).
 A paper shows once in a digest: when several of the chat's topics hold it, it stays in the
 one where it scores best and the others show the next papers of their issue (each topic's
-issue keeps as many papers again in reserve). A chat of one topic sees its issue as frozen.
+issue keeps as many papers again in reserve). A chat of one topic sees its issue as frozen, or
+its own when its votes gave it a taste (bot.digest.personal).
 """
 
 from __future__ import annotations

@@ -126,7 +126,7 @@ async def plan_due(
     await personal.read_voted(rt.db, cache.taste, list(tastes.values()))
     for due in due_now:
         try:
-            taste = tastes.pop(due.chat.id, None)  # its profile is needed no longer
+            taste = tastes.pop(due.chat.id, None)  # popped: the profile is freed once planned
             texts = tuple(await _texts(rt, due, cache, rendered, bot_username, taste))
         except Exception as exc:
             _skip(due.chat, exc, failed)
