@@ -20,6 +20,7 @@ import aiosqlite
 from storage.db import Database, utcnow
 
 OPEN = ("pending", "claimed")
+_CHUNK = 500  # ids per IN (…), well under SQLite's variable limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,53 +70,74 @@ async def plan(db: Database, plans: Sequence[Plan]) -> int:
     A chat planned for that period already is left as it is, so planning twice changes
     nothing. No texts leaves one 'empty' row, so the period is not looked at again for the
     chat. Open rows of a chat's older periods are cancelled: after a long downtime only the
-    latest digest goes out.
+    latest digest goes out. Each statement covers the whole batch: a push of ten thousand
+    chats whose digests all differ writes in a few dozen statements, not one per message.
     """
-    written = 0
     async with db.transaction() as conn:
-        text_ids: dict[str, int] = {}
-        for one in plans:
-            written += await _plan_one(db, conn, one, text_ids)
-    return written
+        fresh = await _not_planned(conn, plans)
+        text_ids = await _text_ids(conn, {text for one in fresh for text in one.texts})
+        await conn.executemany(
+            "UPDATE deliveries SET state = 'cancelled', error = 'superseded by a newer digest'"
+            " WHERE chat_id = ? AND period_start < ? AND state IN ('pending', 'claimed')",
+            [(one.chat_id, one.period_start.isoformat()) for one in fresh],
+        )
+        await conn.executemany(
+            "INSERT INTO deliveries (chat_id, period_start, part, parts, text_id, thread_id,"
+            " state, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [row for one in fresh for row in _rows(one, text_ids)],
+        )
+    return sum(len(one.texts) for one in fresh)
 
 
-async def _plan_one(
-    db: Database, conn: aiosqlite.Connection, one: Plan, text_ids: dict[str, int]
-) -> int:
-    period = one.period_start.isoformat()
-    if await db.fetchone(
-        "SELECT 1 FROM deliveries WHERE chat_id = ? AND period_start = ?", (one.chat_id, period)
-    ):
-        return 0
-    await conn.execute(
-        "UPDATE deliveries SET state = 'cancelled', error = 'superseded by a newer digest'"
-        " WHERE chat_id = ? AND period_start < ? AND state IN ('pending', 'claimed')",
-        (one.chat_id, period),
-    )
-    rows = []
-    for number, text in enumerate(one.texts, start=1):
-        if text not in text_ids:
-            text_ids[text] = await _text_id(conn, text)
-        rows.append((one.chat_id, period, number, len(one.texts), text_ids[text], one.thread_id))
-    if not rows:
-        rows.append((one.chat_id, period, 0, 0, None, one.thread_id))
-    state = "pending" if one.texts else "empty"
+async def _not_planned(conn: aiosqlite.Connection, plans: Sequence[Plan]) -> list[Plan]:
+    """The plans whose chat has no rows for their period yet (the first, if one repeats)."""
+    planned: set[tuple[int, str]] = set()
+    for period in {one.period_start.isoformat() for one in plans}:
+        chat_ids = sorted({one.chat_id for one in plans if one.period_start.isoformat() == period})
+        for start in range(0, len(chat_ids), _CHUNK):
+            chunk = chat_ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                "SELECT DISTINCT chat_id FROM deliveries"
+                f" WHERE period_start = ? AND chat_id IN ({marks})"
+            )
+            async with conn.execute(sql, [period, *chunk]) as cursor:
+                planned.update((row[0], period) for row in await cursor.fetchall())
+    fresh = []
+    for one in plans:
+        key = (one.chat_id, one.period_start.isoformat())
+        if key not in planned:
+            planned.add(key)
+            fresh.append(one)
+    return fresh
+
+
+async def _text_ids(conn: aiosqlite.Connection, texts: set[str]) -> dict[str, int]:
+    """Each text's row, stored once however many chats receive it."""
+    hashes = {text: hashlib.sha256(text.encode()).hexdigest() for text in texts}
     await conn.executemany(
-        "INSERT INTO deliveries (chat_id, period_start, part, parts, text_id, thread_id,"
-        " state, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(*row, state, one.due_at.isoformat()) for row in rows],
-    )
-    return len(one.texts)
-
-
-async def _text_id(conn: aiosqlite.Connection, text: str) -> int:
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    await conn.execute(
         "INSERT INTO digest_texts (hash, text) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        (digest, text),
+        [(digest, text) for text, digest in hashes.items()],
     )
-    async with conn.execute("SELECT id FROM digest_texts WHERE hash = ?", (digest,)) as cursor:
-        return (await cursor.fetchone())[0]
+    ids: dict[str, int] = {}
+    wanted = sorted(set(hashes.values()))
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT hash, id FROM digest_texts WHERE hash IN ({marks})"
+        async with conn.execute(sql, chunk) as cursor:
+            ids.update((row[0], row[1]) for row in await cursor.fetchall())
+    return {text: ids[digest] for text, digest in hashes.items()}
+
+
+def _rows(one: Plan, text_ids: dict[str, int]) -> list[tuple]:
+    period, due = one.period_start.isoformat(), one.due_at.isoformat()
+    if not one.texts:
+        return [(one.chat_id, period, 0, 0, None, one.thread_id, "empty", due)]
+    return [
+        (one.chat_id, period, n, len(one.texts), text_ids[text], one.thread_id, "pending", due)
+        for n, text in enumerate(one.texts, start=1)
+    ]
 
 
 _OPEN_SQL = """

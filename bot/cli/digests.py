@@ -6,6 +6,7 @@ import argparse
 from datetime import UTC, date, datetime
 
 from bot import i18n
+from bot.cli import chat_digest
 from bot.cli.data import emit, fail
 from bot.cli.explain import explain_json, explain_text
 from bot.config import Settings
@@ -53,6 +54,12 @@ def add_parsers(commands, lang_arg) -> list[argparse.ArgumentParser]:
     digest.add_argument(
         "--topic", action="append", default=[], metavar="T", help=_("a topic (default: all)")
     )
+    digest.add_argument(
+        "--chat",
+        type=chat_digest.chat_id,
+        metavar="CHAT_ID",
+        help=_("the digest this chat would get: its topics, saved queries, language and ranking"),
+    )
     digest.add_argument("--lang", type=lang_arg, help=_("the reader's language: zh or en"))
     digest.add_argument(
         "--period", type=day, metavar="YYYY-MM-DD", help=_("a day in the fortnight (default: now)")
@@ -71,6 +78,8 @@ def add_parsers(commands, lang_arg) -> list[argparse.ArgumentParser]:
 
 async def digest(args: argparse.Namespace, settings: Settings) -> int:
     """The digest of a period for some topics, as the Telegram messages a chat would get."""
+    if args.chat is not None:
+        return await chat_digest.run(args, settings)
     rt = await open_runtime(settings)
     try:
         chosen = []

@@ -15,6 +15,7 @@ _PART_NAMES = {
     "hf_comments": lambda: _("comments"),
     "importance": lambda: _("model's rating"),
     "reader_votes": lambda: _("readers' votes"),
+    "taste": lambda: _("the chat's taste"),
 }
 
 
@@ -100,6 +101,7 @@ def _paper_json(paper, score: Score | None) -> dict:
         "editor_pick": signals.pick_position,
         "fit": signals.fit,
         "importance": signals.importance,
+        "taste": score.taste,
         "hf": None
         if community is None
         else {

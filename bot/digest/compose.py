@@ -6,7 +6,8 @@ A digest a reader finishes: a chat of several topics sees fewer papers of each (
 `DIGEST_PAPERS` in all, never fewer than `MIN_PER_SECTION` a section, every editor's pick).
 A paper shows once in a digest: when several of the chat's topics hold it, it stays in the
 one where it scores best and the others show the next papers of their issue (each topic's
-issue keeps as many papers again in reserve). A chat of one topic sees its issue as frozen.
+issue keeps as many papers again in reserve). A chat of one topic sees its issue as frozen, or
+its own when its votes gave it a taste (bot.digest.personal).
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.digest import issues as issue_ranking
-from bot.digest import library
+from bot.digest import library, personal
 from bot.digest.issues import RankedIssue
 from bot.digest.periods import Period
+from bot.digest.personal import ChatTaste, TasteCache
 from bot.digest.ranking import Score, Weights
 from storage import issues, papers, summaries
 from storage.db import Database
@@ -62,6 +64,7 @@ class IssueCache:
     summaries: dict[int, dict[str, Summary]] = field(default_factory=dict)
     authors: dict[date, library.AuthorIndex] = field(default_factory=dict)
     with_additions: set[int] | None = None  # chats with a library section, once looked up
+    taste: TasteCache = field(default_factory=TasteCache)
 
 
 async def compose(
@@ -76,12 +79,14 @@ async def compose(
     freeze: bool = False,
     cache: IssueCache | None = None,
     weights: Weights | None = None,
+    taste: ChatTaste | None = None,
 ) -> Digest:
     """The digest of some topics (in the configured order), then a chat's saved queries.
 
     With `freeze`, issues assembled now are stored so that every chat gets the same. A chat's
     digest (`chat_id`) ends with its followed authors' papers and its saved papers' new
-    versions, which `freeze` marks told.
+    versions, which `freeze` marks told. With the chat's `taste`, each topic's issue is the
+    chat's own (bot.digest.personal).
     """
     cache = cache if cache is not None else IssueCache()
     wanted = set(topic_slugs)
@@ -94,10 +99,13 @@ async def compose(
                 db, period.start, topic.slug, cap=cap * 2, freeze=freeze, weights=weights
             )
             cache.topics[key] = ranked
+        if taste is not None:
+            ranked = await personal.own_issue(db, ranked, topic.slug, taste, cache.taste, cap * 2)
         found.append((topic, None, ranked))
     for query in queries if chat_id is not None else ():
         issue = await issues.query_issue(db, period.start, chat_id, query, cap=cap, freeze=freeze)
-        found.append((None, query, RankedIssue(issue)))
+        ranked = RankedIssue(issue)
+        found.append((None, query, personal.without_voted_down(ranked, taste) if taste else ranked))
     await _load(db, cache, [p for *_, ranked in found for p in ranked.issue.paper_ids])
     shares = _share_out(
         [ranked for *_, ranked in found],
@@ -113,7 +121,10 @@ async def compose(
     if chat_id is not None:
         own = await library.additions(db, period, chat_id, shown, cache.authors, mark_told=freeze)
         await _load(db, cache, [p for p, _ in own.followed] + [p for p, _ in own.updated])
-    followed = tuple((cache.papers[p], who) for p, who in own.followed if p in cache.papers)
+    hidden = taste.voted_down if taste is not None else frozenset()
+    followed = tuple(
+        (cache.papers[p], who) for p, who in own.followed if p in cache.papers and p not in hidden
+    )
     updated = tuple((cache.papers[p], known) for p, known in own.updated if p in cache.papers)
     shown |= {paper.id for paper, _ in (*followed, *updated)}
     summaries_shown = {p: cache.summaries.get(p, {}) for p in shown}

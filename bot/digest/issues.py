@@ -48,15 +48,30 @@ async def topic_issue(
         known = _signals(facts.values(), community, readers, weights)
         scored = [ranking.score(signals, weights) for signals in known]
         return RankedIssue(found, {s.signals.paper_id: s for s in scored})
-    candidates = await ranking_inputs.topic_candidates(db, period_start, slug)
-    readers = await votes.community(db, [c.paper_id for c in candidates])
-    ranked = ranking.rank(_signals(candidates, community, readers, weights), weights, cap)
+    known = await candidate_signals(db, period_start, slug, community, weights)
+    ranked = ranking.rank(known, weights, cap)
     issue = issues.Issue(
         period_start, slug, None, tuple(s.signals.paper_id for s in ranked), frozen=False
     )
     if freeze:
         issue = await issues.freeze_topic(db, issue)
     return RankedIssue(issue, {s.signals.paper_id: s for s in ranked})
+
+
+async def candidate_signals(
+    db: Database,
+    period_start: date,
+    slug: str,
+    community: dict[int, CommunitySignal] | None = None,
+    weights: Weights | None = None,
+) -> list[Signals]:
+    """What the ranking knows of every paper that may enter the topic's issue, unordered."""
+    weights = weights or ranking.load()
+    if community is None:
+        community = await community_of(db, period_start)
+    candidates = await ranking_inputs.topic_candidates(db, period_start, slug)
+    readers = await votes.community(db, [c.paper_id for c in candidates])
+    return _signals(candidates, community, readers, weights)
 
 
 async def community_of(db: Database, period_start: date) -> dict[int, CommunitySignal]:

@@ -31,7 +31,9 @@ _TABLES = {
     "fit_gate": ("floor", "full"),
     "community": ("comments_full",),
     "topic_sources": ("model",),
+    "taste": ("weight", "dislike", "min_votes", "terms"),
 }
+_COUNTS = {"taste_min_votes", "taste_terms"}  # whole numbers
 NO_IMPORTANCE = 0.5  # a paper no model rated is neither pushed up nor held down
 
 
@@ -51,6 +53,10 @@ class Weights:
     fit_full: float = 0.75
     comments_full: int = 10
     model_fit: float = 0.9  # the fit of a topic a summary model chose for the paper
+    taste: float = 3.0  # a chat's taste, -1 to 1, in its own issue (bot.digest.taste)
+    taste_dislike: float = 1.0
+    taste_min_votes: int = 3
+    taste_terms: int = 20
 
     def scaled(self, name: str, factor: float) -> Weights:
         """The same weights with one of them multiplied (to measure how much it matters)."""
@@ -86,6 +92,7 @@ class Score:
     total: float
     gate: float
     parts: dict[str, float]
+    taste: float | None = None  # the chat's taste, -1 to 1, in a chat's own issue
 
     @property
     def picked(self) -> bool:
@@ -117,16 +124,24 @@ def readers_verdict(up: int, down: int, half: int = 3) -> float:
 
 def rank(found: Iterable[Signals], weights: Weights, cap: int | None = None) -> list[Score]:
     """Editor picks in their order, then the best score, then the newest; at most `cap`."""
-    scored = [score(signals, weights) for signals in found]
-    scored.sort(key=_order)
-    return scored if cap is None else scored[:cap]
+    return ordered((score(signals, weights) for signals in found), cap)
+
+
+def ordered(scores: Iterable[Score], cap: int | None = None) -> list[Score]:
+    """Scored papers in an issue's order: editor picks, the best score, the newest."""
+    found = sorted(scores, key=_order)
+    return found if cap is None else found[:cap]
 
 
 def _order(item: Score) -> tuple:
-    s = item.signals
-    when = s.announced.timestamp() if s.announced else 0.0
-    pick = s.pick_position if s.pick_position is not None else math.inf
-    return (pick, -item.total, -when, -s.paper_id)
+    return order_key(item.signals, item.total)
+
+
+def order_key(signals: Signals, total: float) -> tuple:
+    """Where a paper of this `total` stands in an issue: smaller first."""
+    when = signals.announced.timestamp() if signals.announced else 0.0
+    pick = signals.pick_position if signals.pick_position is not None else math.inf
+    return (pick, -total, -when, -signals.paper_id)
 
 
 def _gate(fit: float, weights: Weights) -> float:
@@ -163,7 +178,10 @@ def _weights(source: str, document: dict) -> Weights:
                 raise RankingError(f"{source}: [{table}] has an unknown key {key!r}")
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 raise RankingError(f"{source}: [{table}] {key} must be a number, 0 or more")
-            values[_field(table, key)] = value
+            name = _field(table, key)
+            if name in _COUNTS and value != int(value):
+                raise RankingError(f"{source}: [{table}] {key} must be a whole number")
+            values[name] = int(value) if name in _COUNTS else value
     unknown = set(document) - set(_TABLES)
     if unknown:
         raise RankingError(f"{source}: unknown table {sorted(unknown)[0]!r}")
@@ -176,4 +194,6 @@ def _weights(source: str, document: dict) -> Weights:
 def _field(table: str, key: str) -> str:
     if table == "topic_sources":
         return f"{key}_fit"
+    if table == "taste":
+        return "taste" if key == "weight" else f"taste_{key}"
     return f"fit_{key}" if table == "fit_gate" else key

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import dates
-from bot.digest import calendar, period_words
+from bot.digest import calendar, period_words, personal
 from bot.digest.compose import compose
 from bot.digest.periods import Period, period_of
 from bot.handlers.context import chat_language, now, refused_outside_chat, runtime
@@ -120,6 +120,7 @@ async def show_digest(
             queries=queries,
             chat_id=chat.id,
             cap=rt.settings.issue_size,
+            taste=await personal.taste_of(rt.db, chat.id),
         )
         parts = render_digest(
             found,

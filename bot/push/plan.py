@@ -10,11 +10,13 @@ its own: one whose plan fails is logged, skipped and reported, and the others go
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.digest import periods
-from bot.digest.compose import IssueCache, compose, has_additions
+from bot.digest import periods, personal
+from bot.digest.compose import Digest, IssueCache, compose, has_additions
+from bot.digest.personal import ChatTaste
 from bot.render.digest import render_digest
 from bot.runtime import Runtime
 from storage import deliveries, subscriptions
@@ -119,9 +121,13 @@ async def plan_due(
     cache = IssueCache()
     rendered: dict[tuple, list[str]] = {}
     planned, batch, failed = 0, [], []
-    for due in await due_chats(rt, now, failed=failed):
+    due_now = await due_chats(rt, now, failed=failed)
+    tastes = await personal.tastes(rt.db, [due.chat.id for due in due_now])
+    await personal.read_voted(rt.db, cache.taste, list(tastes.values()))
+    for due in due_now:
         try:
-            texts = tuple(await _texts(rt, due, cache, rendered, bot_username))
+            taste = tastes.pop(due.chat.id, None)  # popped: the profile is freed once planned
+            texts = tuple(await _texts(rt, due, cache, rendered, bot_username, taste))
         except Exception as exc:
             _skip(due.chat, exc, failed)
             continue
@@ -148,40 +154,63 @@ def _skip(chat: Chat, exc: Exception, failed: list[int] | None) -> None:
         failed.append(chat.id)
 
 
+async def chat_digest(
+    rt: Runtime,
+    chat: Chat,
+    subs: Sequence[Subscription],
+    period: periods.Period,
+    *,
+    taste: ChatTaste | None,
+    cache: IssueCache | None = None,
+    freeze: bool = False,
+) -> Digest:
+    """The digest a chat gets for a period: its topics and saved queries, in its own issues
+    when its votes gave it a `taste` (with `freeze`, the shared issues are frozen)."""
+    return await compose(
+        rt.db,
+        period,
+        rt.topics,
+        topic_slugs=[s.topic_slug for s in subs if s.topic_slug],
+        queries=[s.query for s in subs if s.query],
+        chat_id=chat.id,
+        cap=rt.settings.issue_size,
+        freeze=freeze,
+        cache=cache,
+        taste=taste,
+    )
+
+
+def render_for(digest: Digest, chat: Chat, bot_username: str | None = None) -> list[str]:
+    """The digest's messages as the chat reads them: its language, its empty-topic choice."""
+    return render_digest(
+        digest,
+        chat.push_language,
+        empty_topics=chat.empty_topics,
+        bot_username=bot_username,
+        in_group=chat.type != "private",
+    )
+
+
 async def _texts(
     rt: Runtime,
     due: DueChat,
     cache: IssueCache,
     rendered: dict[tuple, list[str]],
     bot_username: str | None,
+    taste: ChatTaste | None,
 ) -> list[str]:
-    chat = due.chat
-    lang = chat.push_language
     # Chats that take the same topics in the same language read the same messages; a saved
-    # query is the chat's own, so a chat with one shares nothing.
-    key = _shared_key(due)
-    if key is not None and await has_additions(rt.db, chat.id, cache):
-        key = None  # its followed authors or saved papers make its digest its own
+    # query, votes, followed authors or saved papers make a chat's digest its own, so such a
+    # chat shares nothing.
+    key = _shared_key(due) if taste is None else None
+    if key is not None and await has_additions(rt.db, due.chat.id, cache):
+        key = None
     if key is not None and key in rendered:
         return rendered[key]
-    digest = await compose(
-        rt.db,
-        due.period,
-        rt.topics,
-        topic_slugs=[s.topic_slug for s in due.subscriptions if s.topic_slug],
-        queries=[s.query for s in due.subscriptions if s.query],
-        chat_id=chat.id,
-        cap=rt.settings.issue_size,
-        freeze=True,
-        cache=cache,
+    digest = await chat_digest(
+        rt, due.chat, due.subscriptions, due.period, taste=taste, cache=cache, freeze=True
     )
-    texts = render_digest(
-        digest,
-        lang,
-        empty_topics=chat.empty_topics,
-        bot_username=bot_username,
-        in_group=chat.type != "private",
-    )
+    texts = render_for(digest, due.chat, bot_username)
     if key is not None:
         rendered[key] = texts
     return texts

@@ -2,7 +2,8 @@
 
 Pure: a paper's score for a topic (in a digest) or its standing (on a card) in, the line out,
 in the language `bot.i18n.use` set. The parts come in a fixed order, the strongest reason
-first: an editor's pick, the Daily Papers upvotes, a model's high rating, the topic fit.
+first: an editor's pick, the chat's taste, the Daily Papers upvotes, a model's high rating,
+the topic fit.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from storage.models import Standing
 
 SEPARATOR = " · "
 IMPORTANT = 4  # a model's rating (1 to 5) worth telling the reader
+TO_YOUR_TASTE = 0.5  # a chat's taste (-1 to 1) worth telling it: a standard deviation up
 
 
 def digest_reason(score: Score) -> str:
@@ -21,6 +23,8 @@ def digest_reason(score: Score) -> str:
     parts = []
     if score.picked:
         parts.append(_editor())
+    if score.taste is not None and score.taste >= TO_YOUR_TASTE:
+        parts.append(_("💡 like papers you liked"))
     if signals.community is not None:
         parts.append(_upvotes(signals.community.upvotes))
     if signals.importance is not None and signals.importance >= IMPORTANT:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 MESSAGE_LIMIT = 4096  # telegram.constants.MessageLimit.MAX_TEXT_LENGTH
 BLOCK_SEPARATOR = "\n\n"
@@ -23,6 +24,7 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+@lru_cache(maxsize=1 << 14)  # a push measures the same papers' blocks for thousands of chats
 def visible_length(markup: str) -> int:
     """How long `markup` is for Telegram once tags are gone and entities decoded."""
     return sum(utf16_len(text) for kind, _raw, text in _tokens(markup) if kind != "tag")

@@ -1,0 +1,259 @@
+"""Personal ranking: how much of a simulated reader's own issue is what the reader cares about,
+beside the shared issue everyone else gets.
+
+Builds a fresh database from the fixture fortnight (3–16 June 2024: arXiv RSS and Hugging
+Face Daily Papers, through the real ingest) and the days before it (`earlier_arxiv_rss/`,
+27–31 May 2024, in the fortnight of 20 May – 2 June). Each simulated reader is a private
+chat with a hidden interest, a keyword rule over a paper's title and abstract (`READERS`),
+subscribed to one broad topic. The reader votes on ten papers of the earlier fortnight,
+drawn at random from the topic's papers there: five the rule matches 👍 (topped up from the
+earlier fortnight's other papers when the topic has fewer), five it does not 👎. The votes go
+in as a reader's would (storage.votes); the bot never sees the rule, only the votes and the
+papers' text. Then the chat's digest of the June fortnight is composed through the push's
+own path (bot.push.plan.chat_digest) with the chat's taste, and without it (the shared
+issue), and each is judged by the rule: precision at 10 = the share of the topic's first ten
+papers the rule matches.
+
+The draw of votes is repeated with `--draws` seeds; the figures are their means. Then how the
+mean moves when the taste's weight is halved or doubled, and with fewer or more terms.
+The last line printed is one JSON object.
+
+    DIGESTBOT_FIXTURES=/path/to/fixtures .venv/bin/python bench/personal.py [--draws 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench._fortnight import build, fixtures_dir  # noqa: E402
+from bot.digest import personal, ranking  # noqa: E402
+from bot.digest.periods import period_of  # noqa: E402
+from bot.digest.ranking import Weights  # noqa: E402
+from bot.ingest.service import ingest_file  # noqa: E402
+from bot.push.plan import chat_digest  # noqa: E402
+from bot.runtime import Runtime  # noqa: E402
+from storage import chats, subscriptions, votes  # noqa: E402
+
+NEXT = date(2024, 6, 3)  # the fortnight whose issue is judged
+EARLIER = date(2024, 5, 20)  # the fortnight whose papers are voted on
+TOP = 10
+FIRST_CHAT = 900_000
+
+# Hidden interests: a rule over the title and abstract (case ignored), and the broad topic
+# a reader with that interest takes. A few interests appear under two topics.
+RULES = {
+    "multilingual": r"multilingual|cross-?lingual|low-resource|low resource|non-english",
+    "translation": r"machine translation|translat",
+    "speech": r"speech|spoken|\baudio|\basr\b|voice",
+    "code": r"\bcode\b|programming|software|program synthesis",
+    "medicine": r"medical|clinical|health|patient|biomedical|disease",
+    "math": r"\bmath|arithmetic|gsm8k|theorem",
+    "retrieval": r"retriev|\brag\b|search engine",
+    "jailbreak": r"jailbreak|adversarial|attack|red-?team",
+    "agents": r"\bagent|tool use|tool-use|function call",
+    "benchmarks": r"benchmark|leaderboard",
+    "efficiency": r"quantiz|pruning|distillation|efficien|kv cache|compression",
+    "vision": r"\bimage|visual|vision|video",
+    "hallucination": r"hallucinat|factual",
+    "bias": r"\bbias|fairness|stereotyp|gender",
+    "dialogue": r"dialogue|conversation",
+    "preference": r"preference|rlhf|reward model|\bdpo\b",
+    "long-context": r"long-context|long context|context window|context length",
+    "privacy": r"privacy|memoriz|unlearn",
+    "emotion": r"sentiment|emotion|affective|empath",
+}
+READERS = (
+    ("multilingual", "llm"),
+    ("translation", "llm"),
+    ("speech", "multimodal"),
+    ("code", "llm"),
+    ("medicine", "llm"),
+    ("math", "reasoning"),
+    ("retrieval", "llm"),
+    ("jailbreak", "safety"),
+    ("agents", "llm"),
+    ("benchmarks", "llm"),
+    ("efficiency", "multimodal"),
+    ("vision", "llm"),
+    ("hallucination", "safety"),
+    ("bias", "safety"),
+    ("dialogue", "llm"),
+    ("preference", "safety"),
+    ("long-context", "llm"),
+    ("privacy", "safety"),
+    ("emotion", "multimodal"),
+    ("code", "safety"),
+    ("math", "llm"),
+    ("retrieval", "multimodal"),
+    ("agents", "multimodal"),
+    ("bias", "llm"),
+)
+
+
+async def papers_of(rt: Runtime) -> tuple[dict[int, str], dict[int, set[str]], set[int]]:
+    """Every paper's text, its topics, and the ids announced in the earlier fortnight."""
+    rows = await rt.db.fetchall("SELECT id, title, abstract, announced_at FROM papers")
+    text = {row[0]: f"{row[1]} {row[2] or ''}" for row in rows}
+    earlier = {row[0] for row in rows if row[3] and row[3] < NEXT.isoformat()}
+    topics: dict[int, set[str]] = {}
+    for paper_id, slug in await rt.db.fetchall("SELECT paper_id, topic_slug FROM paper_topics"):
+        topics.setdefault(paper_id, set()).add(slug)
+    return text, topics, earlier
+
+
+def draw_votes(rule, slug, text, topics, earlier, rnd: random.Random) -> dict[int, str]:
+    """Ten earlier papers: five the rule matches liked, five of the topic it does not, not."""
+    in_topic = sorted(p for p in earlier if slug in topics.get(p, ()))
+    liked = [p for p in in_topic if rule.search(text[p])]
+    if len(liked) >= 5:
+        liked = rnd.sample(liked, 5)
+    else:
+        others = sorted(p for p in earlier if rule.search(text[p]) and p not in liked)
+        liked += rnd.sample(others, 5 - len(liked))
+    disliked = rnd.sample([p for p in in_topic if not rule.search(text[p])], 5)
+    return {**dict.fromkeys(liked, "up"), **dict.fromkeys(disliked, "down")}
+
+
+async def seat_readers(rt: Runtime, text, topics, earlier, seed: int) -> list[int]:
+    """One private chat a reader, subscribed to its topic, with its ten votes; their ids."""
+    rnd = random.Random(seed)
+    await rt.db.write("DELETE FROM votes WHERE chat_id >= ?", (FIRST_CHAT,))
+    ids = []
+    for n, (interest, slug) in enumerate(READERS):
+        chat_id = FIRST_CHAT + n
+        await chats.ensure(rt.db, chat_id, "private", None, default_timezone="UTC")
+        await chats.set_language(rt.db, chat_id, "en")
+        await subscriptions.add_topic(rt.db, chat_id, slug)
+        rule = re.compile(RULES[interest], re.IGNORECASE)
+        for paper_id, vote in draw_votes(rule, slug, text, topics, earlier, rnd).items():
+            await votes.set_vote(rt.db, chat_id, chat_id, paper_id, vote)
+        ids.append(chat_id)
+    return ids
+
+
+async def first_ten(rt: Runtime, chat_id: int, weights: Weights | None) -> list[int]:
+    """The first papers of the chat's (only) section in its June digest; shared when no
+    `weights` are given, else ranked by the chat's taste with them."""
+    chat = await chats.get(rt.db, chat_id)
+    subs = await subscriptions.for_chat(rt.db, chat_id)
+    taste = None if weights is None else await personal.taste_of(rt.db, chat_id, weights)
+    period = period_of(NEXT, rt.settings.epoch)
+    digest = await chat_digest(rt, chat, subs, period, taste=taste)
+    [section] = digest.sections
+    return [paper.id for paper in section.papers[:TOP]]
+
+
+def precision(ids: list[int], rule, text) -> float:
+    return sum(1 for p in ids if rule.search(text[p])) / TOP
+
+
+async def measure(rt, ids, text, weights) -> tuple[list[float], list[float], float]:
+    """Each reader's precision at 10, shared and personal, and seconds per personal digest."""
+    shared, own, spent = [], [], 0.0
+    for chat_id, (interest, _slug) in zip(ids, READERS, strict=True):
+        rule = re.compile(RULES[interest], re.IGNORECASE)
+        shared.append(precision(await first_ten(rt, chat_id, None), rule, text))
+        began = time.perf_counter()
+        mine = await first_ten(rt, chat_id, weights)
+        spent += time.perf_counter() - began
+        own.append(precision(mine, rule, text))
+    return shared, own, spent / len(ids)
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fixtures", help="the fixtures directory (holding curation/)")
+    parser.add_argument("--draws", type=int, default=5, help="seeds of the readers' votes")
+    args = parser.parse_args()
+    curation = fixtures_dir(args.fixtures) / "curation"
+    if not (curation / "earlier_arxiv_rss").is_dir():
+        reason = f"no curation fixtures at {curation} (set DIGESTBOT_FIXTURES or --fixtures)"
+        print(f"skipped: {reason}")
+        print(json.dumps({"skipped": reason}))
+        return 0
+    logging.disable(logging.INFO)
+    with tempfile.TemporaryDirectory() as tmp:
+        rt = await build(Path(tmp) / "personal.sqlite3", curation)
+        try:
+            for path in sorted((curation / "earlier_arxiv_rss").glob("*.xml")):
+                await ingest_file(rt.db, path, matcher=rt.matcher)
+            return await run(rt, args.draws)
+        finally:
+            await rt.close()
+
+
+async def run(rt: Runtime, draws: int) -> int:
+    text, topics, earlier = await papers_of(rt)
+    default = ranking.load()
+    per_reader: list[tuple[list[float], list[float]]] = []
+    spent = []
+    for seed in range(draws):
+        ids = await seat_readers(rt, text, topics, earlier, seed)
+        shared, own, seconds = await measure(rt, ids, text, default)
+        per_reader.append((shared, own))
+        spent.append(seconds)
+    shared_mean = statistics.mean(statistics.mean(s) for s, _ in per_reader)
+    own_means = [statistics.mean(o) for _, o in per_reader]
+    own_mean = statistics.mean(own_means)
+    print(f"{len(READERS)} readers, {draws} draws of ten votes each; precision at {TOP}:")
+    print(f"{'interest':<14} {'topic':<11} {'shared':>6} {'own':>6}")
+    for n, (interest, slug) in enumerate(READERS):
+        s = statistics.mean(draw[0][n] for draw in per_reader)
+        o = statistics.mean(draw[1][n] for draw in per_reader)
+        print(f"{interest:<14} {slug:<11} {s:>6.2f} {o:>6.2f}")
+    ratio = own_mean / shared_mean if shared_mean else float("inf")
+    print(
+        f"mean: shared {shared_mean:.3f}, own {own_mean:.3f} ({ratio:.1f}×);"
+        f" own per draw {', '.join(f'{m:.2f}' for m in own_means)};"
+        f" {statistics.mean(spent) * 1000:.0f} ms per own digest"
+    )
+    sensitivity = {}
+    ids = await seat_readers(rt, text, topics, earlier, 0)
+    for label, weights in (
+        ("weight ×0.5", default.scaled("taste", 0.5)),
+        ("weight ×2", default.scaled("taste", 2.0)),
+        ("terms ×0.5", replace(default, taste_terms=default.taste_terms // 2)),
+        ("terms ×2", replace(default, taste_terms=default.taste_terms * 2)),
+        ("no dislike", replace(default, taste_dislike=0.0)),
+    ):
+        _, own, _ = await measure(rt, ids, text, weights)
+        sensitivity[label] = round(statistics.mean(own), 3)
+    print(
+        "sensitivity (draw 0, own mean; default "
+        f"{statistics.mean(per_reader[0][1]):.3f}): "
+        + ", ".join(f"{k} {v:.3f}" for k, v in sensitivity.items())
+    )
+    print(
+        json.dumps(
+            {
+                "readers": len(READERS),
+                "draws": draws,
+                "precision_at_10_shared": round(shared_mean, 3),
+                "precision_at_10_own": round(own_mean, 3),
+                "ratio": round(ratio, 2),
+                "own_per_draw": [round(m, 3) for m in own_means],
+                "ms_per_own_digest": round(statistics.mean(spent) * 1000, 1),
+                "sensitivity": sensitivity,
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))
