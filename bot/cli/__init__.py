@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from bot import config, i18n, redaction
-from bot.cli import backfill, data, digests, failures, feedback, imports, summarize
+from bot.cli import backfill, data, digests, failures, feedback, imports, similar, summarize
 from bot.i18n import _
 from bot.runtime import configure_logging
 
@@ -99,8 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     scheduled = digests.add_parsers(commands, _lang_arg)
     vote = feedback.add_parser(commands)
+    like = similar.add_parser(commands, _positive)
 
-    for sub in (ingest, import_, search, paper, topics, summary, backup, *scheduled, vote):
+    for sub in (ingest, import_, search, paper, topics, summary, backup, *scheduled, vote, like):
         sub.add_argument("--json", action="store_true", help=_("print one JSON object"))
     return parser
 
@@ -116,6 +117,7 @@ HANDLERS = {
     "digest": digests.digest,
     "push": digests.push,
     "feedback": feedback.feedback,
+    "similar": similar.similar,
 }
 
 
