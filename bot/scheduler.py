@@ -1,7 +1,7 @@
 """The bot's timed work on the JobQueue: the fortnightly push, daily ingestion (the arXiv feeds,
 then Hugging Face Daily Papers), the backfill of the last two fortnights on a fresh database
-(resumed at each start until done), the summaries after each ingestion and daily, and the
-daily pruning of caches.
+(resumed at each start until done), the embeddings and the summaries after each ingestion
+(the summaries daily too), and the daily pruning of caches.
 
 Nothing is remembered in the job queue itself: the next push time is worked out from the
 database after every pass, after a change of settings or subscriptions, and at least hourly,
@@ -27,6 +27,8 @@ from bot.ingest.daily import ingest_configured
 from bot.push.delivery import push_pass
 from bot.push.plan import next_push_at, next_push_for
 from bot.runtime import Clock, Runtime, system_clock
+from bot.search.embedding_run import configured as embeddings_configured
+from bot.search.embedding_run import embed_pending
 from bot.summarize.service import endpoint_configured, summarize_pending
 from storage import chat_admins, chats, feeds, papers, search_sessions, subscriptions
 
@@ -171,6 +173,7 @@ class Scheduler:
             report.updated,
             len(report.errors),
         )
+        await self._embeddings()  # first: a few seconds, where summaries may take an hour
         if self.summarizing:
             await self._summaries()
         await self.wake()
@@ -182,6 +185,7 @@ class Scheduler:
         await backfill_at_start(
             self.rt.db, self.rt.settings, self.clock().date(), matcher=self.rt.matcher
         )
+        await self._embeddings()  # first: a few seconds, where summaries may take an hour
         if self.summarizing:
             await self._summaries()
         await self.wake()
@@ -194,6 +198,12 @@ class Scheduler:
 
     async def _summarize(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._cancellable("the summaries run", self._summaries())
+
+    async def _embeddings(self) -> None:
+        """Embed the new papers, once, when an embeddings endpoint is configured."""
+        if embeddings_configured(self.rt.settings):
+            run = await embed_pending(self.rt.db, self.rt.settings)
+            log.info("embeddings: %s", run.as_json())
 
     async def _summaries(self) -> None:
         run = await summarize_pending(self.rt.db, self.rt.settings, now=self.clock())

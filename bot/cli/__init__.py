@@ -17,7 +17,17 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from bot import config, i18n, redaction
-from bot.cli import backfill, data, digests, failures, feedback, imports, similar, summarize
+from bot.cli import (
+    backfill,
+    data,
+    digests,
+    embed,
+    failures,
+    feedback,
+    imports,
+    similar,
+    summarize,
+)
 from bot.i18n import _
 from bot.runtime import configure_logging
 
@@ -100,8 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     scheduled = digests.add_parsers(commands, _lang_arg)
     vote = feedback.add_parser(commands)
     like = similar.add_parser(commands, _positive)
+    embedding = embed.add_parser(commands)
 
-    for sub in (ingest, import_, search, paper, topics, summary, backup, *scheduled, vote, like):
+    chosen = (ingest, import_, search, paper, topics, summary, backup, *scheduled, vote, like)
+    for sub in (*chosen, embedding):
         sub.add_argument("--json", action="store_true", help=_("print one JSON object"))
     return parser
 
@@ -118,6 +130,7 @@ HANDLERS = {
     "push": digests.push,
     "feedback": feedback.feedback,
     "similar": similar.similar,
+    "embed": embed.embed,
 }
 
 
@@ -157,7 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     settings = config.load()
-    redaction.hide([settings.bot_token, settings.openai_api_key, settings.webhook_secret])
+    secrets = [settings.bot_token, settings.openai_api_key, settings.webhook_secret]
+    redaction.hide([*secrets, settings.embeddings_api_key])
     if args.command == "run":
         code = run_bot(settings)
     else:

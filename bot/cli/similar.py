@@ -10,6 +10,7 @@ from bot.cli.failures import USAGE, WORK_FAILED, fail
 from bot.config import Settings
 from bot.i18n import _
 from bot.runtime import open_runtime
+from bot.search import semantic
 from bot.search import similar as similar_papers
 from storage import papers
 
@@ -38,6 +39,7 @@ async def similar(args: argparse.Namespace, settings: Settings) -> int:
             return WORK_FAILED
         hits = await similar_papers.similar(rt, paper, args.limit)
     finally:
+        await semantic.close(rt)
         await rt.close()
     results = [
         {"arxiv_id": h.paper.arxiv_id, "title": h.paper.title, "score": round(h.score, 4)}

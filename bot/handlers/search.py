@@ -16,6 +16,7 @@ from bot.i18n import _, use
 from bot.render import callbacks
 from bot.render.papers import escape, render_search_page
 from bot.render.similar import render_similar
+from bot.search.semantic import for_runtime as semantic_search
 from bot.search.service import search as search_papers
 from bot.search.similar import similar
 from storage import search_sessions
@@ -59,7 +60,8 @@ async def search_for(update: Update, context: ContextTypes.DEFAULT_TYPE, query: 
     rt = runtime(context)
     # The query waits in the database: a 300-character query fits no 64-byte button.
     token = await search_sessions.save(rt.db, update.effective_chat.id, query, lang)
-    page = await search_papers(rt.db, query, lang=lang, limit=PER_PAGE)
+    semantic = semantic_search(rt)
+    page = await search_papers(rt.db, query, lang=lang, limit=PER_PAGE, semantic=semantic)
     shown = render_search_page(page, query, token, 1, lang, PER_PAGE)
     await update.effective_message.reply_text(shown.text, reply_markup=shown.keyboard)
 
@@ -99,7 +101,10 @@ async def page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     text, lang = saved
     lang = lang or await chat_language(update, context)
     offset = (request.page - 1) * PER_PAGE
-    page = await search_papers(rt.db, text, lang=lang, limit=PER_PAGE, offset=offset)
+    semantic = semantic_search(rt)
+    page = await search_papers(
+        rt.db, text, lang=lang, limit=PER_PAGE, offset=offset, semantic=semantic
+    )
     shown = render_search_page(page, text, request.token, request.page, lang, PER_PAGE)
     await query.answer()
     await edit_unless_unchanged(query, shown.text, shown.keyboard)

@@ -112,6 +112,9 @@ class EmbeddingsClient:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
         await self._http.aclose()
 
     async def embed(self, texts: list[str]) -> np.ndarray:

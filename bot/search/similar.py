@@ -1,5 +1,6 @@
-"""Papers like a given one, never the paper itself: its nearest embeddings when the paper has
-one, else the cosine of TF-IDF vectors over title and abstract, which works offline.
+"""Papers like a given one, never the paper itself: its nearest embeddings when an embeddings
+endpoint is configured and the paper has one, else the cosine of TF-IDF vectors over title
+and abstract, which works offline.
 
 The lexical way stays fast at any corpus size: the paper's most distinctive words (by tf-idf,
 their frequency estimated on the latest papers) find a few dozen candidates through the
@@ -11,8 +12,9 @@ from __future__ import annotations
 import statistics
 
 from bot.runtime import Runtime
-from bot.search import tfidf
-from storage import papers
+from bot.search import semantic, tfidf
+from bot.search.vectors import unpacked
+from storage import embeddings, papers
 from storage import similar as lookups
 from storage.db import Database
 from storage.models import Paper, SearchHit
@@ -25,7 +27,33 @@ CANDIDATES = 80
 
 async def similar(rt: Runtime, paper: Paper, limit: int) -> list[SearchHit]:
     """Up to `limit` papers like `paper`, best first, never `paper` itself."""
+    vectors = semantic.for_runtime(rt)
+    if vectors is not None and (found := await nearest(rt.db, vectors, paper, limit)):
+        return found
     return await lexical(rt.db, paper, limit)
+
+
+async def nearest(
+    db: Database, vectors: semantic.Semantic, paper: Paper, limit: int
+) -> list[SearchHit]:
+    """The papers whose embeddings are nearest this paper's; none when it has none yet."""
+    stored = await embeddings.vectors(db, vectors.index.model, [paper.id]) if paper.id else {}
+    if paper.id not in stored:
+        return []
+    near = await vectors.index.nearest(
+        db, unpacked(stored[paper.id]), limit + 2, frozenset({paper.id})
+    )
+    by_id = await papers.get_by_rowids(db, [rowid for rowid, _ in near])
+    hits = [
+        SearchHit(by_id[rowid], round(score, 4))
+        for rowid, score in near
+        if rowid in by_id and not _same_work(paper, _text_of(by_id[rowid]))
+    ]
+    return hits[:limit]
+
+
+def _text_of(paper: Paper) -> lookups.PaperText:
+    return lookups.PaperText(paper.id or 0, paper.arxiv_id, paper.title, paper.abstract)
 
 
 async def lexical(db: Database, paper: Paper, limit: int) -> list[SearchHit]:
