@@ -43,8 +43,9 @@ def bucket_counts(texts: list[str]) -> np.ndarray:
     """How many words of each text fall in each bucket: len(texts) × BUCKETS."""
     counts = np.zeros((len(texts), BUCKETS), np.float32)
     for row, text in enumerate(texts):
-        for word in _WORD.findall(text.lower()):
-            counts[row, zlib.crc32(word.encode()) % BUCKETS] += 1.0
+        buckets = [zlib.crc32(word.encode()) % BUCKETS for word in _WORD.findall(text.lower())]
+        if buckets:
+            counts[row] = np.bincount(buckets, minlength=BUCKETS)
     return counts
 
 
