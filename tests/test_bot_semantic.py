@@ -17,7 +17,7 @@ from tests.test_semantic import LIBRARY
 
 
 async def test_search_and_similar_papers_in_chat_use_the_embeddings(tmp_path: Path, api):
-    async with FakeOpenAI() as endpoint:
+    async with FakeOpenAI(embedding_dimensions=1024) as endpoint:
         settings = config.load(
             {
                 "TELEGRAM_BOT_TOKEN": api.token,
@@ -26,6 +26,7 @@ async def test_search_and_similar_papers_in_chat_use_the_embeddings(tmp_path: Pa
                 "DIGESTBOT_JOBS": "push",
                 "DIGESTBOT_EMBEDDINGS_MODEL": "fake-embedder",
                 "DIGESTBOT_EMBEDDINGS_BASE_URL": endpoint.base_url,
+                "DIGESTBOT_EMBEDDINGS_MIN_SCORE": "0.2",
             },
             env_file=None,
         )

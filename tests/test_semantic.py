@@ -58,7 +58,8 @@ LIBRARY = [
 
 @pytest.fixture
 async def endpoint():
-    async with FakeOpenAI() as server:
+    # As many dimensions as bge-m3: texts without a word in common are then near orthogonal.
+    async with FakeOpenAI(embedding_dimensions=1024) as server:
         yield server
 
 
@@ -67,6 +68,7 @@ def settings_for(path: Path, endpoint: FakeOpenAI, **extra: str) -> config.Setti
         "DIGESTBOT_DB": str(path),
         "DIGESTBOT_EMBEDDINGS_MODEL": "fake-embedder",
         "DIGESTBOT_EMBEDDINGS_BASE_URL": endpoint.base_url,
+        "DIGESTBOT_EMBEDDINGS_MIN_SCORE": "0.2",  # the fake's cosine of one word in common
         **extra,
     }
     return config.load(values, env_file=None)
@@ -100,7 +102,7 @@ async def test_papers_are_embedded_once_in_batches_within_the_budget(rt, endpoin
     again = await embed_pending(rt.db, rt.settings)
     assert (again.requests, again.embedded) == (0, 0)
     assert await embeddings.count(rt.db, "fake-embedder") == len(LIBRARY)
-    assert await embeddings.dimensions(rt.db, "fake-embedder") == 64
+    assert await embeddings.dimensions(rt.db, "fake-embedder") == 1024
     sent = [text for request in endpoint.embedding_requests for text in request["input"]]
     assert len(sent) == len(LIBRARY)  # each paper asked once
     assert sent[0].startswith("Mixture-of-Experts Routing at Scale\n\n")  # the newest first
@@ -154,6 +156,13 @@ async def test_a_failing_endpoint_leaves_the_words_search_answering_quickly(rt, 
     assert time.monotonic() - started < 1.5
 
 
+async def test_a_query_near_no_paper_finds_nothing_rather_than_the_least_far(rt, endpoint):
+    await embed_pending(rt.db, rt.settings)
+    page = await search(rt.db, "xyzzy plugh", limit=5, semantic=semantic.for_runtime(rt))
+    assert (page.total, page.hits) == (0, ())
+    assert endpoint.embedding_requests[-1]["input"] == ["xyzzy plugh"]
+
+
 async def test_a_search_before_anything_is_embedded_does_not_ask_the_endpoint(rt, endpoint):
     page = await search(rt.db, "dense retrieval", limit=5, semantic=semantic.for_runtime(rt))
     assert page.hits
@@ -167,7 +176,7 @@ async def test_similar_papers_by_embeddings_never_include_the_paper(rt, endpoint
     found = [hit.paper.arxiv_id for hit in hits]
     assert "2406.00003" not in found
     assert found[0] == "2406.00004"  # the other retrieval-augmented generation paper
-    assert len(found) == 3
+    assert "2406.00001" not in found  # protein design: not near enough
 
 
 def test_the_index_finds_the_exact_nearest_vectors(tmp_path: Path):
@@ -191,6 +200,7 @@ async def test_the_embed_command_embeds_and_reports_as_json(tmp_path: Path, endp
     env = {
         "DIGESTBOT_EMBEDDINGS_MODEL": "fake-embedder",
         "DIGESTBOT_EMBEDDINGS_BASE_URL": endpoint.base_url,
+        "DIGESTBOT_EMBEDDINGS_MIN_SCORE": "0.2",
     }
     code, out, _ = await run(tmp_path, "embed", "--limit", "2", "--json", **env)
     assert code == 0
@@ -251,6 +261,7 @@ def test_the_embeddings_endpoint_takes_the_summaries_one_but_never_its_key_elsew
     ("values", "named"),
     [
         ({"DIGESTBOT_EMBEDDINGS_MODEL": "bge-m3"}, "DIGESTBOT_EMBEDDINGS_MODEL is set"),
+        ({"DIGESTBOT_EMBEDDINGS_MIN_SCORE": "1.5"}, "DIGESTBOT_EMBEDDINGS_MIN_SCORE: '1.5'"),
         (
             {"DIGESTBOT_EMBEDDINGS_BASE_URL": "http://127.0.0.1:2/v1"},
             "DIGESTBOT_EMBEDDINGS_MODEL is not",

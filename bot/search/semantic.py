@@ -42,6 +42,7 @@ class Semantic:
 
     def __init__(self, rt: Runtime) -> None:
         self.settings = rt.settings
+        self.min_score = rt.settings.embeddings_min_score  # nearer than this, or not near
         self.index: VectorIndex = index_for(rt.db, rt.settings.embeddings_model or "")
         self._client: EmbeddingsClient | None = None
         self._resting_until = 0.0
@@ -85,7 +86,8 @@ class Semantic:
         if vector is None:
             return []
         left_out = frozenset() if exclude is None else frozenset({exclude})
-        return await self.index.nearest(db, vector, depth, left_out)
+        near = await self.index.nearest(db, vector, depth, left_out)
+        return [(rowid, score) for rowid, score in near if score >= self.min_score]
 
     async def fused_rows(
         self,

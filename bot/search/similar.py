@@ -40,9 +40,10 @@ async def nearest(
     stored = await embeddings.vectors(db, vectors.index.model, [paper.id]) if paper.id else {}
     if paper.id not in stored:
         return []
-    near = await vectors.index.nearest(
+    nearest_first = await vectors.index.nearest(
         db, unpacked(stored[paper.id]), limit + 2, frozenset({paper.id})
     )
+    near = [(rowid, score) for rowid, score in nearest_first if score >= vectors.min_score]
     by_id = await papers.get_by_rowids(db, [rowid for rowid, _ in near])
     hits = [
         SearchHit(by_id[rowid], round(score, 4))
