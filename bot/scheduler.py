@@ -27,6 +27,7 @@ from bot.ingest.daily import ingest_configured
 from bot.push.delivery import push_pass
 from bot.push.plan import next_push_at, next_push_for
 from bot.runtime import Clock, Runtime, system_clock
+from bot.search import semantic
 from bot.search.embedding_run import configured as embeddings_configured
 from bot.search.embedding_run import embed_pending
 from bot.summarize.service import endpoint_configured, summarize_pending
@@ -79,6 +80,8 @@ class Scheduler:
         if self.summarizing:
             queue.run_daily(self._summarize, SUMMARIZE_AT, name="summarize")
         queue.run_daily(self._prune, PRUNE_AT, name="prune-caches")
+        if embeddings_configured(self.rt.settings):
+            queue.run_once(self._load_vectors, 0, name="load-vectors", job_kwargs=LATE_IS_FINE)
         if "push" in jobs:
             await self.wake()
 
@@ -198,6 +201,11 @@ class Scheduler:
 
     async def _summarize(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._cancellable("the summaries run", self._summaries())
+
+    async def _load_vectors(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Load the vector index now, so that no reader's search waits for it."""
+        if (vectors := semantic.for_runtime(self.rt)) is not None:
+            await self._cancellable("loading the vector index", vectors.index.refresh(self.rt.db))
 
     async def _embeddings(self) -> None:
         """Embed the new papers, once, when an embeddings endpoint is configured."""

@@ -1,5 +1,5 @@
 """Papers' embeddings: which papers still need one from a model, storing a batch, and reading
-them back for the vector index (its sign bits, a few rows at a time) and for rescoring.
+them back for the vector index (a few thousand rows at a time, following the row id).
 
 Vectors are opaque bytes here: `bot.search.vectors` says how they are packed.
 """
@@ -28,7 +28,6 @@ class StoredEmbedding:
     paper_changed_at: str
     dimensions: int
     vector: bytes
-    signs: bytes
 
 
 _PENDING = (
@@ -59,20 +58,20 @@ async def store(db: Database, model: str, embedded: Sequence[StoredEmbedding]) -
     async with db.transaction() as conn:
         await conn.executemany(
             "INSERT OR REPLACE INTO paper_embeddings (paper_id, model, dimensions, vector,"
-            " signs, paper_changed_at, embedded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " paper_changed_at, embedded_at) VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (e.paper_id, model, e.dimensions, e.vector, e.signs, e.paper_changed_at, now)
+                (e.paper_id, model, e.dimensions, e.vector, e.paper_changed_at, now)
                 for e in embedded
             ],
         )
 
 
-async def signs_since(
+async def written_since(
     db: Database, model: str, after: int, limit: int
 ) -> list[tuple[int, int, int, bytes]]:
-    """(row id, paper id, dimensions, sign bits) of the rows written after row `after`."""
+    """(row id, paper id, dimensions, vector) of the rows written after row `after`."""
     rows = await db.fetchall(
-        "SELECT id, paper_id, dimensions, signs FROM paper_embeddings"
+        "SELECT id, paper_id, dimensions, vector FROM paper_embeddings"
         " WHERE model = ? AND id > ? ORDER BY id LIMIT ?",
         (model, after, limit),
     )

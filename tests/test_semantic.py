@@ -179,18 +179,23 @@ async def test_similar_papers_by_embeddings_never_include_the_paper(rt, endpoint
     assert "2406.00001" not in found  # protein design: not near enough
 
 
-def test_the_index_finds_the_exact_nearest_vectors(tmp_path: Path):
+async def test_the_index_finds_the_nearest_vectors_and_follows_a_paper_embedded_again(rt):
     rng = np.random.default_rng(3)
-    vectors = [unit(v) for v in rng.standard_normal((150, 96)).astype(np.float32)]
+    ids = [p.id for p in (await papers.get_many(rt.db, [p.arxiv_id for p in LIBRARY])).values()]
+    vectors = {i: unit(rng.standard_normal(96).astype(np.float32)) for i in ids}
+    rows = [embeddings.StoredEmbedding(i, "t", 96, packed(v)) for i, v in vectors.items()]
+    await embeddings.store(rt.db, "m", rows)
     index = VectorIndex("m")
-    rows = [(i + 1, 1000 + i, 96, packed(v)[1]) for i, v in enumerate(vectors)]
-    index._take(rows)
-    query = unit(vectors[7] + 0.1 * rng.standard_normal(96).astype(np.float32))
-    exact = np.argsort(-(np.stack(vectors) @ query))[:10]
-    assert set(index.candidates(query, 50)) >= {1000 + int(i) for i in exact[:3]}
-    index._take([(200, 1007, 96, packed(-vectors[7])[1])])  # the paper embedded again
-    assert len(index) == 150
-    assert 1007 not in set(index.candidates(query, 10))
+    query = unit(vectors[ids[2]] + 0.1 * rng.standard_normal(96).astype(np.float32))
+    exact = sorted(vectors, key=lambda i: -float(vectors[i] @ query))
+    found = await index.nearest(rt.db, query, 3)
+    assert [paper for paper, _ in found] == exact[:3]
+    assert abs(found[0][1] - float(vectors[exact[0]] @ query)) < 0.02
+    flipped = embeddings.StoredEmbedding(ids[2], "t", 96, packed(-vectors[ids[2]]))
+    await embeddings.store(rt.db, "m", [flipped])
+    assert ids[2] not in [paper for paper, _ in await index.nearest(rt.db, query, 3)]
+    assert len(index) == len(ids)
+    assert await index.nearest(rt.db, query, 2, frozenset({exact[0]})) == found[1:3]
 
 
 async def test_the_embed_command_embeds_and_reports_as_json(tmp_path: Path, endpoint):

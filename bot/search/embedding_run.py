@@ -92,7 +92,7 @@ async def embed_pending(
                 log.warning("embeddings: %s; %d papers left for the next run", exc, len(batch))
                 break
             rows = [
-                stored.StoredEmbedding(p.id, p.changed_at, matrix.shape[1], *packed(unit(vector)))
+                stored.StoredEmbedding(p.id, p.changed_at, matrix.shape[1], packed(unit(vector)))
                 for p, vector in zip(batch, matrix, strict=True)
             ]
             await stored.store(db, model, rows)

@@ -9,6 +9,7 @@ down endpoint costs no search its deadline. Paging a search again reuses the que
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import weakref
@@ -101,8 +102,10 @@ class Semantic:
     ) -> RankedRows:
         """The lexical ranking `rank` gives, fused with the nearest papers; one page of it."""
         depth = max(DEPTH, limit + offset)
-        lexical = await rank(limit=depth, offset=0)
-        near = await self.nearest(db, text, depth, exclude)
+        # The words search runs in SQLite's thread while the query is embedded and scanned.
+        lexical, near = await asyncio.gather(
+            rank(limit=depth, offset=0), self.nearest(db, text, depth, exclude)
+        )
         if not near:
             rows = lexical.rows[offset : offset + limit]
             return RankedRows(

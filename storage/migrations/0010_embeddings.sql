@@ -8,7 +8,6 @@ CREATE TABLE paper_embeddings (
     model       TEXT    NOT NULL,
     dimensions  INTEGER NOT NULL CHECK (dimensions > 0),
     vector      BLOB    NOT NULL,            -- float16, little-endian, unit length
-    signs       BLOB    NOT NULL,            -- one bit a dimension (1: positive), packed
     paper_changed_at TEXT NOT NULL,          -- the paper's changed_at when it was embedded
     embedded_at TEXT    NOT NULL,            -- ISO 8601 UTC
     UNIQUE (paper_id, model)
