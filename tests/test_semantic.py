@@ -198,6 +198,23 @@ async def test_the_index_finds_the_nearest_vectors_and_follows_a_paper_embedded_
     assert await index.nearest(rt.db, query, 2, frozenset({exact[0]})) == found[1:3]
 
 
+async def test_the_index_scan_keeps_exactly_the_candidates_nearest_by_hamming_distance(rt):
+    rng = np.random.default_rng(5)
+    matrix = rng.standard_normal((3000, 200)).astype(np.float32) + 0.5  # a shared direction
+    index = VectorIndex("rows added by hand")  # the database holds none of this model
+    index.add([(i + 1, 100 + i, 200, packed(unit(v))) for i, v in enumerate(matrix)])
+    query = unit(matrix[17])
+    distances = index.distances(query)
+    chosen = index.candidates(query, 300)
+    assert len(set(chosen.tolist())) == 300
+    rest = np.setdiff1d(np.arange(3000), chosen)
+    assert distances[chosen].max() <= distances[rest].min()
+    assert 17 in chosen.tolist()
+    units = matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+    exact = np.argsort(-(units @ query))[:10] + 100
+    assert [paper for paper, _ in await index.nearest(rt.db, query, 10)] == exact.tolist()
+
+
 async def test_the_embed_command_embeds_and_reports_as_json(tmp_path: Path, endpoint):
     rt = await open_runtime(settings_for(tmp_path / "db.sqlite3", endpoint))
     await papers.upsert(rt.db, LIBRARY)
