@@ -29,6 +29,10 @@ _CANDIDATES_SQL = (
     "SELECT rowid, -bm25(paper_fts, 3.0, 0.0, 1.0, 0.5, 0.0) AS score FROM paper_fts"
     " WHERE paper_fts MATCH ? AND rowid <> ? ORDER BY score DESC LIMIT ?"
 )
+# bm25 reads every posting of its words first; FTS5 streams matches in row order without it.
+_NEWEST_SQL = (
+    "SELECT rowid FROM paper_fts WHERE paper_fts MATCH ? AND rowid <> ? ORDER BY rowid DESC LIMIT ?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +71,18 @@ async def word_shares(db: Database, words: Sequence[str]) -> Corpus:
     return Corpus(size, shares)
 
 
-async def sharing_papers(db: Database, words: Sequence[str], exclude: int, limit: int) -> list[int]:
-    """Row ids of the papers holding any of `words` (ranked by bm25), `exclude` left out."""
+async def sharing_papers(
+    db: Database, words: Sequence[str], exclude: int, limit: int, *, ranked: bool = True
+) -> list[int]:
+    """Row ids of the papers holding any of `words`, `exclude` left out: the best by bm25, or
+    (not `ranked`, when the words are too common for bm25 to read their postings soon) the
+    newest."""
     if not words:
         return []
     expression = " OR ".join(_quoted(word) for word in words)
     try:
-        rows = await db.fetchall(_CANDIDATES_SQL, (expression, exclude, limit))
+        sql = _CANDIDATES_SQL if ranked else _NEWEST_SQL
+        rows = await db.fetchall(sql, (expression, exclude, limit))
     except sqlite3.OperationalError as exc:
         if not str(exc).startswith("fts5"):
             raise

@@ -23,6 +23,9 @@ LOOKED_UP_WORDS = 40  # the paper's most frequent words whose rarity is asked of
 QUERY_WORDS = 12  # distinctive words that find the candidates
 QUERY_POSTINGS = 60_000  # estimated postings the candidates' query may read
 CANDIDATES = 80
+# When even the rarest distinctive word is too common for bm25 (a corpus of look-alike papers),
+# the newest papers holding any of them are compared instead.
+NEWEST_CANDIDATES = 100
 
 
 async def similar(rt: Runtime, paper: Paper, limit: int) -> list[SearchHit]:
@@ -66,8 +69,10 @@ async def lexical(db: Database, paper: Paper, limit: int) -> list[SearchHit]:
     corpus = await lookups.word_shares(db, asked)
     idfs = {word: tfidf.idf(share, corpus.size) for word, share in corpus.shares.items()}
     unknown = statistics.fmean(idfs.values()) if idfs else 1.0
-    query = _affordable(tfidf.distinctive(counts, idfs, QUERY_WORDS), corpus)
-    ids = await lookups.sharing_papers(db, query, exclude=paper.id, limit=CANDIDATES)
+    query, postings = _affordable(tfidf.distinctive(counts, idfs, QUERY_WORDS), corpus)
+    ranked = postings <= QUERY_POSTINGS
+    wanted = CANDIDATES if ranked else NEWEST_CANDIDATES
+    ids = await lookups.sharing_papers(db, query, paper.id, wanted, ranked=ranked)
     mine = tfidf.weigh(counts, idfs, unknown)
     scored = []
     for other in await lookups.texts(db, ids):
@@ -82,8 +87,9 @@ async def lexical(db: Database, paper: Paper, limit: int) -> list[SearchHit]:
     return [SearchHit(by_id[rowid], round(score, 4)) for score, rowid in best if rowid in by_id]
 
 
-def _affordable(words: list[str], corpus: lookups.Corpus) -> list[str]:
-    """The distinctive words, in order, while their postings fit the budget; at least one."""
+def _affordable(words: list[str], corpus: lookups.Corpus) -> tuple[list[str], float]:
+    """The distinctive words, in order, while their postings fit the budget (at least one),
+    and their estimated postings."""
     chosen, postings = [], 0.0
     for word in words:
         cost = corpus.shares.get(word, 0.0) * corpus.size
@@ -91,7 +97,7 @@ def _affordable(words: list[str], corpus: lookups.Corpus) -> list[str]:
             continue
         chosen.append(word)
         postings += cost
-    return chosen
+    return chosen, postings
 
 
 def _same_work(paper: Paper, other: lookups.PaperText) -> bool:
