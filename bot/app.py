@@ -41,6 +41,7 @@ from bot.i18n import _, use
 from bot.push.transport import AiohttpRequest, telegram_pace
 from bot.runtime import Clock, open_runtime, system_clock
 from bot.scheduler import Scheduler
+from bot.search import semantic
 
 log = logging.getLogger("bot.app")
 ADMIN_ALERT_INTERVAL = 60.0  # seconds: operators hear of errors at most once a minute
@@ -139,6 +140,7 @@ async def post_shutdown(app: Application) -> None:
     """Close the database once updates have stopped."""
     runtime = app.bot_data.pop("runtime", None)
     if runtime is not None:
+        await semantic.close(runtime)
         await runtime.close()
 
 

@@ -38,6 +38,9 @@ _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts a
 DEFAULT_WEBHOOK_LISTEN = "0.0.0.0"
 DEFAULT_WEBHOOK_PORT = 8443
 DEFAULT_SENDS_PER_SECOND = 30  # Telegram's limit for an ordinary bot; paid broadcasts allow 1000
+DEFAULT_EMBEDDINGS_BUDGET = 2_000  # papers a run embeds: a busy day's announcements, twice
+# The cosine below which a paper is not "near": bge-m3 and e5 give unrelated text 0.3–0.45.
+DEFAULT_EMBEDDINGS_MIN_SCORE = 0.5
 
 
 class ConfigError(Exception):
@@ -93,6 +96,11 @@ class Settings:
     webhook_port: int = DEFAULT_WEBHOOK_PORT
     webhook_secret: str | None = field(default=None, repr=False)
     sends_per_second: int = DEFAULT_SENDS_PER_SECOND
+    embeddings_model: str | None = None
+    embeddings_base_url: str | None = None  # its own, else the summaries' OPENAI_BASE_URL
+    embeddings_api_key: str | None = field(default=None, repr=False)
+    embeddings_budget: int = DEFAULT_EMBEDDINGS_BUDGET
+    embeddings_min_score: float = DEFAULT_EMBEDDINGS_MIN_SCORE
 
     def require_token(self) -> str:
         """The bot token, for the subcommands that talk to Telegram."""
@@ -327,6 +335,47 @@ def _sends_per_second(value: str | None) -> int:
     return int(value)
 
 
+def _embeddings(get: Callable[[str], str | None]) -> dict[str, object]:
+    """The embeddings endpoint: its own base URL and key, else the summaries' (their key is
+    never sent to a base URL of the embeddings' own)."""
+    model = (get("DIGESTBOT_EMBEDDINGS_MODEL") or "").strip() or None
+    own = _url("DIGESTBOT_EMBEDDINGS_BASE_URL", get("DIGESTBOT_EMBEDDINGS_BASE_URL"))
+    base = own or _url("OPENAI_BASE_URL", get("OPENAI_BASE_URL"))
+    key = get("DIGESTBOT_EMBEDDINGS_API_KEY") or (None if own else get("OPENAI_API_KEY")) or None
+    if own and not model:
+        raise ConfigError(
+            _("DIGESTBOT_EMBEDDINGS_BASE_URL is set but DIGESTBOT_EMBEDDINGS_MODEL is not")
+        )
+    if model and not base:
+        raise ConfigError(
+            _(
+                "DIGESTBOT_EMBEDDINGS_MODEL is set but there is no endpoint:"
+                " set DIGESTBOT_EMBEDDINGS_BASE_URL or OPENAI_BASE_URL"
+            )
+        )
+    budget = _int(
+        "DIGESTBOT_EMBEDDINGS_BUDGET",
+        get("DIGESTBOT_EMBEDDINGS_BUDGET"),
+        DEFAULT_EMBEDDINGS_BUDGET,
+        0,
+        1_000_000,
+    )
+    raw = (get("DIGESTBOT_EMBEDDINGS_MIN_SCORE") or "").strip()
+    if raw and (re.fullmatch(r"[01]|[01]?\.[0-9]+", raw) is None or float(raw) > 1):
+        raise ConfigError(
+            _("{name}: {value} is not a number from {low} to {high}").format(
+                name="DIGESTBOT_EMBEDDINGS_MIN_SCORE", value=repr(raw), low=0, high=1
+            )
+        )
+    return {
+        "embeddings_min_score": float(raw) if raw else DEFAULT_EMBEDDINGS_MIN_SCORE,
+        "embeddings_model": model,
+        "embeddings_base_url": base if model else None,
+        "embeddings_api_key": key if model else None,
+        "embeddings_budget": budget,
+    }
+
+
 def load(
     environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
 ) -> Settings:
@@ -364,4 +413,5 @@ def load(
         webhook_port=_webhook_port(get("DIGESTBOT_WEBHOOK_PORT")),
         webhook_secret=_webhook_secret(get("DIGESTBOT_WEBHOOK_SECRET")),
         sends_per_second=_sends_per_second(get("DIGESTBOT_MAX_SENDS_PER_SECOND")),
+        **_embeddings(get),
     )

@@ -1,7 +1,7 @@
 """The bot's timed work on the JobQueue: the fortnightly push, daily ingestion (the arXiv feeds,
 then Hugging Face Daily Papers), the backfill of the last two fortnights on a fresh database
-(resumed at each start until done), the summaries after each ingestion and daily, and the
-daily pruning of caches.
+(resumed at each start until done), the embeddings and the summaries after each ingestion
+(the summaries daily too), and the daily pruning of caches.
 
 Nothing is remembered in the job queue itself: the next push time is worked out from the
 database after every pass, after a change of settings or subscriptions, and at least hourly,
@@ -28,6 +28,9 @@ from bot.ingest.daily import ingest_configured
 from bot.push.delivery import push_pass
 from bot.push.plan import next_push_at, next_push_for
 from bot.runtime import Clock, Runtime, system_clock
+from bot.search import semantic
+from bot.search.embedding_run import configured as embeddings_configured
+from bot.search.embedding_run import embed_pending
 from bot.summarize.service import endpoint_configured
 from storage import chat_admins, chats, feeds, papers, search_sessions, subscriptions
 
@@ -78,6 +81,8 @@ class Scheduler:
         if self.summarizing:
             queue.run_daily(self._summarize, SUMMARIZE_AT, name="summarize")
         queue.run_daily(self._prune, PRUNE_AT, name="prune-caches")
+        if embeddings_configured(self.rt.settings):
+            queue.run_once(self._load_vectors, 0, name="load-vectors", job_kwargs=LATE_IS_FINE)
         if "push" in jobs:
             await self.wake()
 
@@ -179,6 +184,7 @@ class Scheduler:
             report.updated,
             len(report.errors),
         )
+        await self._embeddings()  # first: a few seconds, where summaries may take an hour
         if self.summarizing:
             await self._summaries()
         await self.wake()
@@ -190,6 +196,7 @@ class Scheduler:
         await backfill_at_start(
             self.rt.db, self.rt.settings, self.clock().date(), matcher=self.rt.matcher
         )
+        await self._embeddings()  # first: a few seconds, where summaries may take an hour
         if self.summarizing:
             await self._summaries()
         await self.wake()
@@ -202,6 +209,17 @@ class Scheduler:
 
     async def _summarize(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._cancellable("the summaries run", self._summaries())
+
+    async def _load_vectors(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Load the vector index now, so that no reader's search waits for it."""
+        if (vectors := semantic.for_runtime(self.rt)) is not None:
+            await self._cancellable("loading the vector index", vectors.index.refresh(self.rt.db))
+
+    async def _embeddings(self) -> None:
+        """Embed the new papers, once, when an embeddings endpoint is configured."""
+        if embeddings_configured(self.rt.settings):
+            run = await embed_pending(self.rt.db, self.rt.settings)
+            log.info("embeddings: %s", run.as_json())
 
     async def _summaries(self) -> None:
         run = await summarize_completed(self.rt, now=self.clock())

@@ -92,14 +92,22 @@ def test_bot_tokens_are_redacted_from_log_lines():
     assert "/bot<token>/getMe" in record.getMessage()
 
 
-async def test_similar_papers_opens_a_search_for_the_papers_title(app, api, seeded):
+async def test_similar_papers_lists_other_papers_each_opening_its_card_never_itself(
+    app, api, seeded
+):
     arxiv_id = await a_stored_paper(seeded)
     ada = api.user(1001)
     card = await reply_to(api, ada, f"/paper {arxiv_id}")
     mark = api.mark()
     api.user_presses(ada, card, f"card:similar:{arxiv_id}")
     [results] = await api.wait_for("sendMessage", since=mark)
-    assert "found" in results.result["text"]
+    opens = [
+        b["callback_data"] for row in results.result["reply_markup"]["inline_keyboard"] for b in row
+    ]
+    assert opens
+    assert all(data.startswith("card:open:") for data in opens)
+    assert f"card:open:{arxiv_id}" not in opens
+    assert results.result["text"].startswith("🔗 Papers like")
     assert len(api.calls("answerCallbackQuery", since=mark)) == 1
 
 

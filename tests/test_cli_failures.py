@@ -105,6 +105,8 @@ def every_subcommand(tmp_path: Path) -> dict[str, list[str]]:
         "feedback": ["feedback", "-100", "2406.00001", "up"],
         "export": ["export", "-100", "bibtex"],
         "follow": ["follow", "-100", "Ada Lovelace"],
+        "similar": ["similar", "2406.00001"],
+        "embed": ["embed"],
     }
 
 
@@ -122,6 +124,7 @@ def test_every_subcommand_on_a_damaged_database_fails_in_one_line_and_one_object
             TELEGRAM_BOT_TOKEN=TOKEN,
             TELEGRAM_API_BASE_URL="http://127.0.0.1:9/bot",
             OPENAI_BASE_URL="http://127.0.0.1:9/v1",
+            DIGESTBOT_EMBEDDINGS_MODEL="bge-m3",
         )
         obj = assert_one_line_failure(result, json_out=True)
         assert "damaged" in obj["error"] or "malformed" in obj["error"], (name, obj)

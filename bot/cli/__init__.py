@@ -17,7 +17,18 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from bot import config, i18n, redaction
-from bot.cli import backfill, data, digests, failures, feedback, imports, library, summarize
+from bot.cli import (
+    backfill,
+    data,
+    digests,
+    embed,
+    failures,
+    feedback,
+    imports,
+    library,
+    similar,
+    summarize,
+)
 from bot.i18n import _
 from bot.runtime import configure_logging
 
@@ -100,8 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     scheduled = digests.add_parsers(commands, _lang_arg)
     vote = feedback.add_parser(commands)
     library.add_parsers(commands)  # export, follow: their --json included
+    like = similar.add_parser(commands, _positive)
+    embedding = embed.add_parser(commands)
 
-    for sub in (ingest, import_, search, paper, topics, summary, backup, *scheduled, vote):
+    chosen = (ingest, import_, search, paper, topics, summary, backup, *scheduled, vote, like)
+    for sub in (*chosen, embedding):
         sub.add_argument("--json", action="store_true", help=_("print one JSON object"))
     return parser
 
@@ -119,6 +133,8 @@ HANDLERS = {
     "feedback": feedback.feedback,
     "export": library.export,
     "follow": library.follow,
+    "similar": similar.similar,
+    "embed": embed.embed,
 }
 
 
@@ -158,7 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     settings = config.load()
-    redaction.hide([settings.bot_token, settings.openai_api_key, settings.webhook_secret])
+    secrets = [settings.bot_token, settings.openai_api_key, settings.webhook_secret]
+    redaction.hide([*secrets, settings.embeddings_api_key])
     if args.command == "run":
         code = run_bot(settings)
     else:

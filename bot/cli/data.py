@@ -17,6 +17,7 @@ from bot.i18n import _, ngettext
 from bot.ingest import service as ingest_service
 from bot.ingest.daily import ingest_configured
 from bot.runtime import Runtime, open_runtime
+from bot.search import semantic
 from bot.search import service as search_service
 from bot.summarize import offline as offline_summaries
 from storage import papers as stored_papers
@@ -71,9 +72,15 @@ async def search(args: argparse.Namespace, settings: Settings) -> int:
     rt = await open_runtime(settings)
     try:
         page = await search_service.search(
-            rt.db, args.query, lang=args.lang, limit=args.limit, offset=max(0, args.offset)
+            rt.db,
+            args.query,
+            lang=args.lang,
+            limit=args.limit,
+            offset=max(0, args.offset),
+            semantic=semantic.for_runtime(rt),
         )
     finally:
+        await semantic.close(rt)
         await rt.close()
     obj = {
         "query": args.query,

@@ -70,7 +70,7 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     await query.answer()
     if isinstance(data, callbacks.SimilarPapers):
-        await show_similar(update, context, view.paper.title)
+        await show_similar(update, context, view.paper)
         return
     lang = await chat_language(update, context)
     card = render_card(await card_with_tally(update, context, view), lang)

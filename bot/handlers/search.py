@@ -1,4 +1,5 @@
-"""Search in chat: `/search <query>`, five results a page, ◀ ▶ buttons that page in place."""
+"""Search in chat: `/search <query>`, five results a page, ◀ ▶ buttons that page in place; and
+a card's similar papers."""
 
 from __future__ import annotations
 
@@ -14,10 +15,15 @@ from bot.handlers.context import (
 from bot.i18n import _, use
 from bot.render import callbacks
 from bot.render.papers import escape, render_search_page
+from bot.render.similar import render_similar
+from bot.search.semantic import for_runtime as semantic_search
 from bot.search.service import search as search_papers
+from bot.search.similar import similar
 from storage import search_sessions
+from storage.models import Paper
 
 PER_PAGE = 5
+SIMILAR_SHOWN = 5
 MAX_QUERY = search_sessions.MAX_QUERY_CHARS
 
 
@@ -54,34 +60,23 @@ async def search_for(update: Update, context: ContextTypes.DEFAULT_TYPE, query: 
     rt = runtime(context)
     # The query waits in the database: a 300-character query fits no 64-byte button.
     token = await search_sessions.save(rt.db, update.effective_chat.id, query, lang)
-    page = await search_papers(rt.db, query, lang=lang, limit=PER_PAGE)
+    semantic = semantic_search(rt)
+    page = await search_papers(rt.db, query, lang=lang, limit=PER_PAGE, semantic=semantic)
     shown = render_search_page(page, query, token, 1, lang, PER_PAGE)
     await update.effective_message.reply_text(shown.text, reply_markup=shown.keyboard)
 
 
-async def show_similar(update: Update, context: ContextTypes.DEFAULT_TYPE, title: str) -> None:
-    """Papers like this one: a search for its title, pageable like any other search."""
-    lang = await chat_language(update, context)
-    rt = runtime(context)
+async def show_similar(update: Update, context: ContextTypes.DEFAULT_TYPE, paper: Paper) -> None:
+    """Papers like this one, never itself, each a button to its card."""
     chat = update.effective_chat
     if chat is None:  # a card shared inline: there is no chat to answer in
         return
-    query = _shortened(title)
-    token = await search_sessions.save(rt.db, chat.id, query, lang)
-    page = await search_papers(rt.db, query, lang=lang, limit=PER_PAGE)
-    shown = render_search_page(page, query, token, 1, lang, PER_PAGE)
+    lang = await chat_language(update, context)
+    hits = await similar(runtime(context), paper, SIMILAR_SHOWN)
+    shown = render_similar(paper, hits, lang)
     await context.bot.send_message(
         chat.id, shown.text, reply_markup=shown.keyboard, message_thread_id=_thread_of(update)
     )
-
-
-def _shortened(title: str) -> str:
-    """A title as a search: whole words, at most MAX_QUERY characters."""
-    words = " ".join(title.split())
-    if len(words) <= MAX_QUERY:
-        return words
-    cut = words[: MAX_QUERY + 1].rsplit(" ", 1)[0]
-    return cut if cut and len(cut) <= MAX_QUERY else words[:MAX_QUERY]
 
 
 def _thread_of(update: Update) -> int | None:
@@ -106,7 +101,10 @@ async def page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     text, lang = saved
     lang = lang or await chat_language(update, context)
     offset = (request.page - 1) * PER_PAGE
-    page = await search_papers(rt.db, text, lang=lang, limit=PER_PAGE, offset=offset)
+    semantic = semantic_search(rt)
+    page = await search_papers(
+        rt.db, text, lang=lang, limit=PER_PAGE, offset=offset, semantic=semantic
+    )
     shown = render_search_page(page, text, request.token, request.page, lang, PER_PAGE)
     await query.answer()
     await edit_unless_unchanged(query, shown.text, shown.keyboard)

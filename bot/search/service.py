@@ -3,7 +3,9 @@ both languages (the query's known terms also searched as the lexicon says them o
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import TYPE_CHECKING
 
 from bot import arxiv_ids
 from bot.search.expand import expand
@@ -12,6 +14,9 @@ from storage import papers
 from storage import search as fulltext
 from storage.db import Database
 from storage.models import SearchHit, SearchPage
+
+if TYPE_CHECKING:
+    from bot.search.semantic import Semantic
 
 # Tokens that may name a paper on their own: ids, `arXiv:` ids, URLs, in any position.
 _TOKEN = re.compile(r"\S+")
@@ -47,13 +52,15 @@ async def search(
     offset: int = 0,
     lexicon: Lexicon | None = None,
     cross_language: bool = True,
+    semantic: Semantic | None = None,
 ) -> SearchPage:
     """One page of papers for a user's query, best first.
 
     A paper named by id or URL comes first, then the full-text matches without it. `lang` is
     the reader's language: its summaries weigh a little more, the other's still match. Known
     terms are searched in both languages through `lexicon` (the shipped one by default)
-    unless `cross_language` is off.
+    unless `cross_language` is off. With `semantic`, the papers nearest the query's embedding
+    are fused with the full-text matches.
     """
     query = query.strip()
     offset = max(offset, 0)
@@ -63,15 +70,21 @@ async def search(
     named = await papers.get(db, ref.arxiv_id) if ref is not None else None
     text_limit, text_offset = _text_window(named is not None, limit, offset)
     expanded = expand(fulltext.clean(text), (lexicon or shipped()) if cross_language else None)
-    found = await fulltext.ranked_rows(
+    exclude = named.id if named is not None else None
+    rank = functools.partial(
+        fulltext.ranked_rows,
         db,
         expanded.plain,
         lang=lang,
-        limit=text_limit,
-        offset=text_offset,
-        exclude=named.id if named is not None else None,
+        exclude=exclude,
         alternatives=expanded.alternatives(),
     )
+    if semantic is None:
+        found = await rank(limit=text_limit, offset=text_offset)
+    else:
+        found = await semantic.fused_rows(
+            db, fulltext.clean(text), expanded, rank, text_limit, text_offset, exclude
+        )
     by_id = await papers.get_by_rowids(db, [rowid for rowid, _ in found.rows])
     hits = [SearchHit(by_id[rowid], score) for rowid, score in found.rows if rowid in by_id]
     if named is not None and offset == 0:

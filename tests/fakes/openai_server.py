@@ -1,14 +1,14 @@
 """A stand-in for an OpenAI-compatible endpoint on 127.0.0.1, with the ways models misbehave.
 
 `POST /v1/chat/completions` answers in the real shape (`choices`, `usage`); `GET /v1/models`
-lists the model. Each request is answered in a mode: a good summary derived from the
-abstract in the prompt, the same in a ```json fence, invalid JSON, a refusal, the wrong
-language, 429 with Retry-After, 500, and the hostile modes of `openai_hostile`. A prompt that
-lists topics gets topics in the answer, and a translation request a translation (see
-`openai_tasks`). A script of
-modes is used up first, one per request; rules pick a mode by a word in the paper's title;
-then the default mode. Every request is recorded, and the server counts how many it held at
-once.
+lists the model; `POST /v1/embeddings` answers as `openai_embeddings` says, in
+`embedding_mode` or the next of `embedding_script`. Each completion is answered in a mode: a
+good summary derived from the abstract in the prompt, the same in a ```json fence, invalid
+JSON, a refusal, the wrong language, 429 with Retry-After, 500, and the hostile modes of
+`openai_hostile`. A prompt that lists topics gets topics in the answer, and a translation
+request a translation (see `openai_tasks`). A script of modes is used up first, one per
+request; rules pick a mode by a word in the paper's title; then the default mode. Every
+request is recorded, and the server counts how many it held at once.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from tests.fakes import openai_embeddings
 from tests.fakes.openai_hostile import (
     HOSTILE_MODES,
     echo_key,
@@ -83,6 +84,10 @@ class FakeOpenAI:
     requests: list[SeenRequest] = field(default_factory=list)
     max_in_flight: int = 0
     base_url: str = ""
+    embedding_mode: str = "vectors"
+    embedding_dimensions: int = 64
+    embedding_script: list[str] = field(default_factory=list)
+    embedding_requests: list[dict] = field(default_factory=list)
     _script: list[str] = field(default_factory=list)
     _rules: list[tuple[str, str]] = field(default_factory=list)
     _choices: list[tuple[str, list[str]]] = field(default_factory=list)
@@ -93,6 +98,7 @@ class FakeOpenAI:
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._complete)
         app.router.add_get("/v1/models", self._models)
+        app.router.add_post("/v1/embeddings", self._embeddings)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -128,6 +134,16 @@ class FakeOpenAI:
             if word in seen.title:
                 return mode
         return self.default
+
+    async def _embeddings(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.embedding_requests.append(body)
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        mode = self.embedding_script.pop(0) if self.embedding_script else self.embedding_mode
+        if mode not in openai_embeddings.EMBEDDING_MODES:
+            raise ValueError(f"unknown embedding mode {mode!r}")
+        return openai_embeddings.answer(body, mode, self.embedding_dimensions, self.retry_after)
 
     async def _models(self, request: web.Request) -> web.Response:
         return web.json_response({"object": "list", "data": [{"id": MODEL, "object": "model"}]})

@@ -1,0 +1,246 @@
+"""Vector search at 200,000 papers with a fake embeddings endpoint, against an exact scan.
+
+The synthetic corpus of bench/search.py gets an embedding per paper from the fake
+OpenAI-compatible endpoint's vectors (hashed bags of words, 1,024 dimensions, as bge-m3's),
+stored as digestbot stores them (cached under bench/.cache). Then, in one run:
+
+- index: `VectorIndex.nearest`, the ten nearest papers of a query vector (sign-bit scan of
+  every paper, the 200 nearest rescored by exact cosine with their float16 vectors);
+- semantic: the same behind the query's embedding, asked of the fake endpoint on 127.0.0.1
+  through the real client (every query new, so none is cached);
+- words, search: the whole `/search` path without embeddings, and with them (full-text and
+  semantic results fused);
+- baseline: the exact scan the index replaces, a float32 matrix of every embedding in memory
+  times the query vector; its top ten are the truth the index's recall at 10 is measured by.
+
+    .venv/bin/python bench/vectors.py [--papers N] [--dimensions D] [--queries Q]
+
+Prints p50 / p99 of each, the index's memory and the process's peak RSS (before the
+baseline's matrix is built, and after), the baseline's p99 over the index's, and one JSON
+object on the last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import resource
+import shutil
+import sqlite3
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+import numpy as np  # noqa: E402
+
+from bench._corpus import CACHE, WORDS, cached_database  # noqa: E402
+from bot import config  # noqa: E402
+from bot.runtime import open_runtime  # noqa: E402
+from bot.search import semantic  # noqa: E402
+from bot.search.embedding_run import paper_text  # noqa: E402
+from bot.search.service import search  # noqa: E402
+from bot.search.vectors import index_for, packed  # noqa: E402
+from storage.db import Database  # noqa: E402
+from tests.fakes.openai_embeddings import hashed_vectors  # noqa: E402
+from tests.fakes.openai_server import FakeOpenAI  # noqa: E402
+
+MODEL = "fake-embedder"
+CHUNK = 5_000
+K = 10
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def embedded_database(papers: int, dimensions: int) -> Path:
+    """The corpus with every paper embedded, built once and cached."""
+    path = CACHE / f"vectors-{papers}-d{dimensions}-v2.sqlite3"
+    if path.exists():
+        return path
+    partial = path.with_name(path.name + ".partial")
+    shutil.copyfile(cached_database(papers), partial)
+    asyncio.run(_migrate(partial))  # the embeddings table
+    print(f"embedding {papers:,} papers at {dimensions} dimensions …", flush=True)
+    conn = sqlite3.connect(partial, isolation_level=None)
+    conn.execute("PRAGMA synchronous = OFF")
+    last = 0
+    while rows := conn.execute(
+        "SELECT id, title, abstract, changed_at FROM papers WHERE id > ? ORDER BY id LIMIT ?",
+        (last, CHUNK),
+    ).fetchall():
+        vectors = hashed_vectors([paper_text(r[1], r[2]) for r in rows], dimensions)
+        conn.execute("BEGIN")
+        conn.executemany(
+            "INSERT INTO paper_embeddings (paper_id, model, dimensions, vector,"
+            " paper_changed_at, embedded_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (r[0], MODEL, dimensions, packed(v), r[3], r[3])
+                for r, v in zip(rows, vectors, strict=True)
+            ],
+        )
+        conn.execute("COMMIT")
+        last = rows[-1][0]
+        print(f"  {last:,} papers", flush=True)
+    conn.close()
+    partial.rename(path)
+    return path
+
+
+async def _migrate(path: Path) -> None:
+    await (await Database.open(path)).close()
+
+
+def queries(count: int, seed: int = 13) -> list[str]:
+    """Two to five words of the corpus's vocabulary, as readers type them."""
+    rng = random.Random(seed)
+    vocabulary = WORDS[30:600]  # past the words every paper has
+    return [" ".join(rng.sample(vocabulary, rng.randint(2, 5))) for _ in range(count)]
+
+
+async def _timed(calls) -> tuple[list[float], list[float]]:
+    """Wall-clock milliseconds of each call, and the CPU milliseconds this thread spent on it
+    (what the wall clock would say on a machine with nothing else to run)."""
+    latencies, cpu = [], []
+    for call in calls:
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        await call()
+        latencies.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
+    return latencies, cpu
+
+
+def _line(name: str, timed: tuple[list[float], list[float]]) -> dict[str, float]:
+    latencies, cpu = timed
+    p50, p99 = statistics.median(latencies), percentile(latencies, 0.99)
+    cpu_p50, cpu_p99 = statistics.median(cpu), percentile(cpu, 0.99)
+    print(
+        f"{name:<9} {len(latencies)} queries, p50 {p50:.2f} ms, p99 {p99:.2f} ms"
+        f"  (CPU of this thread: p50 {cpu_p50:.2f} ms, p99 {cpu_p99:.2f} ms)"
+    )
+    return {
+        f"{name}_p50_ms": round(p50, 2),
+        f"{name}_p99_ms": round(p99, 2),
+        f"{name}_cpu_p50_ms": round(cpu_p50, 2),
+        f"{name}_cpu_p99_ms": round(cpu_p99, 2),
+    }
+
+
+async def run(path: Path, dimensions: int, count: int) -> dict[str, object]:
+    texts = queries(count)
+    async with FakeOpenAI(embedding_dimensions=dimensions) as endpoint:
+        settings = config.load(
+            {
+                "DIGESTBOT_DB": str(path),
+                "DIGESTBOT_EMBEDDINGS_MODEL": MODEL,
+                "DIGESTBOT_EMBEDDINGS_BASE_URL": endpoint.base_url,
+                # every neighbour fused, so that the search pass times the whole fusion
+                "DIGESTBOT_EMBEDDINGS_MIN_SCORE": "0",
+            },
+            env_file=None,
+        )
+        rt = await open_runtime(settings)
+        try:
+            return await _measure(rt, texts, dimensions)
+        finally:
+            await semantic.close(rt)
+            await rt.close()
+
+
+async def _measure(rt, texts: list[str], dimensions: int) -> dict[str, object]:
+    index = index_for(rt.db, MODEL)
+    started = time.perf_counter()
+    await index.refresh(rt.db)
+    load_s = time.perf_counter() - started
+    print(
+        f"index:    {len(index):,} papers, {index.nbytes / 2**20:.1f} MB, loaded in {load_s:.1f} s"
+    )
+    vectors = hashed_vectors(texts, dimensions)
+    for vector in vectors[:20]:  # warm the page cache, as a running bot's would be
+        await index.nearest(rt.db, vector, K)
+    found: list[list[int]] = []
+
+    async def nearest(vector):
+        found.append([paper for paper, _ in await index.nearest(rt.db, vector, K)])
+
+    figures = _line("index", await _timed([lambda v=v: nearest(v) for v in vectors]))
+    figures |= _line("words", await _timed([lambda t=t: search(rt.db, t, limit=5) for t in texts]))
+    # A fresh Semantic for each pass, so that no query's vector is cached from the one before.
+    sem = semantic.Semantic(rt)
+    figures |= _line(
+        "semantic", await _timed([lambda t=t: sem.nearest(rt.db, t, 50) for t in texts])
+    )
+    await sem.close()
+    sem = semantic.Semantic(rt)
+    figures |= _line(
+        "search",
+        await _timed([lambda t=t: search(rt.db, t, limit=5, semantic=sem) for t in texts]),
+    )
+    await sem.close()
+    figures["rss_mb_before_baseline"] = round(_rss_mb(), 1)
+    figures |= await _baseline(rt.db, vectors, found, figures)
+    return figures
+
+
+async def _baseline(db: Database, vectors: np.ndarray, found, figures) -> dict[str, object]:
+    rows = await db.fetchall(
+        "SELECT paper_id, vector FROM paper_embeddings WHERE model = ? ORDER BY id", (MODEL,)
+    )
+    ids = np.array([row[0] for row in rows])
+    matrix = np.empty((len(rows), vectors.shape[1]), np.float32)
+    for i, row in enumerate(rows):
+        matrix[i] = np.frombuffer(row[1], dtype="<f2")
+    del rows
+    exact: list[set[int]] = []
+
+    async def scan(vector):
+        scores = matrix @ vector
+        top = np.argpartition(-scores, K)[:K]
+        exact.append({int(i) for i in ids[top]})
+
+    line = _line("baseline", await _timed([lambda v=v: scan(v) for v in vectors]))
+    recall = statistics.fmean(len(set(f) & e) / K for f, e in zip(found, exact, strict=True))
+    ratio = line["baseline_p99_ms"] / figures["index_p99_ms"]
+    cpu_ratio = line["baseline_cpu_p99_ms"] / figures["index_cpu_p99_ms"]
+    print(f"baseline: exact float32 scan, {matrix.nbytes / 2**20:.0f} MB in memory")
+    print(
+        f"index p99 is {ratio:.1f}x faster than the exact scan ({cpu_ratio:.1f}x in CPU time);"
+        f" recall at {K}: {recall:.3f}"
+    )
+    return line | {
+        "baseline_matrix_mb": round(matrix.nbytes / 2**20),
+        "p99_ratio_baseline_over_index": round(ratio, 1),
+        "cpu_p99_ratio_baseline_over_index": round(cpu_ratio, 1),
+        "recall_at_10": round(recall, 4),
+        "peak_rss_mb": round(_rss_mb(), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=200_000)
+    parser.add_argument("--dimensions", type=int, default=1024)
+    parser.add_argument("--queries", type=int, default=300)
+    args = parser.parse_args()
+    path = embedded_database(args.papers, args.dimensions)
+    figures = asyncio.run(run(path, args.dimensions, args.queries))
+    figures |= {"papers": args.papers, "dimensions": args.dimensions, "queries": args.queries}
+    figures["load_average"] = round(os.getloadavg()[0], 2)  # other work on the machine
+    print(f"load average: {figures['load_average']} on {os.cpu_count()} cores")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

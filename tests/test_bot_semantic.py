@@ -1,0 +1,60 @@
+"""The bot in a chat with an embeddings endpoint: /search finds papers near in meaning, and a
+card's similar papers are its nearest embeddings, never itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot import config
+from bot.app import build_application
+from bot.runtime import open_runtime
+from bot.search.embedding_run import embed_pending
+from storage import papers
+from tests.fakes.conversation import reply_to
+from tests.fakes.openai_server import FakeOpenAI
+from tests.running import running
+from tests.test_semantic import LIBRARY
+
+
+async def test_search_and_similar_papers_in_chat_use_the_embeddings(tmp_path: Path, api):
+    async with FakeOpenAI(embedding_dimensions=1024) as endpoint:
+        settings = config.load(
+            {
+                "TELEGRAM_BOT_TOKEN": api.token,
+                "TELEGRAM_API_BASE_URL": api.base_url,
+                "DIGESTBOT_DB": str(tmp_path / "db.sqlite3"),
+                "DIGESTBOT_JOBS": "push",
+                "DIGESTBOT_EMBEDDINGS_MODEL": "fake-embedder",
+                "DIGESTBOT_EMBEDDINGS_BASE_URL": endpoint.base_url,
+                "DIGESTBOT_EMBEDDINGS_MIN_SCORE": "0.2",
+            },
+            env_file=None,
+        )
+        rt = await open_runtime(settings)
+        await papers.upsert(rt.db, LIBRARY)
+        assert (await embed_pending(rt.db, settings)).embedded == len(LIBRARY)
+        await rt.close()
+        async with running(build_application(settings)):
+            ada = api.user(1001, language_code="en")
+            found = await reply_to(api, ada, "/search protein backbones diffusion")
+            opens = _buttons(found)
+            assert opens[0] == "card:open:2406.00001"  # the title match first
+            assert "card:open:2406.00002" in opens  # near in meaning, not every word
+            card = await reply_to(api, ada, "/paper 2406.00003")
+            mark = api.mark()
+            api.user_presses(ada, card, "card:similar:2406.00003")
+            [similar] = await api.wait_for("sendMessage", since=mark)
+            like = _buttons(similar.result)
+            assert like[0] == "card:open:2406.00004"
+            assert "card:open:2406.00003" not in like
+        assert endpoint.embedding_requests[-1]["input"] == ["protein backbones diffusion"]
+
+
+def _buttons(message: dict) -> list[str]:
+    rows = message["reply_markup"]["inline_keyboard"]
+    return [
+        b["callback_data"]
+        for row in rows
+        for b in row
+        if b["callback_data"].startswith("card:open:")
+    ]
