@@ -225,6 +225,29 @@ async def test_a_card_shared_inline_claims_no_follows_and_never_offers_to_stop(
     assert trouble(caplog) == []
 
 
+async def test_a_reader_who_follows_the_most_is_told_so_for_the_private_chat_from_inline(
+    app, api, seeded, caplog
+):
+    bob = api.user(1002, "Bob")
+    async with await Database.open(seeded) as db:
+        for n in range(follows.MAX_PER_CHAT):
+            await follows.follow(db, bob.id, f"author{n}|", f"Author{n}", bob.id)
+    mark = api.mark()
+    api.user_queries_inline(bob, PAPER)
+    [answer] = await api.wait_for("answerInlineQuery", since=mark)
+    shared = api.user_shares_inline_result(bob, answer.params, PAPER)
+    with caplog.at_level(logging.WARNING):
+        mark = api.mark()
+        api.user_presses_inline(bob, shared, follow_buttons.pack_follow(PAPER, 0, "en"))
+        [toast] = await api.wait_for("answerCallbackQuery", since=mark)
+    assert toast.params["text"] == (
+        "You follow 50 authors in your private chat with me, the most you can; remove one with "
+        "/following there first."
+    )
+    assert len(await followed(seeded, bob.id)) == follows.MAX_PER_CHAT
+    assert trouble(caplog) == []
+
+
 ADA = FakeUser(501, "Ada", language_code="en")
 JUNE_18 = datetime(2024, 6, 18, 8, tzinfo=UTC)  # in the fortnight of 17–30 June 2024
 

@@ -157,6 +157,11 @@ def _follow_text(outcome: str, shown: str, brief: str) -> str:
         ).format(name=_short(shown))
     if outcome == "already":
         return _("This chat already follows {name}.").format(name=_short(shown))
+    if outcome == "full" and brief == "inline":
+        return _(
+            "You follow {count} authors in your private chat with me, the most you can; remove "
+            "one with /following there first."
+        ).format(count=shown)
     if outcome == "full":
         return _(
             "This chat follows {count} authors, the most it can; remove one in /following first."
