@@ -30,6 +30,7 @@ CALLBACK_PREFIXES = (
     "set:view:", "set:day:", "set:hour:", "set:tz:", "set:empty:", "set:lang:",
     "start:lang:",
     "saved:v:", "saved:x:", "saved:rm:", "export:", "follow:add:", "follow:rm:",
+    "follow:off:",
 )  # fmt: skip
 CALLBACK_EDGES = (
     "topic:toggle:rag", "topic:toggle:agents", "lang:set:zh", "lang:set:en",
@@ -40,6 +41,7 @@ CALLBACK_EDGES = (
     "start:lang:zh", "start:lang:en", "start:topics", "start:digest", "start:lang:fr",
     "saved:v:1", "saved:x:2", "saved:rm:2406.15877:1", "export:bibtex", "export:ris",
     "follow:add:2406.17001:0", "follow:add:2406.17001:1", "follow:rm:0123456789",
+    "follow:add:2406.17001:0:zh", "follow:off:2406.17001:0:en", "follow:off:2406.17001:1:zh",
 )  # fmt: skip
 STATUSES = st.sampled_from(("creator", "administrator", "member", "restricted", "left", "kicked"))
 LANGUAGE_CODES = (None, "en", "zh", "zh-hans", "zh-TW", "fr", "xx-invalid")

@@ -94,7 +94,9 @@ async def test_the_cards_follow_buttons_follow_its_first_authors(app, api, seede
         answer = await press(
             api, li, card, follow_buttons.pack_follow(PAPER, 1), "answerCallbackQuery"
         )
-        assert answer.params["text"] == "👤 已关注 Aurora Ramírez：其新论文会出现在本聊天的摘要中。"
+        assert answer.params["text"] == (
+            "👤 已关注 Aurora Ramírez：其新论文会出现在本聊天的摘要中。再按一次该按钮即可取消关注。"
+        )
         answer = await press(
             api, li, card, follow_buttons.pack_follow(PAPER, 1), "answerCallbackQuery"
         )

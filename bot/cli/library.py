@@ -84,10 +84,7 @@ async def follow(args: argparse.Namespace, settings: Settings) -> int:
         if not await _known(args, rt.db):
             return WORK_FAILED
         if args.remove:
-            followed = await follows.of_chat(rt.db, args.chat_id)
-            for known in followed:
-                if authors.same_author(authors.from_key(known.name_key), name):
-                    await follows.unfollow(rt.db, args.chat_id, known.name_key)
+            await library.unfollow(rt.db, args.chat_id, name)
         else:
             outcome, count = await library.follow(rt.db, args.chat_id, name, None)
             if outcome == "full":

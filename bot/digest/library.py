@@ -6,12 +6,14 @@ Authors are matched by bot.authors' rule. The period's authors are indexed once 
 and pass (an `AuthorIndex` kept in the digest's cache), so ten thousand chats that follow
 authors cost one read of the period's papers. A newer version is announced once: the push
 marks it told when it plans the digest; `/digest` in chat shows it without marking it.
+Following, unfollowing and a card's ✓ on an author all match by that same rule, so what a card
+shows followed is what the digest's section brings.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -66,13 +68,40 @@ async def follow(
     """Follow `name` in the chat: ("followed", its name), ("already", the name followed that
     is the same author) or ("full", the number followed)."""
     followed = await follows.of_chat(db, chat_id)
-    for known in followed:
-        if authors.same_author(authors.from_key(known.name_key), name):
-            return "already", known.name
+    known = counted_as(followed, name)
+    if known:
+        return "already", known[0].name
     if len(followed) >= follows.MAX_PER_CHAT:
         return "full", str(len(followed))
     await follows.follow(db, chat_id, name.key, name.display, by)
     return "followed", name.display
+
+
+async def unfollow(db: Database, chat_id: int, name: authors.AuthorName) -> list[str]:
+    """Stop following every name the chat follows that counts as `name`, so that none of its
+    papers reaches the digest through it any more: the names dropped, none when it followed
+    no such name."""
+    dropped = counted_as(await follows.of_chat(db, chat_id), name)
+    for known in dropped:
+        await follows.unfollow(db, chat_id, known.name_key)
+    return [known.name for known in dropped]
+
+
+async def followed_among(db: Database, chat_id: int, names: Sequence[str]) -> tuple[bool, ...]:
+    """For each name as a paper writes it, whether the chat follows that author (as the digest
+    matches them: "Y. LeCun" followed is "Yann LeCun" on a card)."""
+    followed = await follows.of_chat(db, chat_id)
+    found = [authors.parse(name) if followed else None for name in names]
+    return tuple(name is not None and bool(counted_as(followed, name)) for name in found)
+
+
+def counted_as(
+    followed: Sequence[follows.Follow], name: authors.AuthorName
+) -> list[follows.Follow]:
+    """The followed names that count as `name`, by bot.authors' rule."""
+    return [
+        known for known in followed if authors.same_author(authors.from_key(known.name_key), name)
+    ]
 
 
 async def chats_with_additions(db: Database) -> set[int]:

@@ -1,9 +1,11 @@
-"""Following authors: `/follow <name>`, `/following`, and the 👤 buttons under cards.
+"""Following authors: `/follow <name>`, `/following`, and the 👤 / ✓ buttons under cards.
 
 A followed author's new papers get a section of the chat's digest ("From authors you
 follow"); names match as bot.authors says. Following changes what a whole group receives, so
-in a group only its administrators follow and unfollow, as they alone change its topics. A 👤
-pressed on a card shared inline follows in the presser's private chat.
+in a group only its administrators follow and unfollow, as they alone change its topics. A
+card's button shows ✓ for an author the chat follows, pressed again to stop; the card's
+buttons are redrawn after each press. A 👤 pressed on a card shared inline follows in the
+presser's private chat.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import authors
 from bot.digest import library
+from bot.handlers import card_buttons
 from bot.handlers.context import (
     chat_language,
     edit_unless_unchanged,
@@ -28,6 +31,7 @@ from bot.render.following import render_following
 from bot.render.papers import RenderedMessage, escape
 from storage import follows, papers, subscriptions
 from storage.db import Database
+from storage.models import Paper
 
 
 async def follow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -67,7 +71,8 @@ async def following_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 
 async def follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """👤 under a card follows one of its authors; ✖ under /following stops following one."""
+    """👤 / ✓ under a card follows or stops following one of its authors; ✖ under /following
+    stops following one."""
     query = update.callback_query
     request = follow_buttons.parse(query.data)
     lang = await chat_language(update, context)
@@ -75,32 +80,40 @@ async def follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await _unfollow(update, context, request.token, lang)
         return
     db = runtime(context).db
-    name = await _author_of(db, request)
+    paper, name = await _author_of(db, request)
+    inline = update.effective_chat is None
     with use(lang):
-        if name is None:
+        # A card shared inline shows no one followed, so never offers to stop: such data is forged
+        if paper is None or name is None or (inline and not request.follow):
             await query.answer(_("This button has expired."))
             return
-        inline = update.effective_chat is None
-        if inline:  # a card shared inline: the presser's private chat
-            chat_id = query.from_user.id
-        elif await may_change(update, context):
-            chat_id = update.effective_chat.id
-        else:
+        if inline:  # the presser's private chat
+            _outcome, toast = await _follow(db, query.from_user.id, name, query.from_user, "inline")
+            await query.answer(toast, show_alert=True)
+            return
+        if not await may_change(update, context):
             await query.answer(_admins_only(), show_alert=True)
             return
-        brief = "inline" if inline else "button"
-        _outcome, toast = await _follow(db, chat_id, name, query.from_user, brief=brief)
-        await query.answer(toast, show_alert=True)
+        chat_id = update.effective_chat.id
+        if request.follow:
+            _outcome, toast = await _follow(db, chat_id, name, query.from_user, "button")
+            await query.answer(toast, show_alert=True)
+        else:
+            await query.answer(_stopped_text(await library.unfollow(db, chat_id, name)))
+    if update.effective_message is not None:  # else too old for Telegram to hand over
+        await card_buttons.redraw(update, context, paper, request.lang or lang)
 
 
-async def _author_of(db: Database, request: object) -> authors.AuthorName | None:
-    """The author a 👤 button names, or None for a forged or outdated one."""
-    if not isinstance(request, follow_buttons.FollowAuthor):
-        return None
+async def _author_of(
+    db: Database, request: object
+) -> tuple[Paper | None, authors.AuthorName | None]:
+    """The paper and author a card's button names, or Nones for a forged or outdated one."""
+    if not isinstance(request, follow_buttons.CardAuthor):
+        return None, None
     paper = await papers.get(db, request.arxiv_id)
     if paper is None or request.position >= len(paper.authors):
-        return None
-    return authors.parse(paper.authors[request.position])
+        return None, None
+    return paper, authors.parse(paper.authors[request.position])
 
 
 async def _unfollow(
@@ -127,7 +140,7 @@ async def _unfollow(
 
 
 async def _follow(
-    db: Database, chat_id: int, name: authors.AuthorName, user: User | None, *, brief: str = ""
+    db: Database, chat_id: int, name: authors.AuthorName, user: User | None, brief: str = ""
 ) -> tuple[str, str]:
     """Follow `name` in the chat: the outcome (bot.digest.library.follow's) and what to tell the
     reader (in the language in use), `brief` enough for a button's answer (200 characters at
@@ -137,8 +150,18 @@ async def _follow(
 
 
 def _follow_text(outcome: str, shown: str, brief: str) -> str:
+    if outcome == "already" and brief == "inline":
+        return _(
+            "You already follow {name} in your private chat with me; /following there lists "
+            "and removes whom you follow."
+        ).format(name=_short(shown))
     if outcome == "already":
         return _("This chat already follows {name}.").format(name=_short(shown))
+    if outcome == "full" and brief == "inline":
+        return _(
+            "You follow {count} authors in your private chat with me, the most you can; remove "
+            "one with /following there first."
+        ).format(count=shown)
     if outcome == "full":
         return _(
             "This chat follows {count} authors, the most it can; remove one in /following first."
@@ -149,13 +172,20 @@ def _follow_text(outcome: str, shown: str, brief: str) -> str:
             "its digest."
         ).format(name=_short(shown))
     if brief:
-        return _("👤 Following {name}: their new papers will appear in this chat's digest.").format(
-            name=_short(shown)
-        )
+        return _(
+            "👤 Following {name}: their new papers will appear in this chat's digest. Press the "
+            "button again to stop."
+        ).format(name=_short(shown))
     return _(
         "👤 Following {name}: their new papers will appear in this chat's digest under "
         "“From authors you follow”. /following lists whom this chat follows."
     ).format(name=shown)
+
+
+def _stopped_text(dropped: list[str]) -> str:
+    if not dropped:  # a double tap, or a card drawn before someone else removed the name
+        return _("This chat does not follow that author any more.")
+    return _("No longer following {name}.").format(name=_short(", ".join(dropped)))
 
 
 async def _listing(db: Database, chat_id: int, lang: str) -> RenderedMessage:

@@ -6,9 +6,10 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.arxiv_ids import to_deep_link
+from bot.handlers.card_buttons import card_as_seen
 from bot.handlers.context import chat_language, edit_unless_unchanged, runtime
 from bot.handlers.search import show_similar
-from bot.handlers.votes import card_with_tally, remember_card
+from bot.handlers.votes import remember_card
 from bot.i18n import _, use
 from bot.render import callbacks
 from bot.render.papers import escape, render_card
@@ -27,7 +28,7 @@ async def send_card(update: Update, context: ContextTypes.DEFAULT_TYPE, text: st
                 ).format(text=escape(text[:100]))
             )
             return
-        card = render_card(await card_with_tally(update, context, view), lang)
+        card = render_card(await card_as_seen(update, context, view), lang)
         sent = await update.effective_message.reply_text(card.text, reply_markup=card.keyboard)
     await remember_card(context, sent, view.paper, lang)
 
@@ -57,7 +58,7 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     if isinstance(data, callbacks.CardLanguage):
         await query.answer()
-        card = render_card(await card_with_tally(update, context, view), data.lang)
+        card = render_card(await card_as_seen(update, context, view), data.lang)
         # Works alike for a card in a chat and one shared inline (by inline_message_id)
         await edit_unless_unchanged(query, card.text, card.keyboard)
         if update.effective_message is not None and update.effective_chat is not None:
@@ -73,7 +74,7 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await show_similar(update, context, view.paper)
         return
     lang = await chat_language(update, context)
-    card = render_card(await card_with_tally(update, context, view), lang)
+    card = render_card(await card_as_seen(update, context, view), lang)
     sent = await update.effective_message.reply_text(card.text, reply_markup=card.keyboard)
     await remember_card(context, sent, view.paper, lang)
 

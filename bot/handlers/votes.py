@@ -8,30 +8,22 @@ keeps each vote under the voter's private chat too. An anonymous admin votes as 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
-from telegram import CallbackQuery, Message, Update
+from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageReactionHandler
 
+from bot.handlers.card_buttons import keyboard_in_chat, redraw
 from bot.handlers.context import chat_language, runtime
 from bot.i18n import _, use
 from bot.render import callbacks
-from bot.render.papers import CardView, card_keyboard
 from bot.runtime import Runtime
 from storage import papers, votes
-from storage.models import Paper, VoteTally
+from storage.models import Paper
 
 log = logging.getLogger("bot.handlers.votes")
 ANONYMOUS_ADMIN_ID = 1087968824  # GroupAnonymousBot: an admin acting as the group
 REACTION_VOTES = {"👍": "up", "👎": "down"}
-
-
-async def card_with_tally(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, view: CardView
-) -> CardView:
-    """The card as the chat (or the card shared inline) it is shown in sees its votes."""
-    return replace(view, tally=await _tally(runtime(context), update, view.paper.id))
 
 
 async def remember_card(
@@ -58,7 +50,7 @@ async def vote_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await remember_card(context, update.effective_message, paper, data.lang)
     elif query.inline_message_id is None:
         return  # a message Telegram no longer hands over cannot be redrawn; the vote counts
-    await _redraw(query, paper, data.lang, await _tally(rt, update, paper.id))
+    await redraw(update, context, paper, data.lang)
 
 
 async def reaction(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -77,10 +69,10 @@ async def reaction(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     paper = (await papers.get_by_rowids(rt.db, [paper_id])).get(paper_id)
     if paper is None:
         return
-    tally = await votes.tally(rt.db, changed.chat.id, paper_id)
+    keyboard = await keyboard_in_chat(rt, changed.chat.id, paper, lang)
     try:
         await context.bot.edit_message_reply_markup(
-            changed.chat.id, changed.message_id, reply_markup=card_keyboard(paper, lang, tally)
+            changed.chat.id, changed.message_id, reply_markup=keyboard
         )
     except BadRequest as error:  # the counts stay right in storage; the next press redraws
         log.info("could not redraw the card's votes after a reaction: %s", error.message)
@@ -110,25 +102,6 @@ def _voter(update: Update) -> int:
     if user.id == ANONYMOUS_ADMIN_ID:
         return update.effective_chat.id
     return user.id
-
-
-async def _tally(rt: Runtime, update: Update, paper_id: int) -> VoteTally:
-    query = update.callback_query
-    if query is not None and query.inline_message_id is not None:
-        return await votes.inline_tally(rt.db, query.inline_message_id, paper_id)
-    if update.effective_chat is None:  # an inline result being made: nobody voted on it yet
-        return VoteTally()
-    return await votes.tally(rt.db, update.effective_chat.id, paper_id)
-
-
-async def _redraw(query: CallbackQuery, paper: Paper, lang: str, tally: VoteTally) -> None:
-    try:
-        await query.edit_message_reply_markup(card_keyboard(paper, lang, tally))
-    except BadRequest as error:
-        # A double tap's second redraw shows what is already there; a card deleted meanwhile
-        # has nothing to redraw. The vote itself is stored either way.
-        if "not modified" not in error.message.lower():
-            log.info("could not redraw the card's votes: %s", error.message)
 
 
 def _outcome_text(outcome: str, *, inline: bool) -> str:

@@ -47,6 +47,8 @@ class CardView:
     bot_username: str | None = None
     standing: Standing | None = None  # what sets the paper apart: editors, Daily Papers, a model
     tally: VoteTally | None = None  # the votes this card's readers gave it
+    # Which of its first authors the chat follows; None where the card cannot know (inline)
+    followed: tuple[bool, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,7 @@ def render_card(view: CardView, lang: str) -> RenderedMessage:
     with use(lang) as lang:
         lines = [_title_line(view.paper), *_meta_lines(view, lang), "", *_summary_lines(view, lang)]
         text = shorten_html("\n".join(line for line in lines if line is not None), MESSAGE_LIMIT)
-        return RenderedMessage(text, card_keyboard(view.paper, lang, view.tally))
+        return RenderedMessage(text, card_keyboard(view.paper, lang, view.tally, view.followed))
 
 
 def render_search_page(
@@ -142,10 +144,13 @@ def _summary_lines(view: CardView, lang: str) -> list[str | None]:
     ]
 
 
-def card_keyboard(paper: Paper, lang: str, tally: VoteTally | None) -> InlineKeyboardMarkup:
-    """The card's buttons: votes, the other language, similar papers, links and sharing."""
+def card_keyboard(
+    paper: Paper, lang: str, tally: VoteTally | None, followed: tuple[bool, ...] | None = None
+) -> InlineKeyboardMarkup:
+    """The card's buttons: votes, its first authors to follow (✓ those `followed`), the other
+    language, similar papers, links and sharing."""
     with use(lang) as lang:
-        return _card_keyboard(paper, lang, tally or VoteTally())
+        return _card_keyboard(paper, lang, tally or VoteTally(), followed)
 
 
 def _vote_row(arxiv_id: str, lang: str, tally: VoteTally) -> list[InlineKeyboardButton]:
@@ -164,10 +169,12 @@ def _vote_row(arxiv_id: str, lang: str, tally: VoteTally) -> list[InlineKeyboard
     ]
 
 
-def _card_keyboard(paper: Paper, lang: str, tally: VoteTally) -> InlineKeyboardMarkup:
+def _card_keyboard(
+    paper: Paper, lang: str, tally: VoteTally, followed: tuple[bool, ...] | None
+) -> InlineKeyboardMarkup:
     other = "en" if lang == "zh" else "zh"
     arxiv_id = paper.arxiv_id
-    follow = follow_row(paper)
+    follow = follow_row(paper, lang, followed)
     return InlineKeyboardMarkup(
         [
             _vote_row(arxiv_id, lang, tally),
