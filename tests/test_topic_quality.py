@@ -13,14 +13,6 @@ from bot.topics.config import TopicMatcher, load
 from tests.topic_samples import Figures, Labelled, measure, real_sample, synthetic_sample
 
 TARGET = (0.85, 0.75)  # precision, recall
-# Topics short of the target on the tuning part, at the bar they do hold. "llm" is every
-# paper about language models themselves (new models, analyses of their behaviour,
-# benchmarks), which words tell only in part from the many papers that use one for a task;
-# "finetuning" is named in the background of papers on detection or preference data, and
-# said of music, diffusion or time-series models the labels leave out. A learned model
-# blended with the rules did no better on papers it was not trained on
-# (bench/topics_learned.py).
-SHORT_OF_TARGET = {"llm": (0.83, 0.66), "finetuning": (0.8, 0.85)}
 HELD_OUT_FLOOR = (0.6, 0.5)
 SLUGS = [t.slug for t in load()]
 
@@ -84,16 +76,14 @@ def test_the_real_sample_is_labelled_as_described(real):
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_each_topic_meets_its_target_on_the_papers_it_was_tuned_on(tuned, slug):
-    assert meets(tuned[slug], SHORT_OF_TARGET.get(slug, TARGET)), tuned[slug]
+def test_each_topic_meets_the_target_on_the_papers_it_was_tuned_on(tuned, slug):
+    assert meets(tuned[slug], TARGET), tuned[slug]
 
 
-def test_all_but_the_named_topics_meet_the_full_target(tuned):
-    meeting = [slug for slug, f in tuned.items() if meets(f, TARGET)]
-    assert len(meeting) >= len(SLUGS) - len(SHORT_OF_TARGET)
+def test_the_rules_meet_the_target_on_the_tuning_part_as_a_whole(tuned):
     precision, recall = micro(tuned)
-    assert precision >= 0.85
-    assert recall >= 0.82
+    assert precision >= 0.87
+    assert recall >= 0.84
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -102,12 +92,14 @@ def test_each_topic_holds_on_the_papers_nobody_tuned_against(held_out, slug):
 
 
 def test_the_rules_hold_on_the_held_out_part_as_a_whole(held_out):
+    # 0.81 / 0.74 before titles that study language models counted for "llm": its held-out
+    # part gained recall (0.52 to 0.65) and lost precision (0.71 to 0.60)
     precision, recall = micro(held_out)
-    assert precision >= 0.8
-    assert recall >= 0.75
+    assert precision >= 0.78
+    assert recall >= 0.76
 
 
 def test_fine_tuning_holds_better_on_the_held_out_part_than_before(held_out):
     # 0.78 / 0.61 before a fine-tuned model named as a baseline stopped counting and a
-    # student trained on its teacher started to
-    assert meets(held_out["finetuning"], (0.85, 0.65))
+    # student trained on its teacher started to (0.6 once two more of its papers were labelled so)
+    assert meets(held_out["finetuning"], (0.85, 0.6))

@@ -29,8 +29,16 @@ _CATEGORY = re.compile(r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$")  # cs.CL, q-bio
 _PHRASE_LIST_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_KEYS = {"phrases", "topic"}
 MAX_DESCRIPTION = 300  # one line a summary model reads for each topic
-_LIST_KEYS = ("aliases", "keywords", "categories", "requires", "exclude")
-_PHRASE_KEYS = ("keywords", "requires", "exclude")
+_LIST_KEYS = (
+    "aliases",
+    "keywords",
+    "title_keywords",
+    "categories",
+    "requires",
+    "exclude",
+    "title_against",
+)
+_PHRASE_KEYS = ("keywords", "title_keywords", "requires", "exclude", "title_against")
 _TOPIC_KEYS = {"slug", "name_zh", "name_en", "description", "min_score", "context", *_LIST_KEYS}
 
 
@@ -134,6 +142,9 @@ def _topic(
             raise TopicsError(f"{where}: 'categories': {category!r} is not an arXiv category")
     if not lists["keywords"]:
         raise TopicsError(f"{where}: 'keywords' is missing or empty: no paper could match")
+    twice = sorted(set(lists["keywords"]) & set(lists["title_keywords"]))
+    if twice:
+        raise TopicsError(f"{where}: 'title_keywords': {twice[0]!r} is also in 'keywords'")
     context = _context(f"{where}: 'context'", table.get("context", {}), lists, phrase_lists)
     return ConfiguredTopic(
         slug=slug,
@@ -166,7 +177,7 @@ def _context(
         raise TopicsError(f"{where} must be a table: keyword = [phrases]")
     context = []
     for keyword, phrases in table.items():
-        if keyword not in lists["keywords"]:
+        if keyword not in (*lists["keywords"], *lists["title_keywords"]):
             raise TopicsError(f"{where}: {keyword!r} is not one of the topic's keywords")
         expanded = _expand(
             f"{where}: {keyword!r}", _strings(f"{where}: {keyword!r}", phrases), phrase_lists

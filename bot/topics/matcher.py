@@ -14,6 +14,12 @@ others OTHER_CATEGORY_BONUS. The paper has the topic when the sum reaches the to
   ("alignment" counts beside "human preferences", not beside "entity" or "modality");
 - a longer keyword of the same topic around it: "retrieval-augmented" holding "retrieval"
   is one piece of evidence, not two.
+A topic's `title_keywords` count only in the title, where they weigh as a keyword does, and,
+when they have context phrases, only beside one of them in the title itself: a title that
+sets out to evaluate language models is about them, where "we evaluate on LLaMA" in an
+abstract is about the paper's method. A title holding one of the topic's `title_against`
+phrases ("LLM-based", "LLMs for") loses one title keyword's weight: it names a model as the
+means of the work, not its subject.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ MIN_SENTENCE_WEIGHT = 0.5
 MAX_SENTENCE_WEIGHT = 1.5
 
 _KEYWORD, _REQUIRE, _EXCLUDE, _CONTEXT = "keyword", "require", "exclude", "context"
+_AGAINST = "against"
 # A sentence ends at . ! ? followed by a space, or at a Chinese full stop.
 _SENTENCE_END = re.compile(r"[.!?]\s+|[。！？；]")
 
@@ -51,6 +58,8 @@ class ConfiguredTopic(Topic):
     # (keyword, phrases): the keyword counts only in a sentence that holds one of the phrases
     context: tuple[tuple[str, tuple[str, ...]], ...] = ()
     min_score: float = DEFAULT_MIN_SCORE
+    title_keywords: tuple[str, ...] = ()  # count only in the title
+    title_against: tuple[str, ...] = ()  # in the title, one takes a keyword's weight off
 
 
 @dataclass(slots=True)
@@ -60,6 +69,17 @@ class _Found:
     keywords: set[int] = field(default_factory=set)  # indices of the keywords that count
     sentences: int = 0  # sentences holding at least one of them
     required: bool = False
+    against: set[int] = field(default_factory=set)  # title phrases against the topic
+
+
+@dataclass(slots=True)
+class _InSentence:
+    """What one sentence (or the title) says about one topic."""
+
+    keywords: set[int] = field(default_factory=set)
+    required: bool = False
+    sensed: set[int] = field(default_factory=set)  # keywords found with their context
+    against: set[int] = field(default_factory=set)
 
 
 class TopicMatcher:
@@ -74,7 +94,10 @@ class TopicMatcher:
         # (topic, keyword index) -> its context's id; keywords with one list share an id.
         self._context_of: dict[tuple[int, int], int] = {}
         groups: dict[tuple[int, tuple[str, ...]], int] = {}
+        title_only: set[tuple[int, int]] = set()
         for t, topic in enumerate(self._topics):
+            first = len(topic.keywords)
+            title_only.update((t, first + j) for j in range(len(_title_keywords(topic))))
             for kind, index, phrase in _rule_phrases(topic):
                 self._add(phrase, t, kind, index)
             for keyword, phrases in _contexts(topic):
@@ -85,6 +108,9 @@ class TopicMatcher:
                         self._add(phrase, t, _CONTEXT, group)
                 self._context_of[(t, keyword)] = group
         self._needs_context = frozenset(self._context_of)
+        self._title_only = frozenset(title_only)
+        # Keywords whose sense the abstract can vouch for: title-only ones need their own.
+        self._vouched = self._needs_context - self._title_only
 
     def _add(self, phrase: str, topic: int, kind: str, index: int) -> None:
         if has_cjk(phrase):
@@ -120,8 +146,8 @@ class TopicMatcher:
         # A title is short: its word has its sense where the abstract uses it in that sense,
         # or where the abstract's own evidence confirms the topic.
         confirmed = {t for t, found in in_abstract.items() if found.keywords}
-        senses |= {(t, i) for t, i in self._needs_context if t in confirmed}
-        in_title, _ = self._evidence([paper.title], senses)
+        senses |= {(t, i) for t, i in self._vouched if t in confirmed}
+        in_title, _ = self._evidence([paper.title], senses, title=True)
         for t in in_title.keys() | in_abstract.keys():
             topic = self._topics[t]
             raw = _score(topic, in_title.get(t), in_abstract.get(t), paper.categories, weight)
@@ -129,7 +155,10 @@ class TopicMatcher:
                 yield t, raw / getattr(topic, "min_score", DEFAULT_MIN_SCORE)
 
     def _evidence(
-        self, sentences: Sequence[str], senses: frozenset[tuple[int, int]] = frozenset()
+        self,
+        sentences: Sequence[str],
+        senses: frozenset[tuple[int, int]] = frozenset(),
+        title: bool = False,
     ) -> tuple[dict[int, _Found], frozenset[tuple[int, int]]]:
         """Per topic, what the sentences say; and the keywords that needed context and had it.
 
@@ -137,19 +166,19 @@ class TopicMatcher:
         found: dict[int, _Found] = {}
         in_context: set[tuple[int, int]] = set()
         for sentence in sentences:
-            for t, (keywords, required, sensed) in self._find(sentence, senses).items():
+            for t, said in self._find(sentence, senses, title).items():
                 entry = found.setdefault(t, _Found())
-                entry.keywords |= keywords
-                entry.sentences += bool(keywords)
-                entry.required |= required
-                in_context.update((t, i) for i in sensed)
+                entry.keywords |= said.keywords
+                entry.sentences += bool(said.keywords)
+                entry.required |= said.required
+                entry.against |= said.against
+                in_context.update((t, i) for i in said.sensed)
         return found, frozenset(in_context & self._needs_context)
 
     def _find(
-        self, text: str, senses: frozenset[tuple[int, int]]
-    ) -> dict[int, tuple[set[int], bool, set[int]]]:
-        """Per topic, the keywords that count in one sentence, whether a required one is there,
-        and the keywords found with their context (counted or held in a longer one)."""
+        self, text: str, senses: frozenset[tuple[int, int]], title: bool = False
+    ) -> dict[int, _InSentence]:
+        """Per topic, what one sentence (the title when `title`) says."""
         hits: list[_Hit] = [
             (*owner, start, end)
             for phrase_id, start, end in self._index.find(text)
@@ -162,20 +191,26 @@ class TopicMatcher:
         excluded = [(t, start, end) for t, kind, _, start, end in hits if kind == _EXCLUDE]
         contexts = {(t, group) for t, kind, group, _, _ in hits if kind == _CONTEXT}
         context_of = self._context_of
-        found: dict[int, tuple[set[int], bool, set[int]]] = {}
+        found: dict[int, _InSentence] = {}
         keywords: list[_Hit] = []
         for hit in hits:
             t, kind, i, start, end = hit
             if kind in (_EXCLUDE, _CONTEXT) or _inside(excluded, t, start, end):
                 continue
-            entry = found.setdefault(t, (set(), False, set()))
+            if not title and (
+                kind == _AGAINST or (kind == _KEYWORD and (t, i) in self._title_only)
+            ):
+                continue
+            said = found.setdefault(t, _InSentence())
             if kind == _REQUIRE:
-                found[t] = (entry[0], True, entry[2])
+                said.required = True
+            elif kind == _AGAINST:
+                said.against.add(i)
             elif (t, i) not in context_of or (t, i) in senses or (t, context_of[t, i]) in contexts:
                 keywords.append(hit)
-                entry[2].add(i)
+                said.sensed.add(i)
         for t, i in _outermost(keywords):
-            found[t][0].add(i)
+            found[t].keywords.add(i)
         return found
 
     def _substring_hits(self, folded: str) -> list[_Hit]:
@@ -215,18 +250,27 @@ def _outermost(hits: list[_Hit]) -> Iterator[tuple[int, int]]:
         yield t, i
 
 
+def _title_keywords(topic: Topic) -> tuple[str, ...]:
+    return getattr(topic, "title_keywords", ())
+
+
 def _rule_phrases(topic: Topic) -> Iterator[tuple[str, int, str]]:
-    """(kind, keyword index or position, phrase); a plain Topic (as stored) has keywords only."""
-    for i, phrase in enumerate(topic.keywords):
+    """(kind, keyword index or position, phrase); a plain Topic (as stored) has keywords only.
+    Title keywords follow the keywords in one numbering."""
+    for i, phrase in enumerate((*topic.keywords, *_title_keywords(topic))):
         yield _KEYWORD, i, phrase
-    for kind, phrases in ((_REQUIRE, "requires"), (_EXCLUDE, "exclude")):
+    for kind, phrases in (
+        (_REQUIRE, "requires"),
+        (_EXCLUDE, "exclude"),
+        (_AGAINST, "title_against"),
+    ):
         for i, phrase in enumerate(getattr(topic, phrases, ())):
             yield kind, i, phrase
 
 
 def _contexts(topic: Topic) -> Iterator[tuple[int, tuple[str, ...]]]:
     """(keyword index, phrases one of which its sentence needs) of a ConfiguredTopic."""
-    positions = {phrase: i for i, phrase in enumerate(topic.keywords)}
+    positions = {phrase: i for i, phrase in enumerate((*topic.keywords, *_title_keywords(topic)))}
     for keyword, phrases in getattr(topic, "context", ()):
         yield positions[keyword], phrases
 
@@ -242,8 +286,8 @@ def _score(
     requires = getattr(topic, "requires", ())
     if requires and not ((title and title.required) or (abstract and abstract.required)):
         return 0.0
-    raw = TITLE_WEIGHT * len(title.keywords) if title else 0.0
-    raw += abstract.sentences * weight if abstract else 0
+    raw = TITLE_WEIGHT * (len(title.keywords) - bool(title.against)) if title else 0.0
+    raw = max(0.0, raw + (abstract.sentences * weight if abstract else 0))
     if raw and categories and topic.categories:
         if categories[0] in topic.categories:
             raw += PRIMARY_CATEGORY_BONUS
