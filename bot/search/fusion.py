@@ -1,8 +1,8 @@
 """Lexical and semantic results merged into one ranking, by reciprocal rank fusion. Pure.
 
 Each list gives a paper 1 / (RRF_K + its rank); a paper both lists found adds both. Papers
-whose title holds every term of the query come first, in their lexical order: a reader who
-typed a title's words expects that paper on top, whatever the vectors say.
+whose title holds every term of the query come first, by their fused score among themselves:
+a reader who typed a title's words expects that paper on top, whatever the vectors say.
 """
 
 from __future__ import annotations
