@@ -64,6 +64,15 @@ async def get_by_rowids(db: Database, ids: Sequence[int]) -> dict[int, Paper]:
     return {row["id"]: from_row(row) for row in rows}
 
 
+async def titles_by_rowids(db: Database, ids: Sequence[int]) -> dict[int, str]:
+    """Papers' titles by their row ids: what fusing rankings reads of fifty papers."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = await db.fetchall(f"SELECT id, title FROM papers WHERE id IN ({marks})", list(ids))
+    return {row[0]: row[1] for row in rows}
+
+
 async def upsert(
     db: Database,
     papers: Iterable[Paper],

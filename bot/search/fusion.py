@@ -1,12 +1,13 @@
 """Lexical and semantic results merged into one ranking, by reciprocal rank fusion. Pure.
 
 Each list gives a paper 1 / (RRF_K + its rank); a paper both lists found adds both. Papers
-whose title holds every term of the query come first, in their lexical order: a reader who
-typed a title's words expects that paper on top, whatever the vectors say.
+whose title holds every term of the query come first, by their fused score among themselves:
+a reader who typed a title's words expects that paper on top, whatever the vectors say.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -48,9 +49,15 @@ def title_holds(title: str, terms: Sequence[Sequence[str]]) -> bool:
 
 
 def _says(form: str, words: set[str], folded: str) -> bool:
-    wanted = _words(form)
+    wanted, written = _form(form)
     if not wanted:
         return False
-    if any(not ch.isascii() for ch in form):
-        return form.casefold() in folded
+    if written is not None:
+        return written in folded
     return wanted <= words
+
+
+@functools.lru_cache(maxsize=4096)  # a query's forms are checked against fifty titles
+def _form(form: str) -> tuple[frozenset[str], str | None]:
+    """A form's words, and the form itself when it is Chinese (matched as it is written)."""
+    return frozenset(_words(form)), None if form.isascii() else form.casefold()

@@ -2,9 +2,11 @@
 is embedded (a short deadline, no retry), its nearest papers found in the vector index, and
 both rankings fused (see `fusion`).
 
-Whatever the endpoint does, the reader gets an answer: a failure, a timeout or a broken vector
-leaves the lexical results alone, and after a failure queries are not sent for a minute, so a
-down endpoint costs no search its deadline. Paging a search again reuses the query's vector.
+The words search runs while the query is embedded and scanned, so with a core free for each a
+fused search costs about the slower of the two. Whatever the endpoint does, the reader gets an answer: a failure, a
+timeout or a broken vector leaves the lexical results alone, and after a failure queries are
+not sent for a minute, so a down endpoint costs no search its deadline. Paging a search again
+reuses the query's vector and its nearest papers, as long as no new embedding came in.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -38,6 +41,14 @@ DEPTH = 50  # results of each kind fused, at least
 Ranker = Callable[..., Awaitable[RankedRows]]
 
 
+class _Near(NamedTuple):
+    """A query's nearest papers as the index stood at `version`, `depth` of them looked for."""
+
+    version: int
+    depth: int
+    rows: list[tuple[int, float]]
+
+
 class Semantic:
     """One database's semantic search: the query client, the vector index, their state."""
 
@@ -48,6 +59,7 @@ class Semantic:
         self._client: EmbeddingsClient | None = None
         self._resting_until = 0.0
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._near: OrderedDict[tuple[str, int | None], _Near] = OrderedDict()
 
     async def close(self) -> None:
         if self._client is not None:
@@ -56,7 +68,7 @@ class Semantic:
 
     async def query_vector(self, text: str) -> np.ndarray | None:
         """The query's embedding, or None when the endpoint cannot give it now."""
-        key = " ".join(text.split()).casefold()
+        key = _key(text)
         if (cached := self._vectors.get(key)) is not None:
             self._vectors.move_to_end(key)
             return cached
@@ -71,24 +83,33 @@ class Semantic:
             self._resting_until = time.monotonic() + REST_AFTER_FAILURE
             log.warning("query embedding failed, searching words only for a minute: %s", exc)
             return None
-        self._vectors[key] = vector
-        if len(self._vectors) > CACHED_QUERIES:
-            self._vectors.popitem(last=False)
+        _remember(self._vectors, key, vector)
         return vector
 
     async def nearest(
         self, db: Database, text: str, depth: int, exclude: int | None = None
     ) -> list[tuple[int, float]]:
         """Row ids and cosines of the papers nearest the query; none when there are none."""
-        await self.index.refresh(db)
-        if not len(self.index):  # nothing embedded yet: do not make the reader wait
-            return []
-        vector = await self.query_vector(text)
+        if not len(self.index):  # nothing embedded yet, or not loaded: look before asking
+            await self.index.refresh(db)
+            if not len(self.index):  # nothing embedded: do not make the reader wait
+                return []
+            vector = await self.query_vector(text)
+        else:  # the rows written since the last search are read while the query is embedded
+            vector, _ = await asyncio.gather(self.query_vector(text), self.index.refresh(db))
         if vector is None:
             return []
+        key = (_key(text), exclude)
+        known = self._near.get(key)
+        if known is not None and known.version == self.index.version and known.depth >= depth:
+            self._near.move_to_end(key)
+            return known.rows[:depth]
+        version = self.index.version
         left_out = frozenset() if exclude is None else frozenset({exclude})
-        near = await self.index.nearest(db, vector, depth, left_out)
-        return [(rowid, score) for rowid, score in near if score >= self.min_score]
+        near = await self.index.nearest_loaded(vector, depth, left_out)
+        rows = [(rowid, score) for rowid, score in near if score >= self.min_score]
+        _remember(self._near, key, _Near(version, depth, rows))
+        return rows
 
     async def fused_rows(
         self,
@@ -103,25 +124,44 @@ class Semantic:
         """The lexical ranking `rank` gives, fused with the nearest papers; one page of it."""
         depth = max(DEPTH, limit + offset)
         # The words search runs in SQLite's thread while the query is embedded and scanned.
-        lexical, near = await asyncio.gather(
-            rank(limit=depth, offset=0), self.nearest(db, text, depth, exclude)
-        )
+        near_task = asyncio.create_task(self.nearest(db, text, depth, exclude))
+        try:
+            lexical = await rank(limit=depth, offset=0)
+            lexical_ids = [rowid for rowid, _ in lexical.rows]
+            # Titles are read for the title-first rule, unless no paper came near already.
+            found_none = near_task.done() and not near_task.cancelled() and _empty(near_task)
+            titles = {} if found_none else await papers.titles_by_rowids(db, lexical_ids)
+            near = await near_task
+        finally:
+            near_task.cancel()  # when the words search failed: nothing is to wait for it
         if not near:
             rows = lexical.rows[offset : offset + limit]
             return RankedRows(
                 rows, lexical.total, lexical.total_is_capped, lexical.matched_all_terms
             )
-        lexical_ids = [rowid for rowid, _ in lexical.rows]
-        by_id = await papers.get_by_rowids(db, lexical_ids)
         terms = _terms(expanded)
-        titled = [
-            i for i in lexical_ids if i in by_id and fusion.title_holds(by_id[i].title, terms)
-        ]
+        titled = [i for i in lexical_ids if i in titles and fusion.title_holds(titles[i], terms)]
         fused = fusion.fuse(lexical_ids, [rowid for rowid, _ in near], titled)
         added = len(set(rowid for rowid, _ in near) - set(lexical_ids))
         total = lexical.total + added
         page = tuple(fused[offset : offset + limit])
         return RankedRows(page, total, lexical.total_is_capped, lexical.matched_all_terms)
+
+
+def _empty(task: asyncio.Task) -> bool:
+    return task.exception() is None and not task.result()
+
+
+def _key(text: str) -> str:
+    """A query as the caches know it: case and spacing aside."""
+    return " ".join(text.split()).casefold()
+
+
+def _remember(cache: OrderedDict, key: object, value: object) -> None:
+    cache[key] = value
+    cache.move_to_end(key)
+    if len(cache) > CACHED_QUERIES:
+        cache.popitem(last=False)
 
 
 def _terms(expanded: Expanded) -> list[list[str]]:
