@@ -172,7 +172,7 @@ def test_the_card_buttons_vote_follow_switch_language_open_arxiv_share_and_find_
     buttons = all_buttons(render_card(card(), "zh"))
     following = [b.callback_data for b in buttons if b.text.startswith("👤")]
     assert [follow_buttons.parse(d) for d in following] == [
-        follow_buttons.FollowAuthor("2406.15877", position) for position in (0, 1)
+        follow_buttons.CardAuthor("2406.15877", position, lang="zh") for position in (0, 1)
     ]
     data = {callbacks.parse(b.callback_data) for b in buttons if b.callback_data}
     assert data - {None} == {

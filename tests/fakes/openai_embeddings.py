@@ -39,16 +39,6 @@ def _directions(dimensions: int) -> np.ndarray:
     return np.random.default_rng(dimensions).standard_normal((BUCKETS, dimensions), np.float32)
 
 
-def bucket_counts(texts: list[str]) -> np.ndarray:
-    """How many words of each text fall in each bucket: len(texts) × BUCKETS."""
-    counts = np.zeros((len(texts), BUCKETS), np.float32)
-    for row, text in enumerate(texts):
-        buckets = [zlib.crc32(word.encode()) % BUCKETS for word in _WORD.findall(text.lower())]
-        if buckets:
-            counts[row] = np.bincount(buckets, minlength=BUCKETS)
-    return counts
-
-
 def hashed_vectors(texts: list[str], dimensions: int) -> np.ndarray:
     """Unit vectors of the texts' hashed bags of words (a text without words: bucket 0)."""
     directions = _directions(dimensions)
