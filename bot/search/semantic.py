@@ -2,11 +2,12 @@
 is embedded (a short deadline, no retry), its nearest papers found in the vector index, and
 both rankings fused (see `fusion`).
 
-The words search runs while the query is embedded and scanned, so with a core free for each a
-fused search costs about the slower of the two. Whatever the endpoint does, the reader gets an answer: a failure, a
-timeout or a broken vector leaves the lexical results alone, and after a failure queries are
-not sent for a minute, so a down endpoint costs no search its deadline. Paging a search again
-reuses the query's vector and its nearest papers, as long as no new embedding came in.
+The words search runs while the query is embedded and scanned, so with a core free for each
+a fused search costs about the slower of the two. Whatever the endpoint does, the reader gets
+an answer: a failure, a timeout or a broken vector leaves the lexical results alone, and after
+a failure queries are not sent for a minute, so a down endpoint costs no search its deadline.
+Paging a search again reuses the query's vector and its nearest papers, as long as no new
+embedding came in.
 """
 
 from __future__ import annotations
