@@ -16,7 +16,7 @@ import threading
 import traceback
 from collections.abc import Iterable
 
-from bot.config import PLACEHOLDER_TOKEN
+from bot.config_values import PLACEHOLDER_TOKEN
 
 HIDDEN = "<secret>"
 _TOKEN_SHAPED = re.compile(r"\b[0-9]{5,}:[A-Za-z0-9_-]{30,}")
