@@ -4,6 +4,10 @@ exceptions nobody caught, warnings, and the CLI's own failure lines.
 The bot token travels in every Bot API URL and PTB quotes it in `InvalidToken`; an endpoint
 may echo the API key in an error body. So the configured secrets are replaced wherever they
 appear, and anything shaped like a bot token or a bearer credential is replaced as well.
+
+This module owns what a bearer credential looks like (BEARER, CREDENTIAL). Shaping one
+endpoint's error text into a bounded one-line reason to store is bot/summarize/redact.py's,
+which masks the same bearer shape with these definitions.
 """
 
 from __future__ import annotations
@@ -16,12 +20,14 @@ import threading
 import traceback
 from collections.abc import Iterable
 
-from bot.config import PLACEHOLDER_TOKEN
+from bot.config_values import PLACEHOLDER_TOKEN
 
 HIDDEN = "<secret>"
 _TOKEN_SHAPED = re.compile(r"\b[0-9]{5,}:[A-Za-z0-9_-]{30,}")
 _BOT_URL = re.compile(r"/bot[0-9]+:[A-Za-z0-9_-]+")
-_BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE)
+BEARER = r"(?i:\bbearer\s+)"  # the scheme word before a credential, as in an Authorization header
+CREDENTIAL = r"[^\s\"'`,;&<>]+"  # a credential runs to the next space, quote or separator
+_BEARER = re.compile(rf"({BEARER})(?!\[){CREDENTIAL}")  # one masked as [redacted] stays so
 _SECRET_VARIABLES = ("TELEGRAM_BOT_TOKEN", "OPENAI_API_KEY", "DIGESTBOT_WEBHOOK_SECRET")
 _SHORTEST = 8  # a shorter "secret" would blank out ordinary words
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from bot.redaction import Redactor
+from bot.summarize.redact import redact
 from tests.fakes.bot_api import FakeBotApi
 from tests.test_run_lifecycle import BotProcess, _free_port
 
@@ -114,3 +115,12 @@ def test_anything_shaped_like_a_token_or_a_bearer_key_is_hidden_even_if_not_conf
     text = redactor.clean(f"POST /bot{TOKEN}/getMe failed; Authorization: Bearer {API_KEY}")
     assert_nothing_secret(text)
     assert "Bearer <secret>" in text
+
+
+def test_a_bearer_credential_is_hidden_in_output_as_in_a_stored_endpoint_error():
+    quoted = 'upstream said: {"error": "bad header Authorization: Bearer k!3y.x"}'
+    printed, stored = Redactor().clean(quoted), redact(quoted)
+    assert "k!3y" not in printed
+    assert "k!3y" not in stored
+    assert "Bearer <secret>" in printed
+    assert "Bearer [redacted]" in stored

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
@@ -15,6 +17,8 @@ from bot.push.plan import next_push_for
 from bot.runtime import Runtime, system_clock
 from storage import chats
 from storage.chat_models import Chat, Subscription
+
+Request = TypeVar("Request")
 
 
 def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
@@ -60,6 +64,24 @@ async def refused_outside_chat(update: Update, context: ContextTypes.DEFAULT_TYP
     with use(await chat_language(update, context)):
         await update.callback_query.answer(_("This button has expired."))
     return True
+
+
+async def pressed(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    parse: Callable[[object], Request | None],
+) -> tuple[Request, str] | None:
+    """The button's request as `parse` reads its data, and the chat's language; None, once the
+    presser is told, when the message is out of reach or the data is none `parse` knows."""
+    if await refused_outside_chat(update, context):
+        return None
+    request = parse(update.callback_query.data)
+    lang = await chat_language(update, context)
+    if request is None:
+        with use(lang):
+            await update.callback_query.answer(_("This button has expired."))
+        return None
+    return request, lang
 
 
 async def schedule_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,14 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.digest import calendar
 from bot.digest.periods import period_of
-from bot.handlers.context import (
-    chat_language,
-    edit_unless_unchanged,
-    now,
-    refused_outside_chat,
-    runtime,
-)
-from bot.i18n import _, use
+from bot.handlers.context import chat_language, edit_unless_unchanged, now, pressed, runtime
 from bot.render import digest_nav
 from bot.render.issues import render_issues
 
@@ -28,18 +21,19 @@ async def issues(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """◀ Newer / Older ▶ under the list: that page, in place."""
+    press = await pressed(update, context, _issues_page)
+    if press is None:
+        return
+    request, lang = press
     query = update.callback_query
-    if await refused_outside_chat(update, context):
-        return
-    request = digest_nav.parse(query.data)
-    lang = await chat_language(update, context)
-    if not isinstance(request, digest_nav.IssuesPage):
-        with use(lang):
-            await query.answer(_("This button has expired."))
-        return
     await query.answer()
     message = await _page(context, request.page, lang)
     await edit_unless_unchanged(query, message.text, message.keyboard)
+
+
+def _issues_page(data: object) -> digest_nav.IssuesPage | None:
+    request = digest_nav.parse(data)
+    return request if isinstance(request, digest_nav.IssuesPage) else None
 
 
 async def _page(context: ContextTypes.DEFAULT_TYPE, page: int, lang: str):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.handlers.context import chat_language, edit_unless_unchanged, refused_outside_chat, runtime
+from bot.handlers.context import chat_language, edit_unless_unchanged, pressed, runtime
 from bot.i18n import _, use
 from bot.render import saved as saved_view
 from bot.render.papers import RenderedMessage
@@ -26,11 +26,11 @@ async def saved_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def saved_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """◀ ▶, remove mode and ✖ under the list: the list redrawn in place."""
-    query = update.callback_query
-    if await refused_outside_chat(update, context):
+    press = await pressed(update, context, saved_view.parse)
+    if press is None:
         return
-    request = saved_view.parse(query.data)
-    lang = await chat_language(update, context)
+    request, lang = press
+    query = update.callback_query
     db = runtime(context).db
     chat_id = update.effective_chat.id
     toast = None
@@ -40,10 +40,6 @@ async def saved_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             await votes.unsave(db, chat_id, paper.id)
             with use(lang):
                 toast = _("Removed “{title}”.").format(title=_shortened(paper.title))
-    elif request is None:
-        with use(lang):
-            await query.answer(_("This button has expired."))
-        return
     removing = not isinstance(request, saved_view.ShowSaved) or request.removing
     shown = await _page(db, chat_id, request.page, lang, removing=removing)
     await query.answer(toast)

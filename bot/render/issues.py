@@ -12,16 +12,13 @@ from bot import dates
 from bot.digest.periods import Period
 from bot.i18n import _, ngettext, use
 from bot.render.digest_nav import pack_issue, pack_issues_page
+from bot.render.paging import page_count, page_turns
 from bot.render.papers import RenderedMessage, escape
 
 if TYPE_CHECKING:  # render stays pure: the calendar itself reads storage
     from bot.digest.calendar import Fortnight
 
 PER_PAGE = 8
-
-
-def pages(count: int) -> int:
-    return max(1, -(-count // PER_PAGE))
 
 
 def render_issues(
@@ -31,7 +28,7 @@ def render_issues(
     with use(lang):
         if not found:
             return RenderedMessage(escape(_("No papers yet, so no issues to list.")), None)
-        total = pages(len(found))
+        total = page_count(len(found), PER_PAGE)
         page = min(max(page, 1), total)
         shown = found[(page - 1) * PER_PAGE : page * PER_PAGE]
         title = _("Past issues")
@@ -41,15 +38,7 @@ def render_issues(
             lines[0] += f" · {escape(where)}"
         lines.append(escape(_("Tap a fortnight to open its digest.")))
         rows = [[_issue_button(item, current, lang)] for item in shown]
-        turns = []
-        if page > 1:
-            turns.append(
-                InlineKeyboardButton(_("◀ Newer"), callback_data=pack_issues_page(page - 1))
-            )
-        if page < total:
-            turns.append(
-                InlineKeyboardButton(_("Older ▶"), callback_data=pack_issues_page(page + 1))
-            )
+        turns = page_turns(page, total, pack_issues_page, back=_("◀ Newer"), forward=_("Older ▶"))
         if turns:
             rows.append(turns)
         return RenderedMessage("\n".join(lines), InlineKeyboardMarkup(rows))

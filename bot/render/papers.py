@@ -8,7 +8,6 @@ Pure: data and a language in, text and buttons out. Everything that came from ou
 from __future__ import annotations
 
 import html
-import math
 from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -18,6 +17,7 @@ from bot.arxiv_ids import to_deep_link
 from bot.i18n import _, ngettext, use
 from bot.render import callbacks
 from bot.render.follow_buttons import follow_row
+from bot.render.paging import page_count, page_turns
 from bot.render.reasons import card_reason
 from bot.render.split import MESSAGE_LIMIT, shorten_html, split_messages, visible_length
 from bot.render.summary_shown import other_language_note, provenance, summary_for
@@ -213,7 +213,7 @@ def _results_header(page: SearchPage, query: str, page_no: int, per_page: int) -
         )
     else:
         count = ngettext("{count} paper found", "{count} papers found", page.total)
-    pages = _("Page {page} of {pages}").format(page=page_no, pages=_page_count(page, per_page))
+    pages = _("Page {page} of {pages}").format(page=page_no, pages=page_count(page.total, per_page))
     title = f"🔎 <b>{escape(query)}</b>"
     counted = f"{escape(count.format(count=page.total))} · {escape(pages)}"
     return f"{title}\n{counted}{searched_line(page.translated)}"
@@ -238,10 +238,6 @@ def _result_block(number: int, paper: Paper) -> str:
     return f"{number}. <b>{escape(paper.title)}</b>\n{byline}"
 
 
-def _page_count(page: SearchPage, per_page: int) -> int:
-    return max(1, math.ceil(page.total / per_page))
-
-
 def _search_keyboard(
     page: SearchPage, token: str, page_no: int, per_page: int, first_number: int
 ) -> InlineKeyboardMarkup:
@@ -251,13 +247,9 @@ def _search_keyboard(
         )
         for i, hit in enumerate(page.hits)
     ]
-    paging = []
-    if page_no > 1:
-        paging.append(
-            InlineKeyboardButton("◀", callback_data=callbacks.pack_search_page(token, page_no - 1))
-        )
-    if page_no < _page_count(page, per_page):
-        paging.append(
-            InlineKeyboardButton("▶", callback_data=callbacks.pack_search_page(token, page_no + 1))
-        )
+    paging = page_turns(
+        page_no,
+        page_count(page.total, per_page),
+        lambda to: callbacks.pack_search_page(token, to),
+    )
     return InlineKeyboardMarkup([row for row in (opens, paging) if row])

@@ -10,7 +10,6 @@ verbatim, so `parse` returns None for anything this bot could not have packed.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import _, ngettext, use
-from bot.render import callbacks
+from bot.render import callbacks, paging
 from bot.render.callbacks import MAX_BYTES, CallbackDataError
 from bot.render.digest_library import updated_line
 from bot.render.papers import RenderedMessage, authors_line, escape
@@ -68,7 +67,7 @@ def parse(data: object) -> ShowSaved | RemoveSaved | None:
 
 
 def page_count(total: int) -> int:
-    return max(1, math.ceil(total / PER_PAGE))
+    return paging.page_count(total, PER_PAGE)
 
 
 def render_saved(
@@ -141,19 +140,13 @@ def _keyboard(
             for i, p in enumerate(papers)
         ]
     rows = [buttons[start : start + PER_ROW] for start in range(0, len(buttons), PER_ROW)]
-    controls = []
-    if page > 1:
-        controls.append(
-            InlineKeyboardButton("◀", callback_data=pack_show(page - 1, removing=removing))
-        )
     mode = _("✓ Done") if removing else _("✖ Remove…")
-    controls.append(
-        InlineKeyboardButton(mode, callback_data=pack_show(page, removing=not removing))
+    controls = paging.page_turns(
+        page,
+        page_count(total),
+        lambda to: pack_show(to, removing=removing),
+        between=InlineKeyboardButton(mode, callback_data=pack_show(page, removing=not removing)),
     )
-    if page < page_count(total):
-        controls.append(
-            InlineKeyboardButton("▶", callback_data=pack_show(page + 1, removing=removing))
-        )
     return InlineKeyboardMarkup([*rows, controls])
 
 

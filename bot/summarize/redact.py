@@ -1,8 +1,10 @@
-"""Secrets kept out of what is stored or logged: the API key, bearer and `sk-` tokens.
+"""An endpoint's error text made fit to store as a failure's reason and to log: the client's
+own secrets, bearer and `sk-` tokens, URL passwords and `key=value` credentials masked, line
+breaks and terminal escapes gone, the length bounded.
 
 An endpoint's error body may echo the request's Authorization header; a URL may carry a
-password. Text from outside also loses its line breaks and terminal escapes, so that one
-log line stays one line, and is bounded.
+password. What a bearer credential looks like is bot/redaction.py's, which also keeps every
+configured secret out of whatever the process prints (logs, tracebacks, CLI failure lines).
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.redaction import BEARER, CREDENTIAL
+
 REDACTED = "[redacted]"
-_TOKEN = r"[^\s\"'`,;&<>]+"
 _SECRETS = re.compile(
-    rf"(?i:\bbearer\s+){_TOKEN}"
+    rf"{BEARER}{CREDENTIAL}"
     rf"|\bsk-[A-Za-z0-9_\-]{{6,}}"
     rf"|(?<=://)[^\s/@:]+:[^\s/@]+(?=@)"  # user:password@ in a URL
-    rf"|(?i:\b(?:api[_-]?key|access[_-]?token|token|secret|password)\"?\s*[:=]\s*\"?){_TOKEN}"
+    rf"|(?i:\b(?:api[_-]?key|access[_-]?token|token|secret|password)\"?\s*[:=]\s*\"?){CREDENTIAL}"
 )
 _KEEP_NAME = re.compile(r"(?i)^(bearer\s+|[a-z_\-]+\"?\s*[:=]\s*\"?)")
 _UNPRINTABLE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x1f\x7f-\x9f\u2028\u2029]")
