@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
-from itertools import repeat
-from operator import add, mul
+
+import numpy as np
 
 from bot.digest import ranking
 from bot.digest.issues import RankedIssue, candidate_signals
@@ -41,13 +41,13 @@ class Candidates:
 
     pool: Pool
     scores: dict[int, Score]
-    standing: list[float]  # the score, plus PICK_LEAD less the position for an editor's pick
+    standing: np.ndarray  # the score, plus PICK_LEAD less the position for an editor's pick
 
     @classmethod
     def of(cls, scores: dict[int, Score], words: dict[int, Counter[str]]) -> Candidates:
         tied = sorted(scores.values(), key=lambda s: ranking.order_key(s.signals, 0.0))
         pool = Pool.of({s.signals.paper_id: words.get(s.signals.paper_id, Counter()) for s in tied})
-        return cls(pool, scores, [_standing(scores[p]) for p in pool.ids])
+        return cls(pool, scores, np.array([_standing(scores[p]) for p in pool.ids]))
 
 
 PICK_LEAD = 1e6  # an editor's picks lead whatever the taste, in the editor's order
@@ -133,15 +133,15 @@ async def read_voted(db: Database, cache: TasteCache, found: Sequence[ChatTaste]
     await _read_words(db, cache, list({p for taste in found for p in taste.verdicts.by_paper}))
 
 
-def _best(candidates: Candidates, tasted: list[float], taste: ChatTaste, cap: int) -> list[Score]:
+def _best(candidates: Candidates, tasted: np.ndarray, taste: ChatTaste, cap: int) -> list[Score]:
     """The `cap` best papers with their taste, in the issue's order; only those become new
     scores (a pass ranks hundreds of candidates for each of thousands of chats)."""
     weight, down, ids = taste.weights.taste, taste.voted_down, candidates.pool.ids
-    standing = list(map(add, candidates.standing, map(mul, tasted, repeat(weight))))
+    standing = candidates.standing + tasted * weight
     # Ties keep the pool's order, the newest first: the sort is stable
-    best = sorted(range(len(ids)), key=standing.__getitem__, reverse=True)[: cap + len(down)]
+    best = np.argsort(-standing, kind="stable")[: cap + len(down)].tolist()
     chosen = [index for index in best if ids[index] not in down][:cap]
-    return [with_taste(candidates.scores[ids[i]], tasted[i], weight) for i in chosen]
+    return [with_taste(candidates.scores[ids[i]], float(tasted[i]), weight) for i in chosen]
 
 
 def without_voted_down(ranked: RankedIssue, taste: ChatTaste) -> RankedIssue:
@@ -176,7 +176,7 @@ async def _candidates(
     return found
 
 
-async def _tastes(db: Database, cache: TasteCache, pool: Pool, taste: ChatTaste) -> list[float]:
+async def _tastes(db: Database, cache: TasteCache, pool: Pool, taste: ChatTaste) -> np.ndarray:
     await _read_words(db, cache, list(taste.verdicts.by_paper))
     weights = taste.weights
     profile = taste.profile(cache.words)
