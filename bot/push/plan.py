@@ -130,7 +130,8 @@ async def plan_due(
     cache, rendered = IssueCache(), Rendered()
     planned, batch, failed = 0, [], []
     due_now = await due_chats(rt, now, failed=failed)
-    tastes = await personal.tastes(rt.db, [due.chat.id for due in due_now])
+    model = rt.settings.embeddings_model
+    tastes = await personal.tastes(rt.db, [due.chat.id for due in due_now], model=model)
     if due_now:  # one look for all: a chat without followed authors or updates asks nothing
         cache.with_additions = await library.chats_with_additions(rt.db)
     await personal.read_voted(rt.db, cache.taste, list(tastes.values()))
