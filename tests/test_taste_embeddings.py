@@ -141,7 +141,7 @@ async def test_the_push_blends_the_embeddings_of_the_configured_model(tmp_path: 
 
 
 def test_the_embeddings_share_of_the_taste_is_data_from_0_to_1(tmp_path):
-    assert ranking.load().taste_embeddings == 0.5
+    assert ranking.load().taste_embeddings == 0.25
     wrong = tmp_path / "ranking.toml"
     wrong.write_text("[taste]\nembeddings = 1.5\n", encoding="utf-8")
     with pytest.raises(ranking.RankingError, match=r"\[taste\] embeddings must be from 0 to 1"):

@@ -26,7 +26,7 @@ from bot.digest import ranking
 from bot.digest.issues import RankedIssue, candidate_signals
 from bot.digest.ranking import Score, Weights
 from bot.digest.taste import Pool, Profile, Verdicts, terms
-from bot.digest.taste_vectors import Embedded, blended, centroid, decoded
+from bot.digest.taste_vectors import Centroid, Embedded, blended, centroid, decoded
 from storage import embeddings, issues, taste_inputs
 from storage.db import Database
 
@@ -73,7 +73,7 @@ class ChatTaste:
     weights: Weights
     model: str | None = None  # the embeddings model whose stored vectors join the taste
     _profile: Profile | None = None
-    _centre: np.ndarray | None = None
+    _centres: dict[int, Centroid | None] = field(default_factory=dict)  # by dimensions
 
     @cached_property
     def trained(self) -> bool:
@@ -94,13 +94,13 @@ class ChatTaste:
             self._profile = Profile.learn(self.verdicts, words)
         return self._profile
 
-    def centre(self, profile: Profile, vectors: dict, dimensions: int) -> np.ndarray | None:
-        """Where the chat's taste points among the papers' vectors; found once."""
-        if self._centre is None or self._centre.shape[0] != dimensions:
+    def centre(self, profile: Profile, vectors: dict, dimensions: int) -> Centroid | None:
+        """Where the chat's taste points among vectors of these `dimensions`; found once."""
+        if dimensions not in self._centres:
             dislike = self.weights.taste_dislike
             found = centroid(profile.liked, profile.disliked, vectors, dislike, dimensions)
-            self._centre = found if found is not None else np.zeros(0)
-        return self._centre if self._centre.shape[0] == dimensions else None
+            self._centres[dimensions] = found
+        return self._centres[dimensions]
 
     @property
     def vector_model(self) -> str | None:

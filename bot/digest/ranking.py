@@ -57,7 +57,7 @@ class Weights:
     taste_dislike: float = 1.0
     taste_min_votes: int = 3
     taste_terms: int = 20
-    taste_embeddings: float = 0.5  # the share of the taste papers' embeddings make, 0 to 1
+    taste_embeddings: float = 0.25  # the share of the taste papers' embeddings make, 0 to 1
 
     def scaled(self, name: str, factor: float) -> Weights:
         """The same weights with one of them multiplied (to measure how much it matters)."""

@@ -27,64 +27,73 @@ def decoded(blob: bytes) -> np.ndarray:
 
 @dataclass(frozen=True, slots=True)
 class Embedded:
-    """A pool's candidates' vectors, a row each in the pool's order (of length 1; zeros for a
-    candidate without one), and which have one."""
+    """A pool's candidates that have a vector (`has`, in the pool's order) and their vectors
+    measured from the candidates' mean, of length 1: the direction every paper shares tells
+    none of them apart."""
 
-    matrix: np.ndarray
+    rows: np.ndarray  # a row for each candidate that has a vector
     has: np.ndarray  # bool, a candidate each
+    mean: np.ndarray
 
     @classmethod
     def of(cls, ids: Sequence[int], vectors: Mapping[int, np.ndarray]) -> Embedded | None:
         """The candidates' vectors; None when fewer than two candidates have one."""
         size = _common_size(vectors.values())
-        rows = [vectors.get(p) for p in ids]
-        has = np.array([v is not None and v.shape[0] == size for v in rows], dtype=bool)
+        found = [vectors.get(p) for p in ids]
+        has = np.array([v is not None and v.shape[0] == size for v in found], dtype=bool)
         if has.sum() < 2:
             return None
-        matrix = np.zeros((len(ids), size), np.float32)
-        for index in np.flatnonzero(has):
-            matrix[index] = rows[index]
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         # float16 storage leaves a vector a little off length 1
-        np.divide(matrix, norms, out=matrix, where=norms > 0)
-        return cls(matrix, has & (norms[:, 0] > 0))
+        units = np.array([_unit(found[i]) for i in np.flatnonzero(has)], np.float64)
+        mean = units.mean(axis=0)
+        apart = units - mean
+        norms = np.linalg.norm(apart, axis=1, keepdims=True)
+        return cls(apart / np.where(norms > 0, norms, 1.0), has, mean)
 
     @property
     def dimensions(self) -> int:
-        return self.matrix.shape[1]
+        return self.rows.shape[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Centroid:
+    """Where a chat's taste points: its voted papers' unit vectors, each times its share of
+    the votes (less `dislike` times for those voted down), summed; `pull` is the sum of those
+    factors, so that the centroid measured from a point m is `vector - pull * m`."""
+
+    vector: np.ndarray
+    pull: float
 
 
 def centroid(
     liked: Mapping[int, float],
     disliked: Mapping[int, float],
-    vectors: Mapping[int, np.ndarray],
+    vectors: Mapping[int, np.ndarray | None],
     dislike: float,
     dimensions: int,
-) -> np.ndarray | None:
-    """Where the chat's taste points among the vectors; None when none of its liked papers
-    has a vector of these `dimensions` (or the votes cancel out)."""
-    found = np.zeros(dimensions, np.float32)
-    known = False
-    for paper_id, share in liked.items():
-        vector = vectors.get(paper_id)
-        if vector is not None and vector.shape[0] == dimensions:
-            found += share * _unit(vector)
-            known = True
-    for paper_id, share in disliked.items():
-        vector = vectors.get(paper_id)
-        if vector is not None and vector.shape[0] == dimensions:
-            found -= dislike * share * _unit(vector)
-    norm = float(np.linalg.norm(found))
-    return found / norm if known and norm > 0 else None
+) -> Centroid | None:
+    """The chat's centroid among vectors of these `dimensions`; None when none of its liked
+    papers has one."""
+    found = np.zeros(dimensions, np.float64)
+    pull = 0.0
+    for shares, factor in ((liked, 1.0), (disliked, -dislike)):
+        for paper_id, share in shares.items():
+            vector = vectors.get(paper_id)
+            if vector is not None and vector.shape[0] == dimensions:
+                found += factor * share * _unit(vector)
+                pull += factor * share
+        if factor > 0 and not pull:
+            return None
+    return Centroid(found, pull)
 
 
-def blended(text: np.ndarray, embedded: Embedded, centre: np.ndarray, weight: float) -> np.ndarray:
+def blended(text: np.ndarray, embedded: Embedded, centre: Centroid, weight: float) -> np.ndarray:
     """Each candidate's taste: `weight` of its embedding taste and the rest of its text taste
     where it has a vector, its text taste alone where it has none."""
     has = embedded.has
-    cosines = embedded.matrix[has] @ centre
+    cosines = embedded.rows @ (centre.vector - centre.pull * embedded.mean)
     found = text.copy()
-    found[has] = (1.0 - weight) * text[has] + weight * standardised(cosines.astype(np.float64))
+    found[has] = (1.0 - weight) * text[has] + weight * standardised(cosines)
     return found
 
 
