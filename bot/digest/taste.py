@@ -22,7 +22,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from itertools import chain, pairwise
+from itertools import chain, pairwise, repeat
 from operator import mul
 
 import numpy as np
@@ -127,17 +127,20 @@ def _shares(weights: Mapping[int, int]) -> dict[int, float]:
 def _frequencies(
     paper_ids: list[int], shared: list[str], texts: Mapping[int, Counter[str]]
 ) -> np.ndarray:
-    found = np.zeros((len(paper_ids), len(shared)))
-    for row, paper_id in enumerate(paper_ids):
-        counts = texts[paper_id]
-        found[row] = [
-            _TF[n] if (n := counts.get(t, 0)) < _TF_KEPT else 1.0 + math.log(n) for t in shared
-        ]
+    """A row a paper: 1 + log(count) of each shared term in it, 0 where it has none."""
+    counts = np.array(
+        [list(map(texts[p].get, shared, repeat(0))) for p in paper_ids], np.intp
+    ).reshape(len(paper_ids), len(shared))
+    found = _TF_ARRAY[np.minimum(counts, _TF_KEPT - 1)]
+    many = counts >= _TF_KEPT
+    if many.any():
+        found[many] = [1.0 + math.log(n) for n in counts[many].tolist()]
     return found
 
 
 _TF_KEPT = 64
 _TF = [0.0] + [1.0 + math.log(count) for count in range(1, _TF_KEPT)]  # 0 for a term absent
+_TF_ARRAY = np.array(_TF)
 
 
 @dataclass
