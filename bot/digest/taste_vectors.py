@@ -20,9 +20,12 @@ import numpy as np
 from bot.digest.taste import standardised
 
 
-def decoded(blob: bytes) -> np.ndarray:
-    """A stored vector: float16, little-endian, as bot.search.vectors packs it."""
-    return np.frombuffer(blob, dtype="<f2").astype(np.float32)
+def decoded(blob: bytes) -> np.ndarray | None:
+    """A stored vector (float16, little-endian, as bot.search.vectors packs it) of length 1
+    again (float16 leaves it a little off); None for one of no direction."""
+    vector = np.frombuffer(blob, dtype="<f2").astype(np.float64)
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 and np.isfinite(norm) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,21 +37,21 @@ class Embedded:
     rows: np.ndarray  # a row for each candidate that has a vector
     has: np.ndarray  # bool, a candidate each
     mean: np.ndarray
+    every: bool  # every candidate has a vector
 
     @classmethod
     def of(cls, ids: Sequence[int], vectors: Mapping[int, np.ndarray]) -> Embedded | None:
-        """The candidates' vectors; None when fewer than two candidates have one."""
+        """The candidates' (unit) vectors; None when fewer than two candidates have one."""
         size = _common_size(vectors.values())
         found = [vectors.get(p) for p in ids]
         has = np.array([v is not None and v.shape[0] == size for v in found], dtype=bool)
         if has.sum() < 2:
             return None
-        # float16 storage leaves a vector a little off length 1
-        units = np.array([_unit(found[i]) for i in np.flatnonzero(has)], np.float64)
+        units = np.array([found[i] for i in np.flatnonzero(has)], np.float64)
         mean = units.mean(axis=0)
         apart = units - mean
         norms = np.linalg.norm(apart, axis=1, keepdims=True)
-        return cls(apart / np.where(norms > 0, norms, 1.0), has, mean)
+        return cls(apart / np.where(norms > 0, norms, 1.0), has, mean, bool(has.all()))
 
     @property
     def dimensions(self) -> int:
@@ -72,15 +75,15 @@ def centroid(
     dislike: float,
     dimensions: int,
 ) -> Centroid | None:
-    """The chat's centroid among vectors of these `dimensions`; None when none of its liked
-    papers has one."""
+    """The chat's centroid among (unit) vectors of these `dimensions`; None when none of its
+    liked papers has one."""
     found = np.zeros(dimensions, np.float64)
     pull = 0.0
     for shares, factor in ((liked, 1.0), (disliked, -dislike)):
         for paper_id, share in shares.items():
             vector = vectors.get(paper_id)
             if vector is not None and vector.shape[0] == dimensions:
-                found += factor * share * _unit(vector)
+                found += (factor * share) * vector
                 pull += factor * share
         if factor > 0 and not pull:
             return None
@@ -90,16 +93,14 @@ def centroid(
 def blended(text: np.ndarray, embedded: Embedded, centre: Centroid, weight: float) -> np.ndarray:
     """Each candidate's taste: `weight` of its embedding taste and the rest of its text taste
     where it has a vector, its text taste alone where it has none."""
-    has = embedded.has
     cosines = embedded.rows @ (centre.vector - centre.pull * embedded.mean)
+    mixed = weight * standardised(cosines)
+    if embedded.every:
+        return (1.0 - weight) * text + mixed
+    has = embedded.has
     found = text.copy()
-    found[has] = (1.0 - weight) * text[has] + weight * standardised(cosines)
+    found[has] = (1.0 - weight) * text[has] + mixed
     return found
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm > 0 else vector
 
 
 def _common_size(vectors) -> int:
