@@ -4,6 +4,7 @@ that words alone miss (two papers on speech recognition that share no phrase are
 Pure: stored vectors and a chat's profile in, numbers out. The chat's centroid is the sum of
 its liked papers' vectors, each times its share of the liked votes, less `dislike` times the
 same of the papers it voted down; a candidate's embedding taste is its cosine to the centroid,
+both measured from the candidates' mean (the direction every paper shares tells none apart),
 put on the text taste's scale (its distance above the mean of the candidates that have a
 vector, in standard deviations over `taste.FULL_AT`, -1 to 1). It is blended with the text
 taste where the candidate has a vector; a candidate without one keeps its text taste, and a
