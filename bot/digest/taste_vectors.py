@@ -52,7 +52,9 @@ class Embedded:
         mean = units.mean(axis=0)
         apart = units - mean
         norms = np.linalg.norm(apart, axis=1, keepdims=True)
-        return cls(apart / np.where(norms > 0, norms, 1.0), has, mean, bool(has.all()))
+        # float32: every chat's taste reads the whole matrix, and half the bytes read faster
+        rows = (apart / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+        return cls(rows, has, mean.astype(np.float32), bool(has.all()))
 
     @property
     def dimensions(self) -> int:
@@ -94,8 +96,8 @@ def centroid(
 def blended(text: np.ndarray, embedded: Embedded, centre: Centroid, weight: float) -> np.ndarray:
     """Each candidate's taste: `weight` of its embedding taste and the rest of its text taste
     where it has a vector, its text taste alone where it has none."""
-    cosines = embedded.rows @ (centre.vector - centre.pull * embedded.mean)
-    mixed = weight * standardised(cosines)
+    towards = (centre.vector - centre.pull * embedded.mean).astype(np.float32)
+    mixed = weight * standardised((embedded.rows @ towards).astype(np.float64))
     if embedded.every:
         return (1.0 - weight) * text + mixed
     has = embedded.has
