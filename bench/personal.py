@@ -16,9 +16,15 @@ papers the rule matches.
 
 The draw of votes is repeated with `--draws` seeds; the figures are their means. Then how the
 mean moves when the taste's weight is halved or doubled, and with fewer or more terms.
+
+With `--embeddings`, every paper also gets a stored embedding (the fake OpenAI-compatible
+endpoint's deterministic vectors of the text the bot embeds, made here: no network) and each
+draw's readers are judged a second time with the embedding taste blended in, beside the words
+alone; then how that mean moves with the embeddings' share of the taste.
 The last line printed is one JSON object.
 
     DIGESTBOT_FIXTURES=/path/to/fixtures .venv/bin/python bench/personal.py [--draws 5]
+        [--embeddings]
 """
 
 from __future__ import annotations
@@ -47,12 +53,17 @@ from bot.digest.ranking import Weights  # noqa: E402
 from bot.ingest.service import ingest_file  # noqa: E402
 from bot.push.plan import chat_digest  # noqa: E402
 from bot.runtime import Runtime  # noqa: E402
-from storage import chats, subscriptions, votes  # noqa: E402
+from bot.search.embedding_run import paper_text  # noqa: E402
+from bot.search.vectors import packed  # noqa: E402
+from storage import chats, embeddings, subscriptions, votes  # noqa: E402
+from tests.fakes.openai_embeddings import hashed_vectors  # noqa: E402
 
 NEXT = date(2024, 6, 3)  # the fortnight whose issue is judged
 EARLIER = date(2024, 5, 20)  # the fortnight whose papers are voted on
 TOP = 10
 FIRST_CHAT = 900_000
+MODEL = "bench-hashed-words"  # the fake endpoint's vectors: a hashed bag of the text's words
+DIMENSIONS = 384
 
 # Hidden interests: a rule over the title and abstract (case ignored), and the broad topic
 # a reader with that interest takes. A few interests appear under two topics.
@@ -146,12 +157,28 @@ async def seat_readers(rt: Runtime, text, topics, earlier, seed: int) -> list[in
     return ids
 
 
-async def first_ten(rt: Runtime, chat_id: int, weights: Weights | None) -> list[int]:
+async def embed_all(rt: Runtime) -> int:
+    """Every paper's embedding, stored as `digestbot embed` would store the fake endpoint's."""
+    found = await embeddings.pending(rt.db, MODEL, limit=1_000_000)
+    vectors = hashed_vectors([paper_text(p.title, p.abstract) for p in found], DIMENSIONS)
+    rows = [
+        embeddings.StoredEmbedding(p.id, p.changed_at, DIMENSIONS, packed(vector))
+        for p, vector in zip(found, vectors, strict=True)
+    ]
+    await embeddings.store(rt.db, MODEL, rows)
+    return len(rows)
+
+
+async def first_ten(
+    rt: Runtime, chat_id: int, weights: Weights | None, model: str | None = None
+) -> list[int]:
     """The first papers of the chat's (only) section in its June digest; shared when no
-    `weights` are given, else ranked by the chat's taste with them."""
+    `weights` are given, else ranked by the chat's taste with them (and `model`'s vectors)."""
     chat = await chats.get(rt.db, chat_id)
     subs = await subscriptions.for_chat(rt.db, chat_id)
-    taste = None if weights is None else await personal.taste_of(rt.db, chat_id, weights)
+    taste = None
+    if weights is not None:
+        taste = await personal.taste_of(rt.db, chat_id, weights, model=model)
     period = period_of(NEXT, rt.settings.epoch)
     digest = await chat_digest(rt, chat, subs, period, taste=taste)
     [section] = digest.sections
@@ -162,14 +189,14 @@ def precision(ids: list[int], rule, text) -> float:
     return sum(1 for p in ids if rule.search(text[p])) / TOP
 
 
-async def measure(rt, ids, text, weights) -> tuple[list[float], list[float], float]:
+async def measure(rt, ids, text, weights, model=None) -> tuple[list[float], list[float], float]:
     """Each reader's precision at 10, shared and personal, and seconds per personal digest."""
     shared, own, spent = [], [], 0.0
     for chat_id, (interest, _slug) in zip(ids, READERS, strict=True):
         rule = re.compile(RULES[interest], re.IGNORECASE)
         shared.append(precision(await first_ten(rt, chat_id, None), rule, text))
         began = time.perf_counter()
-        mine = await first_ten(rt, chat_id, weights)
+        mine = await first_ten(rt, chat_id, weights, model)
         spent += time.perf_counter() - began
         own.append(precision(mine, rule, text))
     return shared, own, spent / len(ids)
@@ -179,6 +206,9 @@ async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fixtures", help="the fixtures directory (holding curation/)")
     parser.add_argument("--draws", type=int, default=5, help="seeds of the readers' votes")
+    parser.add_argument(
+        "--embeddings", action="store_true", help="also with the embedding taste blended in"
+    )
     args = parser.parse_args()
     curation = fixtures_dir(args.fixtures) / "curation"
     if not (curation / "earlier_arxiv_rss").is_dir():
@@ -192,67 +222,94 @@ async def main() -> int:
         try:
             for path in sorted((curation / "earlier_arxiv_rss").glob("*.xml")):
                 await ingest_file(rt.db, path, matcher=rt.matcher)
-            return await run(rt, args.draws)
+            model = MODEL if args.embeddings else None
+            if model is not None:
+                print(f"{await embed_all(rt):,} papers embedded ({DIMENSIONS} dimensions)")
+            return await run(rt, args.draws, model)
         finally:
             await rt.close()
 
 
-async def run(rt: Runtime, draws: int) -> int:
+async def run(rt: Runtime, draws: int, model: str | None) -> int:
     text, topics, earlier = await papers_of(rt)
     default = ranking.load()
-    per_reader: list[tuple[list[float], list[float]]] = []
-    spent = []
+    # Each draw: the readers' precision with the shared issue, their own, and their own with
+    # the embedding taste blended in (when `model`)
+    per_draw: list[tuple[list[float], list[float], list[float]]] = []
+    spent: list[float] = []
+    spent_blended: list[float] = []
     for seed in range(draws):
         ids = await seat_readers(rt, text, topics, earlier, seed)
         shared, own, seconds = await measure(rt, ids, text, default)
-        per_reader.append((shared, own))
         spent.append(seconds)
-    shared_mean = statistics.mean(statistics.mean(s) for s, _ in per_reader)
-    own_means = [statistics.mean(o) for _, o in per_reader]
-    own_mean = statistics.mean(own_means)
-    print(f"{len(READERS)} readers, {draws} draws of ten votes each; precision at {TOP}:")
-    print(f"{'interest':<14} {'topic':<11} {'shared':>6} {'own':>6}")
-    for n, (interest, slug) in enumerate(READERS):
-        s = statistics.mean(draw[0][n] for draw in per_reader)
-        o = statistics.mean(draw[1][n] for draw in per_reader)
-        print(f"{interest:<14} {slug:<11} {s:>6.2f} {o:>6.2f}")
-    ratio = own_mean / shared_mean if shared_mean else float("inf")
-    print(
-        f"mean: shared {shared_mean:.3f}, own {own_mean:.3f} ({ratio:.1f}×);"
-        f" own per draw {', '.join(f'{m:.2f}' for m in own_means)};"
-        f" {statistics.mean(spent) * 1000:.0f} ms per own digest"
-    )
-    sensitivity = {}
+        blended: list[float] = []
+        if model is not None:
+            _, blended, seconds = await measure(rt, ids, text, default, model)
+            spent_blended.append(seconds)
+        per_draw.append((shared, own, blended))
+    found = summary(per_draw, model is not None)
+    found["ms_per_own_digest"] = round(statistics.mean(spent) * 1000, 1)
+    if model is not None:
+        found["ms_per_own_digest_with_embeddings"] = round(statistics.mean(spent_blended) * 1000, 1)
+    print(f"{statistics.mean(spent) * 1000:.0f} ms per own digest", end="")
+    print(f", {statistics.mean(spent_blended) * 1000:.0f} with embeddings" if model else "")
     ids = await seat_readers(rt, text, topics, earlier, 0)
-    for label, weights in (
+    found["sensitivity"] = await sensitivity(rt, ids, text, default, None)
+    if model is not None:
+        found["sensitivity_with_embeddings"] = await sensitivity(rt, ids, text, default, model)
+    print(json.dumps({"readers": len(READERS), "draws": draws, **found}))
+    return 0
+
+
+def summary(per_draw, blends: bool) -> dict:
+    """The table of readers, the means, and their figures for the JSON line."""
+    column = {"shared": 0, "own": 1, "own + vectors": 2}
+    shown = [name for name in column if blends or name != "own + vectors"]
+    print(f"{len(READERS)} readers, {len(per_draw)} draws of ten votes each; precision at {TOP}:")
+    print(f"{'interest':<14} {'topic':<11} " + " ".join(f"{name:>13}" for name in shown))
+    for n, (interest, slug) in enumerate(READERS):
+        means = [statistics.mean(draw[column[name]][n] for draw in per_draw) for name in shown]
+        print(f"{interest:<14} {slug:<11} " + " ".join(f"{m:>13.2f}" for m in means))
+    by_draw = {name: [statistics.mean(draw[column[name]]) for draw in per_draw] for name in shown}
+    mean = {name: statistics.mean(values) for name, values in by_draw.items()}
+    ratio = mean["own"] / mean["shared"] if mean["shared"] else float("inf")
+    line = f"mean: shared {mean['shared']:.3f}, own {mean['own']:.3f} ({ratio:.1f}×)"
+    if blends:
+        line += f", own with embeddings {mean['own + vectors']:.3f}"
+    print(line + "; own per draw " + ", ".join(f"{m:.2f}" for m in by_draw["own"]))
+    found = {
+        "precision_at_10_shared": round(mean["shared"], 3),
+        "precision_at_10_own": round(mean["own"], 3),
+        "ratio": round(ratio, 2),
+        "own_per_draw": [round(m, 3) for m in by_draw["own"]],
+    }
+    if blends:
+        found["precision_at_10_own_with_embeddings"] = round(mean["own + vectors"], 3)
+        found["own_with_embeddings_per_draw"] = [round(m, 3) for m in by_draw["own + vectors"]]
+    return found
+
+
+async def sensitivity(rt, ids, text, default: Weights, model: str | None) -> dict[str, float]:
+    """How draw 0's mean precision of the own issues moves with the taste's settings."""
+    variants = [
         ("weight ×0.5", default.scaled("taste", 0.5)),
         ("weight ×2", default.scaled("taste", 2.0)),
         ("terms ×0.5", replace(default, taste_terms=default.taste_terms // 2)),
         ("terms ×2", replace(default, taste_terms=default.taste_terms * 2)),
         ("no dislike", replace(default, taste_dislike=0.0)),
-    ):
-        _, own, _ = await measure(rt, ids, text, weights)
-        sensitivity[label] = round(statistics.mean(own), 3)
-    print(
-        "sensitivity (draw 0, own mean; default "
-        f"{statistics.mean(per_reader[0][1]):.3f}): "
-        + ", ".join(f"{k} {v:.3f}" for k, v in sensitivity.items())
-    )
-    print(
-        json.dumps(
-            {
-                "readers": len(READERS),
-                "draws": draws,
-                "precision_at_10_shared": round(shared_mean, 3),
-                "precision_at_10_own": round(own_mean, 3),
-                "ratio": round(ratio, 2),
-                "own_per_draw": [round(m, 3) for m in own_means],
-                "ms_per_own_digest": round(statistics.mean(spent) * 1000, 1),
-                "sensitivity": sensitivity,
-            }
-        )
-    )
-    return 0
+    ]
+    if model is not None:
+        variants = [
+            (f"embeddings {share}", replace(default, taste_embeddings=share))
+            for share in (0.0, 0.25, 0.5, 0.75, 1.0)
+        ]
+    found = {}
+    for label, weights in variants:
+        _, own, _ = await measure(rt, ids, text, weights, model)
+        found[label] = round(statistics.mean(own), 3)
+    kind = "with embeddings" if model else "words alone"
+    print(f"sensitivity ({kind}, draw 0): " + ", ".join(f"{k} {v:.3f}" for k, v in found.items()))
+    return found
 
 
 if __name__ == "__main__":

@@ -8,12 +8,16 @@ with an English summary; N private chats subscribed to the three topics. Two cop
 in one nobody voted; in the other every chat voted on ten papers drawn at random, eight of
 the earlier fortnight (five 👍, three 👎) and two of the current one (👎).
 
+With `--embeddings`, a third copy of the voted one also holds every paper's embedding (the
+fake OpenAI-compatible endpoint's deterministic vectors, made here: no network) and is planned
+with that model configured, so that each chat's taste blends in the embedding taste.
+
 Each copy is planned as the push plans it (bot.push.plan.plan_due: the due chats, the issues
 frozen, every chat's digest composed and rendered into the ledger) in a fresh child process,
 which reports its time (wall and CPU: the machine may be shared) and its peak RSS. Nothing
 is sent. The last line is one JSON object.
 
-    .venv/bin/python bench/push_personal.py [--chats 10000]
+    .venv/bin/python bench/push_personal.py [--chats 10000] [--embeddings]
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ EARLIER = datetime(2024, 6, 4, 8, tzinfo=UTC)
 CURRENT = datetime(2024, 6, 18, 8, tzinfo=UTC)
 DUE = datetime(2024, 7, 1, 1, tzinfo=UTC)  # Monday 09:00 in Shanghai after 17–30 June
 FIRST_CHAT = 1_000_000
+MODEL = "bench-hashed-words"  # the fake endpoint's vectors: a hashed bag of the text's words
+DIMENSIONS = 384
 
 
 def vocabulary(rnd: random.Random, size: int = 4000) -> tuple[list[str], list[float]]:
@@ -140,9 +146,40 @@ async def vote(path: Path, chats: int, paper_ids: list[int]) -> int:
     return len(rows)
 
 
-async def plan_only(path: Path) -> dict:
-    """One planning pass over the database (in this process, which does nothing else)."""
+async def embed(path: Path) -> int:
+    """Every paper's embedding, stored as `digestbot embed` would store the fake endpoint's."""
+    from bot.search.embedding_run import paper_text
+    from bot.search.vectors import packed
+    from storage import embeddings
+    from tests.fakes.openai_embeddings import hashed_vectors
+
     rt = await open_runtime(config.load({"DIGESTBOT_DB": str(path)}, env_file=None))
+    try:
+        found = await embeddings.pending(rt.db, MODEL, limit=1_000_000)
+        vectors = hashed_vectors([paper_text(p.title, p.abstract) for p in found], DIMENSIONS)
+        rows = [
+            embeddings.StoredEmbedding(p.id, p.changed_at, DIMENSIONS, packed(vector))
+            for p, vector in zip(found, vectors, strict=True)
+        ]
+        await embeddings.store(rt.db, MODEL, rows)
+    finally:
+        await rt.close()
+    return len(rows)
+
+
+def settings_of(path: Path, model: str | None) -> config.Settings:
+    env = {"DIGESTBOT_DB": str(path)}
+    if model is not None:  # the endpoint is never asked: the vectors are stored
+        env |= {"DIGESTBOT_EMBEDDINGS_MODEL": model, "DIGESTBOT_EMBEDDINGS_BASE_URL": _NOWHERE}
+    return config.load(env, env_file=None)
+
+
+_NOWHERE = "http://127.0.0.1:9/v1"
+
+
+async def plan_only(path: Path, model: str | None = None) -> dict:
+    """One planning pass over the database (in this process, which does nothing else)."""
+    rt = await open_runtime(settings_of(path, model))
     try:
         began, cpu = time.perf_counter(), time.process_time()
         planned = await plan_due(rt, DUE, bot_username="digest_bench_bot")
@@ -163,10 +200,10 @@ async def plan_only(path: Path) -> dict:
     }
 
 
-def child(path: Path) -> dict:
+def child(path: Path, model: str | None = None) -> dict:
     """`plan_only` in a fresh process, so that each run's peak RSS is its own."""
     out = subprocess.run(
-        [sys.executable, __file__, "--plan", str(path)],
+        [sys.executable, __file__, "--plan", str(path), *(["--model", model] if model else [])],
         check=True,
         capture_output=True,
         text=True,
@@ -177,25 +214,34 @@ def child(path: Path) -> dict:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chats", type=int, default=10_000)
+    parser.add_argument("--embeddings", action="store_true", help="also with embeddings")
     parser.add_argument("--plan", type=Path, help=argparse.SUPPRESS)  # the child's part
+    parser.add_argument("--model", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.plan is not None:
-        print(json.dumps(await plan_only(args.plan)))
+        print(json.dumps(await plan_only(args.plan, args.model)))
         return
     with tempfile.TemporaryDirectory() as tmp:
         plain, voted = Path(tmp) / "plain.sqlite3", Path(tmp) / "voted.sqlite3"
+        embedded = Path(tmp) / "embedded.sqlite3"
         began = time.perf_counter()
         paper_ids = await seed(plain, args.chats)
         shutil.copy(plain, voted)
         votes = await vote(voted, args.chats, paper_ids)
+        if args.embeddings:
+            shutil.copy(voted, embedded)
+            await embed(embedded)
         seeded = time.perf_counter() - began
-        without, with_votes = child(plain), child(voted)
+        runs = {"without votes": child(plain), "with votes": child(voted)}
+        if args.embeddings:
+            runs["+ embeddings"] = child(embedded, MODEL)
+    without, with_votes = runs["without votes"], runs["with votes"]
     ratio = with_votes["plan_s"] / without["plan_s"]
     print(
         f"{args.chats:,} chats × {len(TOPICS)} topics of {PER_TOPIC} candidates;"
         f" {votes:,} votes (seeded in {seeded:.1f} s)"
     )
-    for name, run in (("without votes", without), ("with votes", with_votes)):
+    for name, run in runs.items():
         print(
             f"{name:<14} plan + render {run['plan_s']:>6.2f} s ({run['cpu_s']:.2f} s of CPU),"
             f" peak RSS {run['peak_rss_mb']:.0f} MB, {run['parts']:,} messages"
@@ -217,9 +263,20 @@ async def main() -> None:
                 "peak_rss_mb_with_votes": with_votes["peak_rss_mb"],
                 "messages_with_votes": with_votes["parts"],
                 "distinct_texts_with_votes": with_votes["distinct_texts"],
+                **_embedded_figures(runs.get("+ embeddings")),
             }
         )
     )
+
+
+def _embedded_figures(run: dict | None) -> dict:
+    if run is None:
+        return {}
+    return {
+        "plan_s_with_embeddings": run["plan_s"],
+        "cpu_s_with_embeddings": run["cpu_s"],
+        "peak_rss_mb_with_embeddings": run["peak_rss_mb"],
+    }
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.digest import personal
+from bot import authors
+from bot.digest import library, personal
 from bot.digest.compose import compose
 from bot.digest.periods import Period
 from bot.push.plan import chat_digest, render_for
@@ -102,3 +103,31 @@ async def test_a_chats_taste_follows_its_latest_votes(push_rt, monkeypatch):
     monkeypatch.setattr(taste_inputs, "LATEST", 3)
     [text] = await texts_of(push_rt, 501)
     assert kinds(text, ids) == ["speech"] * 4 + ["code"] * 4
+
+
+async def test_chats_of_opposite_tastes_in_one_push_each_read_what_they_would_read_alone(
+    push_rt, api
+):
+    # The push shares the topics' candidates, the papers' lines and one look at the chats'
+    # followed authors among ten thousand chats: none of it may carry one chat's taste to another
+    ids = await taste_world.two_fortnights(push_rt)
+    for chat_id in (601, 602, 603, 604):
+        await world.subscribe(push_rt, chat_id, ["llm"])
+    await cast(push_rt, ids, 601, LIKES_SPEECH)
+    await cast(push_rt, ids, 602, {"code-old-1": "up", "code-old-2": "up", "speech-old-3": "down"})
+    await cast(push_rt, ids, 603, {**LIKES_SPEECH, "speech-1": "down"})
+    await library.follow(push_rt.db, 604, authors.parse("Ada Lovelace"), None)
+    alone = {}
+    for chat_id in (601, 602, 603, 604):
+        chat = await chats.get(push_rt.db, chat_id)
+        subs = await subscriptions.for_chat(push_rt.db, chat_id)
+        taste = await personal.taste_of(push_rt.db, chat_id)
+        digest = await chat_digest(push_rt, chat, subs, JUNE, taste=taste)
+        alone[chat_id] = render_for(digest, chat, api.bot_username)
+    await world.run_pass(push_rt, DUE)
+    for chat_id, texts in alone.items():
+        assert [call.params["text"] for call in api.calls("sendMessage", chat_id=chat_id)] == texts
+    assert kinds(alone[601][0], ids) == ["speech"] * 4 + ["code"] * 4
+    assert kinds(alone[602][0], ids)[:5] == ["code"] * 5
+    assert "speech-1" not in order_in(alone[603][0], ids)
+    assert "👤 Ada Lovelace" in alone[604][0]

@@ -72,3 +72,48 @@ def test_the_tastes_settings_are_data_and_a_wrong_one_is_named(tmp_path):
         ranking.load(wrong)
     wrong.write_text("[taste]\nweight = 0.5\nterms = 10\n", encoding="utf-8")
     assert (ranking.load(wrong).taste, ranking.load(wrong).taste_terms) == (0.5, 10)
+
+
+def test_a_pools_taste_is_the_walk_over_words_it_replaced_to_the_last_bit():
+    # The pool scores with arrays for speed; the ranking must be what the plain definition
+    # gives, sums added in the same order, so that no issue moves by a rounding
+    import heapq
+    import math
+    from collections import Counter
+
+    from bot.digest.taste import COMMON, FULL_AT
+
+    voted = words(SPEECH + CODE[:1])
+    pairs = [
+        (f"{title} {extra}", f"{abstract} It studies {extra} in depth, case {n % 7}.")
+        for n, (title, abstract) in enumerate((SPEECH[1:] + CODE) * 8)
+        for extra in (("noise", "latency", "tests", "teachers", "budgets")[n % 5],)
+    ]
+    candidates = {100 + n: counts for n, counts in words(pairs).items()}
+    pool = Pool.of(candidates)
+    verdicts = Verdicts({0: 2, 1: 1, 2: 1, 3: -1})
+    profile = Profile.learn(verdicts, voted)
+    df = Counter(t for counts in candidates.values() for t in counts)
+    found = {t: 0.0 for t in profile.shares if 0 < df[t] <= COMMON * len(candidates)}
+    for paper, share in profile.liked.items():
+        vector = pool.vector(voted[paper])
+        for term in found.keys() & vector.keys():
+            found[term] += vector[term] * share
+    weights = {t: w * profile.shares[t] ** 2 for t, w in found.items()}
+    for paper, share in profile.disliked.items():
+        vector = pool.vector(voted[paper])
+        for term in weights.keys() & vector.keys():
+            weights[term] -= 0.7 * vector[term] * share
+    strongest = heapq.nlargest(6, weights.items(), key=lambda item: item[1])
+    expected = {term: weight for term, weight in strongest if weight > 0}
+    assert pool.weighed(profile, voted, dislike=0.7, size=6) == expected
+    raw = [0.0] * len(pool.ids)
+    for term, weight in expected.items():
+        for index, paper in enumerate(pool.ids):
+            value = pool.vector(candidates[paper]).get(term)
+            if value is not None:
+                raw[index] += weight * value
+    mean = sum(raw) / len(raw)
+    scale = math.sqrt(sum(x * x for x in raw) / len(raw) - mean * mean) * FULL_AT
+    walked = [max(-1.0, min(1.0, (x - mean) / scale)) for x in raw]
+    assert pool.taste(expected).tolist() == walked

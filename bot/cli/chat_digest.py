@@ -43,7 +43,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             fail(args, line.format(id=args.chat))
             return WORK_FAILED
         subs = await subscriptions.for_chat(rt.db, chat.id)
-        taste = await personal.taste_of(rt.db, chat.id)
+        taste = await personal.taste_of(rt.db, chat.id, model=settings.embeddings_model)
         votes = (await taste_inputs.verdicts(rt.db, [chat.id])).get(chat.id, {})
         found = await chat_digest(rt, chat, subs, period, taste=taste)
     finally:

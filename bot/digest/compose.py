@@ -118,7 +118,9 @@ async def compose(
     )
     shown = {paper.id for section in sections for paper in section.papers}
     own = library.Additions()
-    if chat_id is not None:
+    # A pass that looked up which chats have additions asks no other chat for them
+    known = cache.with_additions
+    if chat_id is not None and (known is None or chat_id in known):
         own = await library.additions(db, period, chat_id, shown, cache.authors, mark_told=freeze)
         await _load(db, cache, [p for p, _ in own.followed] + [p for p, _ in own.updated])
     hidden = taste.voted_down if taste is not None else frozenset()

@@ -31,7 +31,7 @@ _TABLES = {
     "fit_gate": ("floor", "full"),
     "community": ("comments_full",),
     "topic_sources": ("model",),
-    "taste": ("weight", "dislike", "min_votes", "terms"),
+    "taste": ("weight", "dislike", "min_votes", "terms", "embeddings"),
 }
 _COUNTS = {"taste_min_votes", "taste_terms"}  # whole numbers
 NO_IMPORTANCE = 0.5  # a paper no model rated is neither pushed up nor held down
@@ -57,6 +57,7 @@ class Weights:
     taste_dislike: float = 1.0
     taste_min_votes: int = 3
     taste_terms: int = 20
+    taste_embeddings: float = 0.25  # the share of the taste papers' embeddings make, 0 to 1
 
     def scaled(self, name: str, factor: float) -> Weights:
         """The same weights with one of them multiplied (to measure how much it matters)."""
@@ -188,6 +189,8 @@ def _weights(source: str, document: dict) -> Weights:
     weights = Weights(**values)
     if weights.fit_full < weights.fit_floor:
         raise RankingError(f"{source}: [fit_gate] full must not be below floor")
+    if weights.taste_embeddings > 1:
+        raise RankingError(f"{source}: [taste] embeddings must be from 0 to 1")
     return weights
 
 

@@ -120,7 +120,7 @@ async def show_digest(
             queries=queries,
             chat_id=chat.id,
             cap=rt.settings.issue_size,
-            taste=await personal.taste_of(rt.db, chat.id),
+            taste=await personal.taste_of(rt.db, chat.id, model=rt.settings.embeddings_model),
         )
         parts = render_digest(
             found,

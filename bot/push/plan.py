@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot.digest import periods, personal
+from bot.digest import library, periods, personal
 from bot.digest.compose import Digest, IssueCache, compose, has_additions
 from bot.digest.personal import ChatTaste
-from bot.render.digest import render_digest
+from bot.render.digest import Memo, render_digest
 from bot.runtime import Runtime
 from storage import deliveries, subscriptions
 from storage.chat_models import Chat, Subscription
@@ -33,6 +33,15 @@ class DueChat:
     subscriptions: tuple[Subscription, ...]
     period: periods.Period
     due_at: datetime
+
+
+@dataclass
+class Rendered:
+    """What one plan renders once: the messages of chats that read the same digest, and the
+    papers' lines every digest of the pass repeats."""
+
+    shared: dict[tuple, list[str]] = field(default_factory=dict)
+    memo: Memo = field(default_factory=Memo)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +127,13 @@ async def plan_due(
     """Freeze the due issues, render each due chat's digest into the ledger (with links to
     each paper's card when the bot's `bot_username` is known)."""
     now = now or datetime.now(UTC)
-    cache = IssueCache()
-    rendered: dict[tuple, list[str]] = {}
+    cache, rendered = IssueCache(), Rendered()
     planned, batch, failed = 0, [], []
     due_now = await due_chats(rt, now, failed=failed)
-    tastes = await personal.tastes(rt.db, [due.chat.id for due in due_now])
+    model = rt.settings.embeddings_model
+    tastes = await personal.tastes(rt.db, [due.chat.id for due in due_now], model=model)
+    if due_now:  # one look for all: a chat without followed authors or updates asks nothing
+        cache.with_additions = await library.chats_with_additions(rt.db)
     await personal.read_voted(rt.db, cache.taste, list(tastes.values()))
     for due in due_now:
         try:
@@ -180,7 +191,9 @@ async def chat_digest(
     )
 
 
-def render_for(digest: Digest, chat: Chat, bot_username: str | None = None) -> list[str]:
+def render_for(
+    digest: Digest, chat: Chat, bot_username: str | None = None, memo: Memo | None = None
+) -> list[str]:
     """The digest's messages as the chat reads them: its language, its empty-topic choice."""
     return render_digest(
         digest,
@@ -188,6 +201,7 @@ def render_for(digest: Digest, chat: Chat, bot_username: str | None = None) -> l
         empty_topics=chat.empty_topics,
         bot_username=bot_username,
         in_group=chat.type != "private",
+        memo=memo,
     )
 
 
@@ -195,24 +209,24 @@ async def _texts(
     rt: Runtime,
     due: DueChat,
     cache: IssueCache,
-    rendered: dict[tuple, list[str]],
+    rendered: Rendered,
     bot_username: str | None,
     taste: ChatTaste | None,
 ) -> list[str]:
     # Chats that take the same topics in the same language read the same messages; a saved
     # query, votes, followed authors or saved papers make a chat's digest its own, so such a
-    # chat shares nothing.
+    # chat shares nothing but its papers' lines.
     key = _shared_key(due) if taste is None else None
     if key is not None and await has_additions(rt.db, due.chat.id, cache):
         key = None
-    if key is not None and key in rendered:
-        return rendered[key]
+    if key is not None and key in rendered.shared:
+        return rendered.shared[key]
     digest = await chat_digest(
         rt, due.chat, due.subscriptions, due.period, taste=taste, cache=cache, freeze=True
     )
-    texts = render_for(digest, due.chat, bot_username)
+    texts = render_for(digest, due.chat, bot_username, rendered.memo)
     if key is not None:
-        rendered[key] = texts
+        rendered.shared[key] = texts
     return texts
 
 

@@ -23,6 +23,11 @@ from bot.render.tldr import tldr
 from storage.models import Paper, Summary
 
 
+class Memo(dict):
+    """What a pass of many digests renders once: each paper's lines but its number and why-line,
+    each period's dates. Valid while papers and summaries do not change: one push's plan."""
+
+
 def render_digest(
     digest: Digest,
     lang: str,
@@ -31,22 +36,25 @@ def render_digest(
     bot_username: str | None = None,
     in_group: bool = False,
     limit: int = MESSAGE_LIMIT,
+    memo: Memo | None = None,
 ) -> list[str]:
     """The digest's messages in `lang`; none when it has nothing to say.
 
     `empty_topics` is the chat's choice for a topic with nothing new: "skip" leaves it out,
     "line" says so in one short line. A digest with no paper at all sends nothing. With the
     bot's `bot_username`, each paper links to its card. A group's footer (`in_group`) leaves
-    subscriptions to its admins, since a member may not change them.
+    subscriptions to its admins, since a member may not change them. A `memo` shared by the
+    digests of one pass renders what they have in common once.
     """
     if digest.is_empty:
         return []
+    memo = memo if memo is not None else Memo()
     with use(lang) as lang:
         blocks: list[str] = []
         carry: list[str] = []
         for section in digest.sections:
             if section.papers:
-                items = _section_blocks(section, digest, lang, bot_username)
+                items = _section_blocks(section, digest, lang, bot_username, memo)
                 blocks.extend(items)
                 carry.extend(["", *[_heading(section, lang, continued=True)] * (len(items) - 1)])
             elif empty_topics == "line":
@@ -54,15 +62,18 @@ def render_digest(
                 blocks.append(f"{_heading(section, lang)}\n<i>{escape(nothing)}</i>")
                 carry.append("")
         for label, entries in library_sections(digest):
-            items = _library_blocks(label, entries, digest, lang, bot_username)
+            items = _library_blocks(label, entries, digest, lang, bot_username, memo)
             blocks.extend(items)
             carry.extend(["", *[_labelled(label, continued=True)] * (len(items) - 1)])
-        header = _header(digest, lang)
+        header = _header(digest, lang, memo)
         return split_messages(blocks, limit, header=header, footer=_footer(in_group), carry=carry)
 
 
-def _header(digest: Digest, lang: str) -> str:
-    period = dates.format_period(digest.period.start, digest.period.end, lang)
+def _header(digest: Digest, lang: str, memo: Memo) -> str:
+    key = ("period", digest.period.start, digest.period.end, lang)
+    period = memo.get(key)
+    if period is None:
+        period = memo[key] = dates.format_period(digest.period.start, digest.period.end, lang)
     count = sum(len(section.papers) for section in digest.sections) + len(digest.followed)
     title = _("Papers that mattered, {period}").format(period=period)
     papers = ngettext("{count} paper", "{count} papers", count).format(count=count)
@@ -89,15 +100,10 @@ def _library_blocks(
     digest: Digest,
     lang: str,
     bot_username: str | None,
+    memo: Memo,
 ) -> list[str]:
     items = [
-        _item(
-            number,
-            paper,
-            why,
-            _tldr(digest.summaries.get(paper.id, {}), lang),
-            _card_link(paper, bot_username),
-        )
+        _item(number, paper, why, digest, lang, bot_username, memo)
         for number, (paper, why) in enumerate(entries, start=1)
     ]
     items[0] = f"{_labelled(label)}\n\n{items[0]}"
@@ -105,7 +111,7 @@ def _library_blocks(
 
 
 def _section_blocks(
-    section: Section, digest: Digest, lang: str, bot_username: str | None
+    section: Section, digest: Digest, lang: str, bot_username: str | None, memo: Memo
 ) -> list[str]:
     scores = section.scores or (None,) * len(section.papers)
     items = [
@@ -113,8 +119,10 @@ def _section_blocks(
             number,
             paper,
             _followed(_why(section, score), digest.by_followed.get(paper.id)),
-            _tldr(digest.summaries.get(paper.id, {}), lang),
-            _card_link(paper, bot_username),
+            digest,
+            lang,
+            bot_username,
+            memo,
         )
         for number, (paper, score) in enumerate(zip(section.papers, scores, strict=True), start=1)
     ]
@@ -135,8 +143,29 @@ def _followed(why: str, author: str | None) -> str:
     return f"{why} · 👤 {author}" if author else why
 
 
-def _item(number: int, paper: Paper, why: str, summary: str | None, card: str | None) -> str:
-    lines = [f"{number}. <b>{escape(paper.title)}</b>", f"<i>{escape(why)}</i>"]
+def _item(
+    number: int,
+    paper: Paper,
+    why: str,
+    digest: Digest,
+    lang: str,
+    bot_username: str | None,
+    memo: Memo,
+) -> str:
+    key = ("paper", paper.id, lang, bot_username)
+    found = memo.get(key)
+    if found is None:
+        summaries = digest.summaries.get(paper.id, {})
+        found = memo[key] = _paper_lines(
+            paper, _tldr(summaries, lang), _card_link(paper, bot_username)
+        )
+    title, rest = found
+    return f"{number}. {title}\n<i>{escape(why)}</i>\n{rest}"
+
+
+def _paper_lines(paper: Paper, summary: str | None, card: str | None) -> tuple[str, str]:
+    """The paper's title, and its lines after the why-line: TL;DR, authors, links."""
+    lines = []
     if summary:
         lines.append(summary)
     if paper.authors:
@@ -146,7 +175,7 @@ def _item(number: int, paper: Paper, why: str, summary: str | None, card: str | 
     if card:
         links.append(card)
     lines.append(" · ".join(links))
-    return "\n".join(lines)
+    return f"<b>{escape(paper.title)}</b>", "\n".join(lines)
 
 
 def _tldr(summaries: dict[str, Summary], lang: str) -> str | None:
