@@ -119,15 +119,15 @@ async def compose(
     shown = {paper.id for section in sections for paper in section.papers}
     own = library.Additions()
     # A pass that looked up which chats have additions asks no other chat for them
-    known = cache.with_additions
-    if chat_id is not None and (known is None or chat_id in known):
+    with_additions = cache.with_additions
+    if chat_id is not None and (with_additions is None or chat_id in with_additions):
         own = await library.additions(db, period, chat_id, shown, cache.authors, mark_told=freeze)
         await _load(db, cache, [p for p, _ in own.followed] + [p for p, _ in own.updated])
     hidden = taste.voted_down if taste is not None else frozenset()
     followed = tuple(
         (cache.papers[p], who) for p, who in own.followed if p in cache.papers and p not in hidden
     )
-    updated = tuple((cache.papers[p], known) for p, known in own.updated if p in cache.papers)
+    updated = tuple((cache.papers[p], seen) for p, seen in own.updated if p in cache.papers)
     shown |= {paper.id for paper, _ in (*followed, *updated)}
     summaries_shown = {p: cache.summaries.get(p, {}) for p in shown}
     return Digest(period, sections, summaries_shown, followed, updated, dict(own.marked))
