@@ -11,7 +11,7 @@ from pathlib import Path
 from bot import i18n
 from bot.arxiv_ids import parse as parse_arxiv_id
 from bot.cli import backfill
-from bot.cli.failures import fail
+from bot.cli.failures import USAGE, arxiv_ref, fail
 from bot.config import Settings
 from bot.i18n import _, ngettext
 from bot.ingest import service as ingest_service
@@ -126,9 +126,8 @@ async def _find_paper(rt: Runtime, text: str, offline: bool) -> tuple[Paper | No
 
 async def paper(args: argparse.Namespace, settings: Settings) -> int:
     """One paper: its metadata, topics and summaries in both languages."""
-    if parse_arxiv_id(args.id) is None:
-        fail(args, _("“{text}” is not an arXiv id or link").format(text=args.id))
-        return 2
+    if arxiv_ref(args, args.id) is None:
+        return USAGE
     rt = await open_runtime(settings)
     try:
         found, problems = await _find_paper(rt, args.id, args.offline)

@@ -13,6 +13,8 @@ import json
 import sys
 
 from bot import config, redaction
+from bot.arxiv_ids import ArxivRef
+from bot.arxiv_ids import parse as parse_arxiv_id
 from bot.i18n import _
 from bot.topics.config import TopicsError
 from storage.db import (
@@ -40,6 +42,14 @@ def fail(args: argparse.Namespace | bool, message: str) -> None:
     if as_json:
         print(json.dumps({"error": message}, ensure_ascii=False), flush=True)
     print(f"digestbot: {' '.join(message.split())}", file=sys.stderr, flush=True)
+
+
+def arxiv_ref(args: argparse.Namespace, text: str) -> ArxivRef | None:
+    """The arXiv id or link `text` names; None once the usage line said it names none."""
+    ref = parse_arxiv_id(text)
+    if ref is None:
+        fail(args, _("“{text}” is not an arXiv id or link").format(text=text))
+    return ref
 
 
 def explain(exc: BaseException) -> tuple[str, int] | None:

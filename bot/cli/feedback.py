@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import argparse
 
-from bot.arxiv_ids import parse as parse_arxiv_id
 from bot.cli.data import emit
-from bot.cli.failures import USAGE, WORK_FAILED, fail
+from bot.cli.failures import USAGE, WORK_FAILED, arxiv_ref, fail
 from bot.config import Settings
 from bot.i18n import _
 from bot.runtime import open_runtime
@@ -45,9 +44,8 @@ def add_parser(commands) -> argparse.ArgumentParser:
 
 async def feedback(args: argparse.Namespace, settings: Settings) -> int:
     """Record the vote and print what was recorded."""
-    ref = parse_arxiv_id(args.arxiv_id)
+    ref = arxiv_ref(args, args.arxiv_id)
     if ref is None:
-        fail(args, _("“{text}” is not an arXiv id or link").format(text=args.arxiv_id))
         return USAGE
     rt = await open_runtime(settings)
     try:

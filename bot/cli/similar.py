@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from bot.arxiv_ids import parse as parse_arxiv_id
 from bot.cli.data import emit
-from bot.cli.failures import USAGE, WORK_FAILED, fail
+from bot.cli.failures import USAGE, WORK_FAILED, arxiv_ref, fail
 from bot.config import Settings
 from bot.i18n import _
 from bot.runtime import open_runtime
@@ -27,9 +26,8 @@ def add_parser(commands, positive) -> argparse.ArgumentParser:
 
 async def similar(args: argparse.Namespace, settings: Settings) -> int:
     """Print the papers like the one named, best first."""
-    ref = parse_arxiv_id(args.id)
+    ref = arxiv_ref(args, args.id)
     if ref is None:
-        fail(args, _("“{text}” is not an arXiv id or link").format(text=args.id))
         return USAGE
     rt = await open_runtime(settings)
     try:
