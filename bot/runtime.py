@@ -44,7 +44,7 @@ async def open_runtime(settings: Settings) -> Runtime:
     except BaseException:
         await db.close()
         raise
-    return Runtime(settings, db, topics, topic_config.TopicMatcher(topics))
+    return Runtime(settings, db, topics, topic_config.matcher(topics))
 
 
 class RedactTokens(logging.Filter):

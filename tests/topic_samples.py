@@ -9,6 +9,7 @@ where those are absent.
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -24,6 +25,8 @@ FIXTURES = REPO / "tests" / "fixtures"
 SYNTHETIC = FIXTURES / "topics_labelled.toml"
 REAL = FIXTURES / "topics_real_labelled.toml"
 FEEDS = ("curation/arxiv_rss", "curation/earlier_arxiv_rss")
+MARCH = FIXTURES / "topics_march_labelled.toml"
+MARCH_PAPERS = "crosslingual/cn_chat_arxiv_2024-03.jsonl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +99,49 @@ def real_sample(root: Path | None = None) -> list[Labelled] | None:
     if missing:
         raise LookupError(f"{len(missing)} labelled papers are not in the feeds: {missing[:5]}")
     return [Labelled(papers[item["id"]], frozenset(item["topics"]), item["part"]) for item in items]
+
+
+def march_sample(root: Path | None = None) -> list[Labelled] | None:
+    """The labelled papers of March 2024, read from the cross-language fixture (abstracts cut
+    near 950 characters there, the listing's feeds as categories); None when it is absent."""
+    papers = _march_papers(root or shared_fixtures())
+    if papers is None or not MARCH.exists():
+        return None
+    items = tomllib.loads(MARCH.read_text(encoding="utf-8"))["paper"]
+    return [Labelled(papers[item["id"]], frozenset(item["topics"]), "march") for item in items]
+
+
+def all_real_samples(root: Path | None = None) -> dict[str, list[Labelled]] | None:
+    """Every real labelled sample by its fortnight; None when the feeds are absent."""
+    june = real_sample(root)
+    if june is None:
+        return None
+    samples = {"June 2024": june}
+    march = march_sample(root)
+    if march:
+        samples["March 2024"] = march
+    return samples
+
+
+@cache
+def _march_papers(root: Path) -> dict[str, Paper] | None:
+    path = root / MARCH_PAPERS
+    if not path.is_file():
+        return None
+    papers: dict[str, Paper] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        papers.setdefault(
+            row["arxiv_id"],
+            Paper(
+                row["arxiv_id"],
+                1,
+                row["title"],
+                abstract=row["abstract"],
+                categories=tuple(row["feeds"]),
+            ),
+        )
+    return papers
 
 
 @cache

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.data_files import read_toml
+from bot.topics import learned
 from bot.topics.matcher import DEFAULT_MIN_SCORE, ConfiguredTopic, TopicMatcher
 from bot.topics.phrases import PhraseError, check_phrase
 from storage.models import Topic
 
-__all__ = ["ConfiguredTopic", "TopicMatcher", "TopicsError", "load", "resolve"]
+__all__ = ["ConfiguredTopic", "TopicMatcher", "TopicsError", "load", "matcher", "resolve"]
 
 DEFAULT_FILE = "topics.toml"
 _SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
@@ -39,7 +40,16 @@ _LIST_KEYS = (
     "title_against",
 )
 _PHRASE_KEYS = ("keywords", "title_keywords", "requires", "exclude", "title_against")
-_TOPIC_KEYS = {"slug", "name_zh", "name_en", "description", "min_score", "context", *_LIST_KEYS}
+_TOPIC_KEYS = {
+    "slug",
+    "name_zh",
+    "name_en",
+    "description",
+    "min_score",
+    "context",
+    "learned",
+    *_LIST_KEYS,
+}
 
 
 class TopicsError(Exception):
@@ -50,6 +60,14 @@ def load(path: Path | None = None) -> tuple[Topic, ...]:
     """The topics of a file, or the packaged defaults when no path is given."""
     source, document = read_toml(path, DEFAULT_FILE, TopicsError)
     return _topics(source, document)
+
+
+def matcher(topics: Sequence[Topic]) -> TopicMatcher:
+    """The matcher the bot files papers with: the topics' rules, and the packaged learned
+    model for the topics whose file asks for it."""
+    if any(getattr(topic, "learned", False) for topic in topics):
+        return TopicMatcher(topics, learned.packaged())
+    return TopicMatcher(topics)
 
 
 def _topics(source: str, document: dict[str, Any]) -> tuple[Topic, ...]:
@@ -154,6 +172,7 @@ def _topic(
         position=position,
         min_score=_min_score(where, table.get("min_score", DEFAULT_MIN_SCORE)),
         context=context,
+        learned=_learned(where, table.get("learned", False)),
         **lists,
     )
 
@@ -223,6 +242,12 @@ def _min_score(where: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise TopicsError(f"{where}: 'min_score' must be a positive number")
     return float(value)
+
+
+def _learned(where: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise TopicsError(f"{where}: 'learned' must be true or false")
+    return value
 
 
 def _check_names_unique(source: str, topics: Sequence[Topic]) -> None:

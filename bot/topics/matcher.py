@@ -28,10 +28,12 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from bot.topics.learned import TopicModel
 from bot.topics.phrases import PhraseIndex, has_cjk
 from storage.models import Paper, Topic, TopicMatch
 
 DEFAULT_MIN_SCORE = 2.0
+MAX_SCORE = 0.99  # an editor's pick scores 1.0
 TITLE_WEIGHT = 2.0  # a phrase in the title says more than one in the abstract
 PRIMARY_CATEGORY_BONUS = 1.0
 OTHER_CATEGORY_BONUS = 0.5
@@ -60,6 +62,7 @@ class ConfiguredTopic(Topic):
     min_score: float = DEFAULT_MIN_SCORE
     title_keywords: tuple[str, ...] = ()  # count only in the title
     title_against: tuple[str, ...] = ()  # in the title, one takes a keyword's weight off
+    learned: bool = False  # the learned model, when it knows the slug, files papers here
 
 
 @dataclass(slots=True)
@@ -85,8 +88,15 @@ class _InSentence:
 class TopicMatcher:
     """Gives papers their topics by the topics' rules, compiled once."""
 
-    def __init__(self, topics: Sequence[Topic]) -> None:
+    def __init__(self, topics: Sequence[Topic], model: TopicModel | None = None) -> None:
         self._topics = tuple(topics)
+        # The topics the learned model files (their topic file says so and it knows them).
+        self._learned = frozenset(
+            t.slug
+            for t in self._topics
+            if model is not None and getattr(t, "learned", False) and t.slug in model.topics
+        )
+        self._model = model if self._learned else None
         self._index = PhraseIndex()
         self._owners: dict[int, list[tuple[int, str, int]]] = {}  # phrase -> (topic, kind, i)
         # Phrases with Chinese characters, by topic: exclusions, then (needle, kind, index).
@@ -123,14 +133,20 @@ class TopicMatcher:
         self._owners.setdefault(self._index.add(phrase), []).append((topic, kind, index))
 
     def match(self, paper: Paper) -> list[TopicMatch]:
-        """The paper's topics in topic order, each with a score in (0, 1]."""
+        """The paper's topics in topic order, each with a score in (0, 1): bounded so that an
+        editor's certain 1.0 stays above any rule's or model's guess."""
+        evidence = self.evidence(paper)
+        margins = self._model.margins(paper, evidence) if self._model is not None else {}
         matches = []
-        for t, evidence in self._evidence_by_topic(paper):
-            if evidence >= 1:
-                # Bounded so that an editor's certain 1.0 stays above any rule's guess.
-                slug = self._topics[t].slug
-                matches.append((t, TopicMatch(slug, round(1 - 0.5**evidence, 3))))
-        return [match for _, match in sorted(matches)]
+        for topic in self._topics:
+            if topic.slug in self._learned:
+                # At the bar the model gives 0.5, as the rules do at theirs.
+                strength = 1 + margins[topic.slug] if margins[topic.slug] >= 0 else 0.0
+            else:
+                strength = evidence.get(topic.slug, 0.0)
+            if strength >= 1:
+                matches.append(TopicMatch(topic.slug, min(MAX_SCORE, round(1 - 0.5**strength, 3))))
+        return matches
 
     def evidence(self, paper: Paper) -> dict[str, float]:
         """Per topic with any evidence, its score as a share of the topic's `min_score`

@@ -1,0 +1,114 @@
+"""The learned topic model: trains it on the labelled real papers and says how well it files
+papers it never saw, beside the rules alone. `--write` also writes the packaged model,
+`bot/data/topic_model.json`. The last line is one JSON object.
+
+Figures, per topic, precision / recall:
+- every labelled paper, judged by a model trained as the packaged one is (its bars too chosen
+  by cross-validation) on the other four fifths of the papers (nested cross-validation);
+- each fortnight of papers judged by a model trained on the other fortnight only: papers of
+  a fortnight nobody tuned against, the way a new fortnight reaches the bot.
+Needs the shared fixtures (`DIGESTBOT_FIXTURES`, or `shared/fixtures` beside the repository).
+About a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bot.topics import learned, training  # noqa: E402
+from bot.topics.config import TopicMatcher, load  # noqa: E402
+from tests.topic_samples import Labelled, all_real_samples, shared_fixtures  # noqa: E402
+
+
+def examples(matcher: TopicMatcher, slugs: Sequence[str], sample: list[Labelled]) -> list:
+    return [
+        training.Example(
+            learned.features(item.paper, matcher.evidence(item.paper), slugs), item.topics
+        )
+        for item in sample
+    ]
+
+
+def figures(decided: list[bool], labels: list[bool]) -> dict[str, float]:
+    tp = sum(d and y for d, y in zip(decided, labels, strict=True))
+    fp = sum(d and not y for d, y in zip(decided, labels, strict=True))
+    fn = sum(y and not d for d, y in zip(decided, labels, strict=True))
+    return {
+        "precision": round(tp / (tp + fp), 3) if tp + fp else 1.0,
+        "recall": round(tp / (tp + fn), 3) if tp + fn else 1.0,
+        "support": tp + fn,
+    }
+
+
+def compare(slugs, rows: list, margins: list[dict[str, float]]) -> dict:
+    """Per topic, the rules' and the model's figures on the same papers."""
+    result = {}
+    for slug in slugs:
+        labels = [slug in row.topics for row in rows]
+        result[slug] = {
+            "rules": figures([row.features.get(f"r:{slug}", 0.0) > 0 for row in rows], labels),
+            "learned": figures([m[slug] >= 0 for m in margins], labels),
+        }
+    return result
+
+
+def print_table(name: str, table: dict) -> None:
+    print(f"\n{name}")
+    print(f"{'topic':<12}{'rules':>14}{'learned':>14}{'support':>9}")
+    for slug, row in table.items():
+        rules, model = row["rules"], row["learned"]
+        print(
+            f"{slug:<12}{rules['precision']:>8.2f} /{rules['recall']:>4.2f}"
+            f"{model['precision']:>8.2f} /{model['recall']:>4.2f}{rules['support']:>9}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--write", action="store_true", help="write bot/data/topic_model.json")
+    args = parser.parse_args()
+    samples = all_real_samples()
+    if samples is None:
+        print(f"skipped: no fixture feeds under {shared_fixtures()}")
+        return
+    topics = [t for t in load() if getattr(t, "learned", False)]
+    slugs = [t.slug for t in topics]
+    matcher = TopicMatcher(load())
+    by_fortnight = {name: examples(matcher, slugs, sample) for name, sample in samples.items()}
+    everything = [row for rows in by_fortnight.values() for row in rows]
+    started = time.perf_counter()
+    result: dict = {"papers": len(everything)}
+    result["nested"] = compare(slugs, everything, training.nested(everything, slugs))
+    print_table(f"all {len(everything)} labelled papers, nested 5-fold", result["nested"])
+    for name, rows in by_fortnight.items():
+        others = [row for other, o in by_fortnight.items() if other != name for row in o]
+        if not others:
+            continue
+        model = training.train(others, slugs)
+        margins = [model.margins_of(row.features) for row in rows]
+        result[name] = compare(slugs, rows, margins)
+        print_table(
+            f"{name}: {len(rows)} papers, trained on the other fortnight only", result[name]
+        )
+    if args.write:
+        model = training.train(everything, slugs)
+        document = model.document()
+        learned.PACKAGED.write_text(
+            json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=False) + "\n",
+            encoding="utf-8",
+        )
+        print(f"\nwrote {learned.PACKAGED.name}: {len(model.weights)} features, bars {model.bars}")
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
