@@ -10,7 +10,7 @@ for the default ranking beside two baselines: the newest first, and the topic ru
 (the ranking before Daily Papers counted). Then how the default's recall moves when each
 weight is halved or doubled. The last line is one JSON object.
 
-    .venv/bin/python bench/curation.py [--fixtures DIR]
+    .venv/bin/python bench/curation.py [--fixtures DIR] [--topic-model PATH|rules]
 
 DIR (or DIGESTBOT_FIXTURES) holds `curation/`; by default the shared fixtures beside the
 repository. Without them the bench says so and exits 0.
@@ -118,6 +118,12 @@ def report(name: str, result: dict) -> None:
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fixtures", help="the fixtures directory (holding curation/)")
+    parser.add_argument(
+        "--topic-model",
+        metavar="PATH|rules",
+        help="file papers with this learned topic model (e.g. one trained without the"
+        " fortnight's papers: bench/topics_train.py --leave-out) or the rules alone",
+    )
     args = parser.parse_args()
     curation = fixtures_dir(args.fixtures) / "curation"
     if not (curation / "curated_lists.json").is_file():
@@ -130,7 +136,7 @@ async def main() -> int:
     start = date.fromisoformat(lists["period"][0])
     with tempfile.TemporaryDirectory() as tmp:
         began = time.perf_counter()
-        rt = await build(Path(tmp) / "curation.sqlite3", curation)
+        rt = await build(Path(tmp) / "curation.sqlite3", curation, args.topic_model)
         built = time.perf_counter() - began
         try:
             return await run(rt, start, lists, built)

@@ -17,7 +17,6 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,16 +24,7 @@ sys.path.insert(0, str(REPO))
 
 from bot.topics import learned, training  # noqa: E402
 from bot.topics.config import TopicMatcher, load  # noqa: E402
-from tests.topic_samples import Labelled, all_real_samples, shared_fixtures  # noqa: E402
-
-
-def examples(matcher: TopicMatcher, slugs: Sequence[str], sample: list[Labelled]) -> list:
-    return [
-        training.Example(
-            learned.features(item.paper, matcher.evidence(item.paper), slugs), item.topics
-        )
-        for item in sample
-    ]
+from tests.topic_samples import all_real_samples, examples, shared_fixtures  # noqa: E402
 
 
 def figures(decided: list[bool], labels: list[bool]) -> dict[str, float]:
@@ -71,10 +61,23 @@ def print_table(name: str, table: dict) -> None:
         )
 
 
+def write(model: learned.TopicModel, path: Path) -> None:
+    document = json.dumps(model.document(), ensure_ascii=False, separators=(",", ":"))
+    path.write_text(document + "\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help="write bot/data/topic_model.json")
+    parser.add_argument(
+        "--leave-out",
+        metavar="FORTNIGHT",
+        help='write to --out a model trained without one fortnight\'s papers ("June 2024")',
+    )
+    parser.add_argument("--out", type=Path, help="where --leave-out writes its model")
     args = parser.parse_args()
+    if bool(args.leave_out) != bool(args.out):
+        parser.error("--leave-out and --out go together")
     samples = all_real_samples()
     if samples is None:
         print(f"skipped: no fixture feeds under {shared_fixtures()}")
@@ -82,8 +85,10 @@ def main() -> None:
     topics = [t for t in load() if getattr(t, "learned", False)]
     slugs = [t.slug for t in topics]
     matcher = TopicMatcher(load())
-    by_fortnight = {name: examples(matcher, slugs, sample) for name, sample in samples.items()}
+    by_fortnight = {name: examples(matcher, sample) for name, sample in samples.items()}
     everything = [row for rows in by_fortnight.values() for row in rows]
+    if args.leave_out and args.leave_out not in by_fortnight:
+        parser.error(f"no fortnight {args.leave_out!r}: {', '.join(by_fortnight)}")
     started = time.perf_counter()
     result: dict = {"papers": len(everything)}
     result["nested"] = compare(slugs, everything, training.nested(everything, slugs))
@@ -100,12 +105,14 @@ def main() -> None:
         )
     if args.write:
         model = training.train(everything, slugs)
-        document = model.document()
-        learned.PACKAGED.write_text(
-            json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=False) + "\n",
-            encoding="utf-8",
-        )
+        write(model, learned.PACKAGED)
         print(f"\nwrote {learned.PACKAGED.name}: {len(model.weights)} features, bars {model.bars}")
+    if args.leave_out:
+        kept = [
+            row for name, rows in by_fortnight.items() if name != args.leave_out for row in rows
+        ]
+        write(training.train(kept, slugs), args.out)
+        print(f"wrote {args.out}: trained on {len(kept)} papers, without {args.leave_out}")
     result["seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(result))
 

@@ -53,7 +53,7 @@ PROTEIN = Paper(
 
 def test_the_bot_files_a_paper_by_the_learned_model_where_the_packaged_topics_ask_for_it():
     topics = load()
-    assert all(t.learned for t in topics)
+    assert {t.slug for t in topics if t.learned} >= {"llm", "finetuning"}
     bot_matcher = matcher(topics)
     slugs = [m.slug for m in bot_matcher.match(INSTRUCTION_TUNING)]
     assert "finetuning" in slugs
@@ -155,7 +155,7 @@ def test_a_trained_model_learns_the_words_of_a_topic_and_survives_its_file(tmp_p
     def example(text: str, topics: set[str]) -> training.Example:
         paper = Paper("x", 1, text, abstract=text)
         # The rules find some word of the topic in every paper; the words tell them apart.
-        found = learned.features(paper, {"poems": 0.5}, ["poems"])
+        found = learned.features(paper, {"poems": 0.5})
         return training.Example(found, frozenset(topics))
 
     examples = [example(f"sonnet rhyme verse {i}", {"poems"}) for i in range(12)]

@@ -1,20 +1,37 @@
-"""The packaged topic rules keep their quality: on the shipped synthetic sample, and on the
-real labelled sample (508 papers of the fixture fortnight) where the shared fixtures are.
+"""The packaged topics keep their quality: the rules on the shipped synthetic sample and on
+the real labelled samples where the shared fixtures are, and the learned model on real papers
+it never saw.
 
-The target is per topic, on the part of the real sample the rules were tuned on; the third
-held out (never looked at while tuning) is held to a lower bar, since it has only 7 to 24
-papers per topic and was not tuned against."""
+The rules' target is per topic, on the part of the fixture fortnight's sample they were
+tuned on; the third held out (never looked at while tuning) is held to a lower bar, since it
+has only 7 to 27 papers per topic and was not tuned against. The topics the learned model
+files are held to what it achieves by nested cross-validation over all 1,000 real labelled
+papers, and to doing better than their rules there: the reason they are handed to it."""
 
 from __future__ import annotations
 
 import pytest
 
+from bot.topics import training
 from bot.topics.config import TopicMatcher, load
-from tests.topic_samples import Figures, Labelled, measure, real_sample, synthetic_sample
+from tests.topic_samples import (
+    Figures,
+    Labelled,
+    all_real_samples,
+    examples,
+    measure,
+    real_sample,
+    synthetic_sample,
+)
 
 TARGET = (0.85, 0.75)  # precision, recall
 HELD_OUT_FLOOR = (0.6, 0.5)
 SLUGS = [t.slug for t in load()]
+LEARNED = [t.slug for t in load() if t.learned]
+RULED = [slug for slug in SLUGS if slug not in LEARNED]
+# Nested cross-validation over the 1,000 papers gave llm 0.71 / 0.63, finetuning 0.70 / 0.74,
+# efficiency 0.73 / 0.76; the floors leave a paper or two of room.
+LEARNED_FLOOR = {"llm": (0.68, 0.6), "finetuning": (0.67, 0.71), "efficiency": (0.68, 0.72)}
 
 
 @pytest.fixture(scope="module")
@@ -63,27 +80,33 @@ def test_the_synthetic_sample_keeps_its_quality(matcher):
     assert sum(f.f1 for f in per_topic.values()) / len(per_topic) >= 0.83
 
 
-def test_the_real_sample_is_labelled_as_described(real):
-    assert len(real) >= 500
-    assert sum(not item.topics for item in real) >= 200  # papers on no topic
-    assert {item.part for item in real} == {"tune", "held-out"}
+def test_the_real_samples_are_labelled_as_described(real):
+    assert len(real) >= 700
+    assert sum(not item.topics for item in real) >= 250  # papers on no topic
+    assert {item.part for item in real} == {"tune", "held-out", "later"}
     assert all(
         (item.part == "held-out") == (int(item.paper.arxiv_id.replace(".", "")) % 3 == 0)
         for item in real
+        if item.part != "later"
     )
     counts = {slug: sum(slug in item.topics for item in real) for slug in SLUGS}
     assert min(counts.values()) >= 20, counts
+    march = (all_real_samples() or {}).get("March 2024")
+    assert march is not None
+    assert len(march) >= 280
+    assert not {item.paper.arxiv_id for item in march} & {item.paper.arxiv_id for item in real}
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", RULED)
 def test_each_topic_meets_the_target_on_the_papers_it_was_tuned_on(tuned, slug):
     assert meets(tuned[slug], TARGET), tuned[slug]
 
 
 def test_the_rules_meet_the_target_on_the_tuning_part_as_a_whole(tuned):
-    precision, recall = micro(tuned)
+    # 0.88 / 0.90 on the six topics the rules file
+    precision, recall = micro({slug: tuned[slug] for slug in RULED})
     assert precision >= 0.87
-    assert recall >= 0.84
+    assert recall >= 0.88
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -92,14 +115,39 @@ def test_each_topic_holds_on_the_papers_nobody_tuned_against(held_out, slug):
 
 
 def test_the_rules_hold_on_the_held_out_part_as_a_whole(held_out):
-    # 0.81 / 0.74 before titles that study language models counted for "llm": its held-out
-    # part gained recall (0.52 to 0.65) and lost precision (0.71 to 0.60)
-    precision, recall = micro(held_out)
-    assert precision >= 0.78
-    assert recall >= 0.76
+    # 0.82 / 0.87 on the six topics the rules file
+    precision, recall = micro({slug: held_out[slug] for slug in RULED})
+    assert precision >= 0.8
+    assert recall >= 0.85
 
 
-def test_fine_tuning_holds_better_on_the_held_out_part_than_before(held_out):
-    # 0.78 / 0.61 before a fine-tuned model named as a baseline stopped counting and a
-    # student trained on its teacher started to (0.6 once two more of its papers were labelled so)
-    assert meets(held_out["finetuning"], (0.85, 0.6))
+@pytest.fixture(scope="module")
+def judged_unseen() -> tuple[list, list[dict[str, float]]]:
+    """Every real labelled paper (both fortnights), each judged by a model trained as the
+    packaged one is, on the other four fifths of the papers only (nested cross-validation)."""
+    samples = all_real_samples()
+    if samples is None:
+        pytest.skip("real fixture feeds not found: set DIGESTBOT_FIXTURES to shared/fixtures")
+    rows = examples(TopicMatcher(load()), [i for s in samples.values() for i in s])
+    return rows, training.nested(rows, LEARNED)
+
+
+@pytest.mark.parametrize("slug", LEARNED)
+def test_the_model_files_its_topics_better_than_their_rules_on_papers_it_never_saw(
+    judged_unseen, slug
+):
+    rows, margins = judged_unseen
+    labels = [slug in row.topics for row in rows]
+    model = figures_of([m[slug] >= 0 for m in margins], labels)
+    rules = figures_of([row.features.get(f"r:{slug}", 0.0) > 0 for row in rows], labels)
+    assert meets(model, LEARNED_FLOOR[slug]), model
+    assert model.f1 >= rules.f1 + 0.02, (model, rules)
+
+
+def figures_of(decided: list[bool], labels: list[bool]) -> Figures:
+    pairs = list(zip(decided, labels, strict=True))
+    return Figures(
+        sum(d and y for d, y in pairs),
+        sum(d and not y for d, y in pairs),
+        sum(y and not d for d, y in pairs),
+    )

@@ -18,6 +18,8 @@ from functools import cache
 from pathlib import Path
 
 from bot.ingest import arxiv_rss
+from bot.topics import learned, training
+from bot.topics.matcher import TopicMatcher
 from storage.models import Paper
 
 REPO = Path(__file__).resolve().parent.parent
@@ -155,6 +157,14 @@ def _feed_papers(root: Path) -> dict[str, Paper] | None:
             for paper in arxiv_rss.parse(path.read_bytes(), str(path)).papers:
                 papers.setdefault(paper.arxiv_id, paper)
     return papers
+
+
+def examples(matcher: TopicMatcher, sample: Iterable[Labelled]) -> list[training.Example]:
+    """The labelled papers as the learned model reads them, with the rules' evidence."""
+    return [
+        training.Example(learned.features(item.paper, matcher.evidence(item.paper)), item.topics)
+        for item in sample
+    ]
 
 
 def measure(

@@ -22,7 +22,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -52,8 +52,9 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word[-1] == "s" and word[-2] not in "su" else word
 
 
-def features(paper: Paper, evidence: Mapping[str, float], slugs: Iterable[str]) -> dict[str, float]:
-    """What the model reads of a paper: its words as 1s, the rules' evidence as numbers."""
+def features(paper: Paper, evidence: Mapping[str, float]) -> dict[str, float]:
+    """What the model reads of a paper: its words as 1s, the rules' evidence for every topic
+    as numbers (a paper on multimodal models is less likely one about language models)."""
     title, abstract = words(paper.title), words(paper.abstract)
     found = dict.fromkeys((f"t:{w}" for w in title), 1.0)
     found.update(dict.fromkeys((f"a:{w}" for w in abstract), 1.0))
@@ -61,8 +62,7 @@ def features(paper: Paper, evidence: Mapping[str, float], slugs: Iterable[str]) 
     found.update(dict.fromkeys((f"b:{a}_{b}" for a, b in itertools.pairwise(abstract)), 1.0))
     if paper.categories:
         found[f"c:{paper.categories[0]}"] = 1.0
-    for slug in slugs:
-        score = evidence.get(slug, 0.0)
+    for slug, score in evidence.items():
         if score:
             found[f"e:{slug}"] = min(EVIDENCE_CAP, score)
             if score >= 1:
@@ -82,7 +82,7 @@ class TopicModel:
 
     def margins(self, paper: Paper, evidence: Mapping[str, float]) -> dict[str, float]:
         """Per topic, the paper's log-odds above the topic's bar: 0 or more files it there."""
-        return self.margins_of(features(paper, evidence, self.topics))
+        return self.margins_of(features(paper, evidence))
 
     def margins_of(self, found: Mapping[str, float]) -> dict[str, float]:
         """Per topic, log-odds above its bar, of features already read. A paper without a
