@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,15 +70,7 @@ def cross_validated(
     examples: Sequence[Example], topics: Sequence[str], bars: Sequence[float], folds: int = 5
 ) -> list[dict[str, float]]:
     """Each example's margins by a model fitted on the other folds (shuffled, seed 1)."""
-    order = list(range(len(examples)))
-    random.Random(1).shuffle(order)
-    margins: list[dict[str, float]] = [{} for _ in examples]
-    for fold in range(folds):
-        held = set(order[fold::folds])
-        model = fit([e for i, e in enumerate(examples) if i not in held], topics, bars)
-        for i in held:
-            margins[i] = model.margins_of(examples[i].features)
-    return margins
+    return _judged_apart(examples, folds, 1, lambda rest: fit(rest, topics, bars))
 
 
 def nested(
@@ -86,12 +78,22 @@ def nested(
 ) -> list[dict[str, float]]:
     """Each example's margins by a model trained as `train` trains one, without it: its bars
     too chosen on the other folds only. The honest figure of the training procedure."""
+    return _judged_apart(examples, folds, 2, lambda rest: train(rest, topics, folds))
+
+
+def _judged_apart(
+    examples: Sequence[Example],
+    folds: int,
+    seed: int,
+    make: Callable[[list[Example]], TopicModel],
+) -> list[dict[str, float]]:
+    """Each example's margins by a model `make` builds from the folds it is not in."""
     order = list(range(len(examples)))
-    random.Random(2).shuffle(order)
+    random.Random(seed).shuffle(order)
     margins: list[dict[str, float]] = [{} for _ in examples]
     for fold in range(folds):
         held = set(order[fold::folds])
-        model = train([e for i, e in enumerate(examples) if i not in held], topics, folds)
+        model = make([e for i, e in enumerate(examples) if i not in held])
         for i in held:
             margins[i] = model.margins_of(examples[i].features)
     return margins
