@@ -6,8 +6,8 @@ The words search runs while the query is embedded and scanned, so with a core fr
 a fused search costs about the slower of the two. Whatever the endpoint does, the reader gets
 an answer: a failure, a timeout or a broken vector leaves the lexical results alone, and after
 a failure queries are not sent for a minute, so a down endpoint costs no search its deadline.
-Paging a search again reuses the query's vector and its nearest papers, as long as no new
-embedding came in.
+Readers searching the same words at once share one request for their vector. Paging a search
+again reuses the query's vector and its nearest papers, as long as no new embedding came in.
 """
 
 from __future__ import annotations
@@ -60,9 +60,12 @@ class Semantic:
         self._client: EmbeddingsClient | None = None
         self._resting_until = 0.0
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._asked: dict[str, asyncio.Task[np.ndarray | None]] = {}  # being embedded now
         self._near: OrderedDict[tuple[str, int | None], _Near] = OrderedDict()
 
     async def close(self) -> None:
+        for asked in self._asked.values():
+            asked.cancel()
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -75,6 +78,15 @@ class Semantic:
             return cached
         if not key or time.monotonic() < self._resting_until:
             return None
+        asked = self._asked.get(key)
+        if asked is None:
+            asked = self._asked[key] = asyncio.create_task(self._embedded(key, text))
+            asked.add_done_callback(lambda _: self._asked.pop(key, None))
+        # Shielded: a reader who gives up does not take the vector from the others waiting.
+        return await asyncio.shield(asked)
+
+    async def _embedded(self, key: str, text: str) -> np.ndarray | None:
+        """The query's vector asked of the endpoint, and kept; None when it failed."""
         if self._client is None:
             options = {"timeout": QUERY_DEADLINE, "max_attempts": 1}
             self._client = client_for(self.settings, dimensions=self.index.dimensions, **options)

@@ -1,0 +1,77 @@
+"""What a reader's search does not wait for, and what it does not ask twice: readers searching
+the same words at once share one embedding request, and while the vector index is still
+loading (a large library at start-up) the words answer alone, then vectors join in. The fake
+OpenAI-compatible server, the real client, a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot.runtime import open_runtime
+from bot.search import semantic
+from bot.search.embedding_run import embed_pending
+from bot.search.service import search
+from storage import papers
+from tests.fakes.openai_server import FakeOpenAI
+from tests.test_semantic import LIBRARY, settings_for
+
+QUERY = "protein backbones diffusion"  # every word in one title; near in meaning to another
+
+
+@pytest.fixture
+async def endpoint():
+    async with FakeOpenAI(embedding_dimensions=1024) as server:
+        yield server
+
+
+@pytest.fixture
+async def rt(tmp_path: Path, endpoint: FakeOpenAI):
+    runtime = await open_runtime(settings_for(tmp_path / "db.sqlite3", endpoint))
+    await papers.upsert(runtime.db, LIBRARY)
+    await embed_pending(runtime.db, runtime.settings)
+    try:
+        yield runtime
+    finally:
+        await semantic.close(runtime)
+        await runtime.close()
+
+
+def ids(page) -> list[str]:
+    return [hit.paper.arxiv_id for hit in page.hits]
+
+
+async def test_two_readers_searching_the_same_words_at_once_share_one_embedding_request(
+    rt, endpoint
+):
+    endpoint.latency = 0.3  # the second search starts while the first one's query is embedded
+    vectors = semantic.for_runtime(rt)
+    words_only = await search(rt.db, QUERY, limit=5)
+    asked = len(endpoint.embedding_requests)
+    first, second = await asyncio.gather(
+        search(rt.db, QUERY, limit=5, semantic=vectors),
+        search(rt.db, "Protein  backbones DIFFUSION", limit=5, semantic=vectors),
+    )
+    assert len(endpoint.embedding_requests) == asked + 1
+    assert ids(first) == ids(second)
+    assert ids(words_only) == ["2406.00001"]
+    assert ids(first)[:2] == ["2406.00001", "2406.00002"]  # both fused: near in meaning too
+    await asyncio.gather(
+        search(rt.db, "dense retrieval", limit=5, semantic=vectors),
+        search(rt.db, "protein structure", limit=5, semantic=vectors),
+    )
+    assert len(endpoint.embedding_requests) == asked + 3  # other words: each asked for
+
+
+async def test_readers_sharing_a_failed_embedding_request_all_get_the_words_answer(rt, endpoint):
+    endpoint.latency, endpoint.embedding_mode = 0.2, "error"
+    vectors = semantic.for_runtime(rt)
+    words_only = ids(await search(rt.db, QUERY, limit=5))
+    asked = len(endpoint.embedding_requests)
+    pages = await asyncio.gather(
+        *(search(rt.db, QUERY, limit=5, semantic=vectors) for _ in range(3))
+    )
+    assert [ids(page) for page in pages] == [words_only] * 3
+    assert len(endpoint.embedding_requests) == asked + 1
