@@ -6,6 +6,7 @@ OpenAI-compatible server, the real client, a real SQLite file."""
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from bot.runtime import open_runtime
 from bot.search import semantic
 from bot.search.embedding_run import embed_pending
 from bot.search.service import search
-from storage import papers
+from bot.search.similar import lexical, similar
+from storage import embeddings, papers
 from tests.fakes.openai_server import FakeOpenAI
 from tests.test_semantic import LIBRARY, settings_for
 
@@ -75,3 +77,48 @@ async def test_readers_sharing_a_failed_embedding_request_all_get_the_words_answ
     )
     assert [ids(page) for page in pages] == [words_only] * 3
     assert len(endpoint.embedding_requests) == asked + 1
+
+
+@pytest.fixture
+def slow_first_load(monkeypatch):
+    """The index's reads wait until the returned event is set: a large library loading."""
+    loaded = asyncio.Event()
+    read = embeddings.written_since
+
+    async def slow_read(*args, **kwargs):
+        await loaded.wait()
+        return await read(*args, **kwargs)
+
+    monkeypatch.setattr(embeddings, "written_since", slow_read)
+    return loaded
+
+
+async def test_while_the_index_is_loading_a_search_answers_at_once_from_the_words_alone(
+    rt, endpoint, slow_first_load
+):
+    vectors = semantic.for_runtime(rt)
+    words_only = await search(rt.db, QUERY, limit=5)
+    asked = len(endpoint.embedding_requests)
+    started = time.monotonic()
+    async with asyncio.timeout(2):
+        meanwhile = await search(rt.db, QUERY, limit=5, semantic=vectors)
+    assert time.monotonic() - started < 0.6
+    assert meanwhile == words_only  # the same page, nothing else to say
+    assert len(endpoint.embedding_requests) == asked  # no vector asked for that cannot be used
+    slow_first_load.set()  # loaded now: the next search waits the moment it takes
+    loaded = await search(rt.db, QUERY, limit=5, semantic=vectors)
+    assert ids(loaded)[:2] == ["2406.00001", "2406.00002"]  # fused with the nearest papers
+
+
+async def test_similar_papers_come_from_the_words_while_the_index_is_loading(rt, slow_first_load):
+    paper = await papers.get(rt.db, "2406.00003")
+    started = time.monotonic()
+    async with asyncio.timeout(2):
+        meanwhile = await similar(rt, paper, 3)
+    assert time.monotonic() - started < 0.6
+    assert [hit.paper.arxiv_id for hit in meanwhile] == [
+        hit.paper.arxiv_id for hit in await lexical(rt.db, paper, 3)
+    ]
+    slow_first_load.set()  # loaded now: the next search waits the moment it takes
+    nearest = await similar(rt, paper, 3)
+    assert nearest[0].paper.arxiv_id == "2406.00004"
