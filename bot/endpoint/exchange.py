@@ -122,12 +122,16 @@ class Endpoint:
         headers = {"Accept-Encoding": "identity"}
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
-        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        pool = {}  # as many connections as requests in flight; httpx's default when unbounded
+        if concurrency:
+            pool["limits"] = httpx.Limits(
+                max_connections=concurrency, max_keepalive_connections=concurrency
+            )
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/") + "/",
             headers=headers,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            **({"limits": limits} if concurrency else {}),
+            **pool,
         )
 
     async def aclose(self) -> None:
