@@ -5,12 +5,15 @@ OpenAI-compatible server, the real client, a real SQLite file."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
 import time
 from pathlib import Path
 
 import pytest
 
+from bot.cli import data as data_commands
 from bot.runtime import open_runtime
 from bot.search import semantic
 from bot.search.embedding_run import embed_pending
@@ -122,3 +125,13 @@ async def test_similar_papers_come_from_the_words_while_the_index_is_loading(rt,
     slow_first_load.set()  # loaded now: the next search waits the moment it takes
     nearest = await similar(rt, paper, 3)
     assert nearest[0].paper.arxiv_id == "2406.00004"
+
+
+async def test_the_search_command_waits_for_the_whole_index(rt, monkeypatch, capsys):
+    monkeypatch.setattr(semantic, "FIRST_LOAD_WAIT", 0.0)  # a reader's search would not wait
+    reader = await search(rt.db, QUERY, limit=5, semantic=semantic.for_runtime(rt))
+    assert ids(reader) == ["2406.00001"]
+    asked = argparse.Namespace(query=QUERY, lang=None, limit=5, offset=0, json=True)
+    assert await data_commands.search(asked, rt.settings) == 0
+    found = [hit["arxiv_id"] for hit in json.loads(capsys.readouterr().out)["results"]]
+    assert found[:2] == ["2406.00001", "2406.00002"]
