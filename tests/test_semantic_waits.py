@@ -9,8 +9,10 @@ import argparse
 import asyncio
 import json
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.cli import data as data_commands
@@ -19,6 +21,7 @@ from bot.search import semantic
 from bot.search.embedding_run import embed_pending
 from bot.search.service import search
 from bot.search.similar import lexical, similar
+from bot.search.vectors import VectorIndex, packed, unit
 from storage import embeddings, papers
 from tests.fakes.openai_server import FakeOpenAI
 from tests.test_semantic import LIBRARY, settings_for
@@ -82,18 +85,26 @@ async def test_readers_sharing_a_failed_embedding_request_all_get_the_words_answ
     assert len(endpoint.embedding_requests) == asked + 1
 
 
+@dataclass
+class SlowLoad:
+    """A large library loading: the index's reads of the table wait until `done` is set."""
+
+    reading: asyncio.Event = field(default_factory=asyncio.Event)  # the load counted the rows
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
 @pytest.fixture
 def slow_first_load(monkeypatch):
-    """The index's reads wait until the returned event is set: a large library loading."""
-    loaded = asyncio.Event()
+    load = SlowLoad()
     read = embeddings.written_since
 
     async def slow_read(*args, **kwargs):
-        await loaded.wait()
+        load.reading.set()
+        await load.done.wait()
         return await read(*args, **kwargs)
 
     monkeypatch.setattr(embeddings, "written_since", slow_read)
-    return loaded
+    return load
 
 
 async def test_while_the_index_is_loading_a_search_answers_at_once_from_the_words_alone(
@@ -108,9 +119,54 @@ async def test_while_the_index_is_loading_a_search_answers_at_once_from_the_word
     assert time.monotonic() - started < 0.6
     assert meanwhile == words_only  # the same page, nothing else to say
     assert len(endpoint.embedding_requests) == asked  # no vector asked for that cannot be used
-    slow_first_load.set()  # loaded now: the next search waits the moment it takes
+    slow_first_load.done.set()  # loaded now: the next search waits the moment it takes
     loaded = await search(rt.db, QUERY, limit=5, semantic=vectors)
     assert ids(loaded)[:2] == ["2406.00001", "2406.00002"]  # fused with the nearest papers
+
+
+async def test_a_search_does_not_wait_at_all_for_the_load_of_a_large_library(
+    rt, slow_first_load, monkeypatch
+):
+    monkeypatch.setattr(semantic, "FIRST_LOAD_WAIT", 3.0)
+    monkeypatch.setattr(semantic, "SMALL_LOAD", 2)  # the five papers' load counts as large
+    vectors = semantic.for_runtime(rt)
+    loading = asyncio.create_task(vectors.index.refresh(rt.db))  # as the bot does at start
+    async with asyncio.timeout(2):
+        await slow_first_load.reading.wait()
+    started = time.monotonic()
+    page = await search(rt.db, QUERY, limit=5, semantic=vectors)
+    assert time.monotonic() - started < 1.0
+    assert ids(page) == ["2406.00001"]
+    slow_first_load.done.set()
+    await loading
+
+
+async def test_the_first_load_of_a_large_library_leaves_the_event_loop_free(rt, monkeypatch):
+    rng = np.random.default_rng(7)
+    matrix = rng.standard_normal((40_000, 256)).astype(np.float32)
+    rows = [(i + 1, i + 1, 256, packed(unit(v))) for i, v in enumerate(matrix)]
+
+    async def stored_rows(db, model, after, limit):  # the table's rows, in row id order
+        return rows[after : after + limit]
+
+    monkeypatch.setattr(embeddings, "written_since", stored_rows)
+    index = VectorIndex("a large library")
+    ticks = 0
+
+    async def another_chat() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.001)
+            ticks += 1
+
+    beating = asyncio.create_task(another_chat())
+    await asyncio.sleep(0.01)
+    ticks, started = 0, time.monotonic()
+    await index.refresh(rt.db)
+    took = time.monotonic() - started
+    beating.cancel()
+    assert (len(index), index.loaded) == (40_000, True)
+    assert ticks >= took * 1000 / 10, f"the loop ticked {ticks} times in a {took:.2f} s load"
 
 
 async def test_similar_papers_come_from_the_words_while_the_index_is_loading(rt, slow_first_load):
@@ -122,7 +178,7 @@ async def test_similar_papers_come_from_the_words_while_the_index_is_loading(rt,
     assert [hit.paper.arxiv_id for hit in meanwhile] == [
         hit.paper.arxiv_id for hit in await lexical(rt.db, paper, 3)
     ]
-    slow_first_load.set()  # loaded now: the next search waits the moment it takes
+    slow_first_load.done.set()  # loaded now: the next search waits the moment it takes
     nearest = await similar(rt, paper, 3)
     assert nearest[0].paper.arxiv_id == "2406.00004"
 

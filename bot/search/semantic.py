@@ -42,6 +42,7 @@ QUERY_DEADLINE = 2.0  # seconds for a query's vector; the reader is waiting
 REST_AFTER_FAILURE = 60.0  # seconds of lexical-only searches after the endpoint failed one
 CACHED_QUERIES = 256
 FIRST_LOAD_WAIT = 0.25  # seconds a search waits for the index's first load: a small one is done
+SMALL_LOAD = 5_000  # rows loaded well within FIRST_LOAD_WAIT; a larger load is not waited for
 DEPTH = 50  # results of each kind fused, at least
 
 Ranker = Callable[..., Awaitable[RankedRows]]
@@ -82,12 +83,15 @@ class Semantic:
 
     async def ready(self, db: Database) -> bool:
         """Whether the index has taken in what is stored. Its first load is started if nobody
-        started it, and waited for `first_load_wait` at most: it goes on after a search gives up."""
+        started it, and waited for `first_load_wait` at most when it is small (not at all once
+        it counted more rows): it goes on after a search gives up."""
         if self.index.loaded:
             return True
         if self._loading is None or self._loading.done():
             self._loading = asyncio.create_task(self._first_load(db))
-        await asyncio.wait({self._loading}, timeout=self.first_load_wait)
+        wait = self.first_load_wait
+        if wait is None or self.index.expected <= SMALL_LOAD:
+            await asyncio.wait({self._loading}, timeout=wait)
         if not self.index.loaded and not self._said_loading:
             self._said_loading = True
             log.info("the vector index is still loading: searches use the words alone till then")
