@@ -6,7 +6,7 @@ may echo the API key in an error body. So the configured secrets are replaced wh
 appear, and anything shaped like a bot token or a bearer credential is replaced as well.
 
 This module owns what a bearer credential looks like (BEARER, CREDENTIAL). Shaping one
-endpoint's error text into a bounded one-line reason to store is bot/summarize/redact.py's,
+endpoint's error text into a bounded one-line reason to store is bot/endpoint/redact.py's,
 which masks the same bearer shape with these definitions.
 """
 

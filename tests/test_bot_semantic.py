@@ -3,13 +3,17 @@ card's similar papers are its nearest embeddings, never itself."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
+
+import pytest
 
 from bot import config
 from bot.app import build_application
 from bot.runtime import open_runtime
 from bot.search.embedding_run import embed_pending
-from storage import papers
+from storage import embeddings, papers
 from tests.fakes.conversation import reply_to
 from tests.fakes.openai_server import FakeOpenAI
 from tests.running import running
@@ -48,6 +52,55 @@ async def test_search_and_similar_papers_in_chat_use_the_embeddings(tmp_path: Pa
             assert like[0] == "card:open:2406.00004"
             assert "card:open:2406.00003" not in like
         assert endpoint.embedding_requests[-1]["input"] == ["protein backbones diffusion"]
+
+
+async def test_a_search_while_the_vector_index_loads_at_start_gets_the_words_answer_at_once(
+    tmp_path: Path, api, monkeypatch: pytest.MonkeyPatch
+):
+    loaded = asyncio.Event()  # a large library: the index's first load takes seconds
+    read = embeddings.written_since
+
+    async def slow_read(*args, **kwargs):
+        await loaded.wait()
+        return await read(*args, **kwargs)
+
+    async with FakeOpenAI(embedding_dimensions=1024) as endpoint:
+        settings = _settings(tmp_path, api, endpoint)
+        rt = await open_runtime(settings)
+        await papers.upsert(rt.db, LIBRARY)
+        assert (await embed_pending(rt.db, settings)).embedded == len(LIBRARY)
+        await rt.close()
+        monkeypatch.setattr(embeddings, "written_since", slow_read)
+        async with running(build_application(settings)):
+            ada = api.user(1001, language_code="en")
+            started = time.monotonic()
+            try:
+                async with asyncio.timeout(2):
+                    meanwhile = await reply_to(api, ada, "/search protein backbones diffusion")
+            finally:
+                loaded.set()  # loaded now (and a search still waiting lets the bot stop)
+            assert time.monotonic() - started < 2.0
+            assert _buttons(meanwhile) == ["card:open:2406.00001"]  # the words' one match
+            after = await reply_to(api, ada, "/search protein backbones diffusion")
+            assert _buttons(after)[:2] == ["card:open:2406.00001", "card:open:2406.00002"]
+        said, later = meanwhile["text"].splitlines(), after["text"].splitlines()
+        assert said[1].startswith("1 paper found")
+        assert set(said) - {said[1]} <= set(later)  # no line the fused answer does not have
+
+
+def _settings(tmp_path: Path, api, endpoint: FakeOpenAI) -> config.Settings:
+    return config.load(
+        {
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_API_BASE_URL": api.base_url,
+            "DIGESTBOT_DB": str(tmp_path / "db.sqlite3"),
+            "DIGESTBOT_JOBS": "push",
+            "DIGESTBOT_EMBEDDINGS_MODEL": "fake-embedder",
+            "DIGESTBOT_EMBEDDINGS_BASE_URL": endpoint.base_url,
+            "DIGESTBOT_EMBEDDINGS_MIN_SCORE": "0.2",
+        },
+        env_file=None,
+    )
 
 
 def _buttons(message: dict) -> list[str]:

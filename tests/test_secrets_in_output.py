@@ -10,8 +10,8 @@ import signal
 import sys
 from pathlib import Path
 
+from bot.endpoint.redact import redact
 from bot.redaction import Redactor
-from bot.summarize.redact import redact
 from tests.fakes.bot_api import FakeBotApi
 from tests.test_run_lifecycle import BotProcess, _free_port
 

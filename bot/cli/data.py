@@ -71,6 +71,7 @@ async def search(args: argparse.Namespace, settings: Settings) -> int:
     """Full-text search, an arXiv id first."""
     rt = await open_runtime(settings)
     try:
+        semantic.wait_for_index(rt)
         page = await search_service.search(
             rt.db,
             args.query,

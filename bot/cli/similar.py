@@ -35,6 +35,7 @@ async def similar(args: argparse.Namespace, settings: Settings) -> int:
         if paper is None:
             fail(args, _("paper {id} is not known").format(id=ref.arxiv_id))
             return WORK_FAILED
+        semantic.wait_for_index(rt)
         hits = await similar_papers.similar(rt, paper, args.limit)
     finally:
         await semantic.close(rt)

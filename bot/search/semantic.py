@@ -6,8 +6,12 @@ The words search runs while the query is embedded and scanned, so with a core fr
 a fused search costs about the slower of the two. Whatever the endpoint does, the reader gets
 an answer: a failure, a timeout or a broken vector leaves the lexical results alone, and after
 a failure queries are not sent for a minute, so a down endpoint costs no search its deadline.
-Paging a search again reuses the query's vector and its nearest papers, as long as no new
-embedding came in.
+Readers searching the same words at once share one request for their vector. Paging a search
+again reuses the query's vector and its nearest papers, as long as no new embedding came in.
+
+Nor does a reader wait for the vector index's first load (seconds for a large library, at
+start-up): until it is done, searches answer from the words alone, as if no endpoint were
+configured, and similar papers come from the words too.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ log = logging.getLogger(__name__)
 QUERY_DEADLINE = 2.0  # seconds for a query's vector; the reader is waiting
 REST_AFTER_FAILURE = 60.0  # seconds of lexical-only searches after the endpoint failed one
 CACHED_QUERIES = 256
+FIRST_LOAD_WAIT = 0.25  # seconds a search waits for the index's first load: a small one is done
+SMALL_LOAD = 5_000  # rows loaded well within FIRST_LOAD_WAIT; a larger load is not waited for
 DEPTH = 50  # results of each kind fused, at least
 
 Ranker = Callable[..., Awaitable[RankedRows]]
@@ -60,12 +66,42 @@ class Semantic:
         self._client: EmbeddingsClient | None = None
         self._resting_until = 0.0
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._asked: dict[str, asyncio.Task[np.ndarray | None]] = {}  # being embedded now
+        self._loading: asyncio.Task[None] | None = None  # the index's first load
+        self._said_loading = False
+        self.first_load_wait: float | None = FIRST_LOAD_WAIT  # None: as long as it takes
         self._near: OrderedDict[tuple[str, int | None], _Near] = OrderedDict()
 
     async def close(self) -> None:
+        for asked in self._asked.values():
+            asked.cancel()
+        if self._loading is not None:
+            self._loading.cancel()
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+    async def ready(self, db: Database) -> bool:
+        """Whether the index has taken in what is stored. Its first load is started if nobody
+        started it, and waited for `first_load_wait` at most when it is small (not at all once
+        it counted more rows): it goes on after a search gives up."""
+        if self.index.loaded:
+            return True
+        if self._loading is None or self._loading.done():
+            self._loading = asyncio.create_task(self._first_load(db))
+        wait = self.first_load_wait
+        if wait is None or self.index.expected <= SMALL_LOAD:
+            await asyncio.wait({self._loading}, timeout=wait)
+        if not self.index.loaded and not self._said_loading:
+            self._said_loading = True
+            log.info("the vector index is still loading: searches use the words alone till then")
+        return self.index.loaded
+
+    async def _first_load(self, db: Database) -> None:
+        try:
+            await self.index.refresh(db)
+        except Exception as exc:  # the next search tries again; the words answer meanwhile
+            log.warning("the vector index could not be loaded: %s", exc)
 
     async def query_vector(self, text: str) -> np.ndarray | None:
         """The query's embedding, or None when the endpoint cannot give it now."""
@@ -75,6 +111,15 @@ class Semantic:
             return cached
         if not key or time.monotonic() < self._resting_until:
             return None
+        asked = self._asked.get(key)
+        if asked is None:
+            asked = self._asked[key] = asyncio.create_task(self._embedded(key, text))
+            asked.add_done_callback(lambda _: self._asked.pop(key, None))
+        # Shielded: a reader who gives up does not take the vector from the others waiting.
+        return await asyncio.shield(asked)
+
+    async def _embedded(self, key: str, text: str) -> np.ndarray | None:
+        """The query's vector asked of the endpoint, and kept; None when it failed."""
         if self._client is None:
             options = {"timeout": QUERY_DEADLINE, "max_attempts": 1}
             self._client = client_for(self.settings, dimensions=self.index.dimensions, **options)
@@ -90,8 +135,11 @@ class Semantic:
     async def nearest(
         self, db: Database, text: str, depth: int, exclude: int | None = None
     ) -> list[tuple[int, float]]:
-        """Row ids and cosines of the papers nearest the query; none when there are none."""
-        if not len(self.index):  # nothing embedded yet, or not loaded: look before asking
+        """Row ids and cosines of the papers nearest the query; none when there are none, or
+        while the index is loading."""
+        if not await self.ready(db):
+            return []
+        if not len(self.index):  # nothing embedded when it was loaded: look again before asking
             await self.index.refresh(db)
             if not len(self.index):  # nothing embedded: do not make the reader wait
                 return []
@@ -184,6 +232,13 @@ def for_runtime(rt: Runtime) -> Semantic | None:
     if found is None:
         found = _BY_DB[rt.db] = Semantic(rt)
     return found
+
+
+def wait_for_index(rt: Runtime) -> None:
+    """Let this database's searches wait for the vector index's whole first load: a one-off
+    command's, which no reader waits behind."""
+    if (found := for_runtime(rt)) is not None:
+        found.first_load_wait = None
 
 
 async def close(rt: Runtime) -> None:

@@ -39,9 +39,10 @@ async def similar(rt: Runtime, paper: Paper, limit: int) -> list[SearchHit]:
 async def nearest(
     db: Database, vectors: semantic.Semantic, paper: Paper, limit: int
 ) -> list[SearchHit]:
-    """The papers whose embeddings are nearest this paper's; none when it has none yet."""
+    """The papers whose embeddings are nearest this paper's; none when it has none yet, or
+    while the index is loading."""
     stored = await embeddings.vectors(db, vectors.index.model, [paper.id]) if paper.id else {}
-    if paper.id not in stored:
+    if paper.id not in stored or not await vectors.ready(db):
         return []
     nearest_first = await vectors.index.nearest(
         db, unpacked(stored[paper.id]), limit + 2, frozenset({paper.id})

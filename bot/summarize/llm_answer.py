@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import ascii_letters
 
-from bot.summarize import answer_text, bounded_json, topic_choice
+from bot.endpoint import bounded_json
+from bot.summarize import answer_text, topic_choice
 from bot.summarize.topic_choice import TopicChoice
 from storage.cjk import chinese_share
 from storage.models import Topic

@@ -20,11 +20,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.config import Settings
+from bot.endpoint.redact import redact
 from bot.summarize import translation
 from bot.summarize.llm_answer import RejectedAnswer, SummaryAnswer, load_glossary, parse_answer
 from bot.summarize.llm_answer import build_messages as summary_messages
 from bot.summarize.llm_client import AnswerRefused, ChatClient, ChatError
-from bot.summarize.redact import redact
 from bot.summarize.translation import Translation
 from storage import summaries as stored_summaries
 from storage import summary_requests as ledger

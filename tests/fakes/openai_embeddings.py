@@ -7,7 +7,9 @@ and the same text always gets the same vector, so tests and benches can check ra
 
 Modes: `vectors` (good), `rate_limited` (429 with Retry-After), `error` (500),
 `wrong_dimensions`, `nan` (a NaN in the JSON), `too_few` (one vector less than asked),
-`zeros` (an all-zero vector), `huge` (an answer past any client's cap).
+`zeros` (an all-zero vector), `huge` (an answer past any client's cap), `truncated` (a
+whole answer whose JSON stops halfway), `cut_off` (the connection closed halfway through an
+answer whose length was announced).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ EMBEDDING_MODES = (
     "too_few",
     "zeros",
     "huge",
+    "truncated",
+    "cut_off",
 )
 BUCKETS = 4096
 _WORD = re.compile(r"\w+")
@@ -75,7 +79,20 @@ def answer(body: dict, mode: str, dimensions: int, retry_after: str) -> web.Resp
     text = json.dumps(_envelope(data, body, texts))
     if mode == "nan":
         text = text.replace("]}", ", NaN]}", 1)
+    if mode == "truncated":
+        text = text[: len(text) // 2]
     return web.Response(text=text, content_type="application/json")
+
+
+async def cut_off(request: web.Request, answer: web.Response) -> web.StreamResponse:
+    """The first half of a good answer announced whole, then the connection closed."""
+    whole = answer.body
+    response = web.StreamResponse(headers={"Content-Type": "application/json"})
+    response.content_length = len(whole)
+    await response.prepare(request)
+    await response.write(whole[: len(whole) // 2])
+    request.transport.close()
+    return response
 
 
 def _envelope(data: list[dict], body: dict, texts: list[str]) -> dict:

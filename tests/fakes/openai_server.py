@@ -143,6 +143,9 @@ class FakeOpenAI:
         mode = self.embedding_script.pop(0) if self.embedding_script else self.embedding_mode
         if mode not in openai_embeddings.EMBEDDING_MODES:
             raise ValueError(f"unknown embedding mode {mode!r}")
+        if mode == "cut_off":
+            whole = openai_embeddings.answer(body, "vectors", self.embedding_dimensions, "")
+            return await openai_embeddings.cut_off(request, whole)
         return openai_embeddings.answer(body, mode, self.embedding_dimensions, self.retry_after)
 
     async def _models(self, request: web.Request) -> web.Response:
