@@ -10,8 +10,11 @@ presser's private chat.
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update, User
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import authors
@@ -33,12 +36,16 @@ from storage import follows, papers, subscriptions
 from storage.db import Database
 from storage.models import Paper
 
+log = logging.getLogger("bot.handlers.follows")
+LISTS_KEPT = 3  # the chat's latest /following messages redrawn when a card or /follow changes it
+
 
 async def follow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/follow <author name>: the author's new papers in this chat's digest."""
     message = update.effective_message
     typed = clean_text(" ".join(context.args))  # as ingest cleans the names it stores
-    with use(await chat_language(update, context)):
+    lang = await chat_language(update, context)
+    with use(lang):
         if not typed:
             await message.reply_text(escape(_usage()))
             return
@@ -61,13 +68,17 @@ async def follow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         if update.effective_chat.type != ChatType.PRIVATE:
             answer += "\n" + _("Only the group's administrators can change whom it follows.")
         await message.reply_text(escape(answer))
+    if outcome == "followed":
+        await _redraw_lists(context, chat_id, lang)
 
 
 async def following_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/following: the authors this chat follows, each with ✖."""
     lang = await chat_language(update, context)
     shown = await _listing(runtime(context).db, update.effective_chat.id, lang)
-    await update.effective_message.reply_text(shown.text, reply_markup=shown.keyboard)
+    sent = await update.effective_message.reply_text(shown.text, reply_markup=shown.keyboard)
+    lists = context.chat_data.setdefault("following_lists", [])
+    lists[:] = [*lists, sent.message_id][-LISTS_KEPT:]
 
 
 async def follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -96,12 +107,17 @@ async def follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             return
         chat_id = update.effective_chat.id
         if request.follow:
-            _outcome, toast = await _follow(db, chat_id, name, query.from_user, "button")
+            outcome, toast = await _follow(db, chat_id, name, query.from_user, "button")
             await query.answer(toast, show_alert=True)
+            changed = outcome == "followed"
         else:
-            await query.answer(_stopped_text(await library.unfollow(db, chat_id, name)))
+            dropped = await library.unfollow(db, chat_id, name)
+            await query.answer(_stopped_text(dropped))
+            changed = bool(dropped)
     if update.effective_message is not None:  # else too old for Telegram to hand over
         await card_buttons.redraw(update, context, paper, request.lang or lang)
+    if changed:
+        await _redraw_lists(context, chat_id, lang)
 
 
 async def _author_of(
@@ -137,6 +153,29 @@ async def _unfollow(
             await query.answer(_("This chat does not follow that author any more."))
     shown = await _listing(db, chat_id, lang)
     await edit_unless_unchanged(query, shown.text, shown.keyboard)
+    if found:
+        await _redraw_lists(context, chat_id, lang, but=query.message.message_id)
+
+
+async def _redraw_lists(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, lang: str, but: int | None = None
+) -> None:
+    """Show the chat's latest /following lists (`but` the one just redrawn) as its follows now
+    stand; a list deleted or too old to edit is forgotten."""
+    lists = [m for m in context.chat_data.get("following_lists", []) if m != but]
+    if not lists:
+        return
+    shown = await _listing(runtime(context).db, chat_id, lang)
+    for message_id in lists:
+        try:
+            await context.bot.edit_message_text(
+                shown.text, chat_id=chat_id, message_id=message_id, reply_markup=shown.keyboard
+            )
+        except BadRequest as error:
+            if "not modified" in error.message.lower():
+                continue
+            log.info("could not redraw a /following list: %s", error.message)
+            context.chat_data["following_lists"].remove(message_id)
 
 
 async def _follow(
