@@ -59,7 +59,7 @@ async def test_chats_mixing_topics_and_saved_queries_all_get_their_digest_from_c
     assert "Your search “long context”" in ada
     assert "Long context without the cost" in ada
     lin = digest_of(api, LIN)
-    assert "2024年6月17日至30日 重要论文总结" in lin
+    assert "2024年6月17日至30日重要论文总结" in lin
     assert "检索有帮助。" in lin
     assert "你订阅的关键词“mixture of experts”" in lin
     assert "Mixture of experts routing" in lin

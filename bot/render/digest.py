@@ -187,10 +187,16 @@ def _tldr(summaries: dict[str, Summary], lang: str) -> str | None:
     summary = shown.summary
     text = escape(tldr(summary.text, summary.lang))
     if shown.other_language:
-        return f"<i>{escape(other_language_note(lang))}</i> {text}"
+        return _noted(other_language_note(lang), text)
     if summary.translated_from:
-        return f"<i>{escape(translated_note())}</i> {text}"
+        return _noted(translated_note(), text)
     return text
+
+
+def _noted(note: str, text: str) -> str:
+    # Chinese sets nothing between a full-width colon and what follows it.
+    space = "" if note.endswith("：") else " "
+    return f"<i>{escape(note)}</i>{space}{text}"
 
 
 def _card_link(paper: Paper, bot_username: str | None) -> str | None:
