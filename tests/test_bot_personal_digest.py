@@ -93,3 +93,23 @@ async def test_a_reader_who_votes_and_follows_gets_their_own_order_and_their_aut
     assert kinds(order_in(sent["text"], ids)) == ["speech"] * 4 + ["code"] * 4
     assert "💡 like papers you liked" in sent["text"]
     assert "👤 Ada Lovelace" in sent["text"]
+
+
+async def test_a_groups_digest_says_the_group_liked_its_papers_not_one_reader(ids, api):
+    zhao = FakeUser(604, "赵", language_code="zh-hans")
+    room = api.add_chat(group(-901, "读书会"))
+    await vote(api, zhao, ids["speech-old-1"], "up", room)
+    await vote(api, WANG, ids["speech-old-2"], "up", room)
+    await vote(api, WANG, ids["code-5"], "down", room)
+    chinese = (await reply_to(api, zhao, "/digest llm", chat=room))["text"]
+    assert "💡 与本群赞过的论文相近" in chinese
+    assert "你" not in chinese
+    api.set_admins(room.id, [zhao.id])
+    await reply_to(api, zhao, "/lang en", chat=room)
+    english = (await reply_to(api, WANG, "/digest llm", chat=room))["text"]
+    assert "💡 like papers this group liked" in english
+    # A reader alone is still told it is their own taste.
+    await vote(api, zhao, ids["speech-old-1"], "up")
+    await vote(api, zhao, ids["speech-old-2"], "up")
+    await vote(api, zhao, ids["code-5"], "down")
+    assert "💡 与你赞过的论文相近" in (await reply_to(api, zhao, "/digest llm"))["text"]

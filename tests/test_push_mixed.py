@@ -69,6 +69,9 @@ async def test_chats_mixing_topics_and_saved_queries_all_get_their_digest_from_c
     group = digest_of(api, READING_GROUP)
     assert "Long context without the cost" in group
     assert "Retrieval at scale" not in group
+    # A group's saved search is the group's, not one reader's.
+    assert "This group's search “long context”" in group
+    assert "🔎 matches this group's search" in group
 
 
 async def break_a_paper(rt, arxiv_id: str) -> None:
