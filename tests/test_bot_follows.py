@@ -85,6 +85,31 @@ async def test_odd_names_are_refused_with_the_usage_in_both_languages(app, api, 
     assert trouble(caplog) == []
 
 
+async def test_a_surname_alone_is_followed_and_the_reader_told_it_counts_every_such_author(
+    app, api, seeded, caplog
+):
+    ada = api.user(1001, language_code="en")
+    li = api.user(2001, "李", language_code="zh-hans")
+    with caplog.at_level(logging.WARNING):
+        broad = await reply_to(api, ada, "/follow Zhang")
+        assert broad["text"].startswith("👤 Following Zhang: their new papers")
+        assert (
+            "A surname alone counts every author named Zhang: add a first name or an initial "
+            "to follow one person, as in /follow A. Zhang."
+        ) in broad["text"]
+        chinese = await reply_to(api, li, "/follow Müller")
+        assert (
+            "只写姓氏会把所有姓 Müller 的作者都算进来；只想关注其中一位的话，请加上名字或"
+            "名字的首字母，例如 /follow A. Müller。"
+        ) in chinese["text"]
+        # A full name, or a name in Chinese characters, is one person: nothing to add.
+        for whole in ("Wei Zhang", "张伟"):
+            narrow = await reply_to(api, li, f"/follow {whole}")
+            assert "只写姓氏" not in narrow["text"]
+    assert await followed(seeded, ada.id) == ["Zhang"]
+    assert trouble(caplog) == []
+
+
 async def test_the_cards_follow_buttons_follow_its_first_authors(app, api, seeded, caplog):
     li = api.user(2001, "李", language_code="zh-hans")
     card = await reply_to(api, li, f"/paper {PAPER}")

@@ -61,6 +61,11 @@ async def follow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         db = runtime(context).db
         chat_id = update.effective_chat.id
         outcome, answer = await _follow(db, chat_id, name, update.effective_user)
+        if outcome == "followed" and name.surname_alone:
+            answer += "\n" + _(
+                "A surname alone counts every author named {surname}: add a first name or an "
+                "initial to follow one person, as in /follow A. {surname}."
+            ).format(surname=name.surname)
         if outcome == "followed" and not await subscriptions.for_chat(db, chat_id):
             answer += "\n" + _(
                 "This chat takes no topic yet, so no digest comes: choose in /topics."
