@@ -1,6 +1,7 @@
 """A Chinese reader's messages are set as Chinese is written: a date runs into the word that
-follows it (2024年6月18日发布), and nothing but the text follows a full-width colon. English
-readers keep their spaces.
+follows it (2024年6月18日发布), nothing but the text follows a full-width colon, and a thing
+is called by one name on its button and in the answer (相似论文 → 相似的论文). English readers
+keep their spaces.
 
 The real python-telegram-bot Application polls the fake Bot API on 127.0.0.1; the bot's clock
 is set in the fortnight of 17–30 June 2024.
@@ -15,7 +16,7 @@ import pytest
 from bot.app import build_application
 from tests import digest_world as world
 from tests.fakes.bot_api_updates import FakeUser
-from tests.fakes.conversation import reply_to
+from tests.fakes.conversation import press, reply_to
 from tests.running import running
 
 NOW = datetime(2024, 6, 26, 12, tzinfo=UTC)
@@ -30,6 +31,8 @@ async def chat_app(tmp_path, api):
     await world.add_paper(rt, "2406.30001", datetime(2024, 6, 18, tzinfo=UTC), {"rag": 1.0},
                           title="Retrieval in English only",
                           summaries_by_lang={"en": "Retrieval helps."})  # fmt: skip
+    await world.add_paper(rt, "2406.30002", datetime(2024, 6, 19, tzinfo=UTC), {"rag": 1.0},
+                          title="Retrieval in English, again")  # fmt: skip
     await rt.close()
     for user in (ADA, LI):
         api.user(user.id, user.first_name, language_code=user.language_code)
@@ -51,3 +54,11 @@ async def test_a_chinese_card_says_when_its_paper_came_out_in_one_word(chat_app,
     assert "📅 2024年6月18日发布 · cs.CL" in card
     english = (await reply_to(api, ADA, "/paper 2406.30001"))["text"]
     assert "📅 Announced Jun 18, 2024 · cs.CL" in english
+
+
+async def test_the_similar_papers_button_and_its_answer_use_one_word(chat_app, api):
+    card = await reply_to(api, LI, "/paper 2406.30001")
+    rows = card["reply_markup"]["inline_keyboard"]
+    [similar] = [b for row in rows for b in row if b["text"] == "相似论文"]
+    answer = await press(api, LI, card, similar["callback_data"], "sendMessage")
+    assert answer.result["text"].startswith("🔗 与“Retrieval in English only”相似的论文：\n")
