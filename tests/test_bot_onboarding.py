@@ -154,6 +154,11 @@ async def test_help_in_a_group_lists_the_members_commands_then_the_admins(chat_a
     assert "/topics" not in members.split("\n\n👍")[0]
     assert "/topics — " in admins
     assert "/lang — " in admins
+    # The group's library is every member's; whom it follows only its admins change.
+    for command in ("/saved — ", "/export — ", "/following — "):
+        assert command in members, command
+    assert "/follow — " in admins
+    assert "/follow — " not in members
     private = (await reply_to(api, ADA, "/help"))["text"]
     assert "/topics — " in private
     assert "admins also" not in private

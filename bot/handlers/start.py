@@ -28,8 +28,19 @@ from storage import chats
 
 REMEMBERED_PRESSES = 50  # per chat: enough to catch a double tap on a welcome's digest button
 # What any member of a group may do there; the rest of a group's commands change the group.
-GROUP_MEMBERS = ("help", "digest", "issues", "search", "paper", "subscriptions")
-GROUP_ADMINS = ("topics", "subscribe", "unsubscribe", "settings", "lang")
+# Its saved papers (🔖) are every member's; whom it follows changes its digest: admins only.
+GROUP_MEMBERS = (
+    "help",
+    "digest",
+    "issues",
+    "search",
+    "paper",
+    "subscriptions",
+    "saved",
+    "export",
+    "following",
+)
+GROUP_ADMINS = ("topics", "subscribe", "unsubscribe", "settings", "lang", "follow")
 
 
 def command_lines() -> list[tuple[str, str]]:
