@@ -109,6 +109,7 @@ async def test_a_saved_paper_with_a_new_version_is_announced_once(rt, api):
     mine = texts(api, 101)
     heading = mine.index("▍Saved papers with a new version")
     assert "🔄 updated: v1 → v3" in mine[heading:]
+    assert mine.split("\n")[1] == "3 papers"  # as many as it lists: the update counts
     assert "arXiv:2406.20010" in mine[heading:]
     chinese = texts(api, 103)
     assert "▍收藏论文有新版本" in chinese

@@ -76,7 +76,8 @@ def _header(digest: Digest, lang: str, memo: Memo) -> str:
     period = memo.get(key)
     if period is None:
         period = memo[key] = dates.format_period(digest.period.start, digest.period.end, lang)
-    count = sum(len(section.papers) for section in digest.sections) + len(digest.followed)
+    listed = sum(len(section.papers) for section in digest.sections)
+    count = listed + len(digest.followed) + len(digest.updated)
     title = _("Papers that mattered, {period}").format(period=period)
     papers = ngettext("{count} paper", "{count} papers", count).format(count=count)
     return f"📚 <b>{escape(title)}</b>\n{escape(papers)}"
