@@ -294,7 +294,7 @@ async def test_an_author_followed_by_initials_shows_followed_and_unfollowing_emp
             card = await reply_to(api, ADA, "/paper 2406.20031")
             assert buttons(card, "follow:") == ["✓ Following LeCun", "👤 Follow Bottou"]
             before = await digest_text(api)
-            assert "▍From authors you follow" in before
+            assert "▍👤 From authors you follow" in before
             assert "👤 Yann LeCun" in before
             answer, card = await press_and_redraw(
                 api, ADA, card, data_of(card, "✓ Following LeCun")
