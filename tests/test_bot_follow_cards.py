@@ -81,7 +81,7 @@ async def test_a_reader_follows_from_the_card_and_unfollows_by_pressing_it_again
         _, card = await press_and_redraw(api, li, card, callbacks.pack_vote("up", PAPER, "zh"))
         answer, card = await press_and_redraw(api, li, card, data_of(card, "👤 关注 Ramírez"))
         assert answer.params["text"] == (
-            "👤 已关注 Aurora Ramírez：其新论文会出现在本聊天的摘要中。再按一次该按钮即可取消关注。"
+            "👤 已关注 Aurora Ramírez：其新论文会出现在本聊天的速递中。再按一次该按钮即可取消关注。"
         )
         # Redrawn in place: the author followed shows ✓, the vote count and the rest stay.
         assert buttons(card, "follow:") == ["👤 关注 Zhang", "✓ 已关注 Ramírez"]

@@ -120,7 +120,7 @@ async def test_the_cards_follow_buttons_follow_its_first_authors(app, api, seede
             api, li, card, follow_buttons.pack_follow(PAPER, 1), "answerCallbackQuery"
         )
         assert answer.params["text"] == (
-            "👤 已关注 Aurora Ramírez：其新论文会出现在本聊天的摘要中。再按一次该按钮即可取消关注。"
+            "👤 已关注 Aurora Ramírez：其新论文会出现在本聊天的速递中。再按一次该按钮即可取消关注。"
         )
         answer = await press(
             api, li, card, follow_buttons.pack_follow(PAPER, 1), "answerCallbackQuery"
@@ -197,7 +197,7 @@ async def test_a_follow_pressed_on_a_card_shared_inline_follows_in_the_pressers_
         [toast] = await api.wait_for("answerCallbackQuery", since=mark)
     assert (
         toast.params["text"]
-        == "👤 已在你和我的私聊中关注 Wei Zhang，其新论文会出现在私聊的摘要中。"
+        == "👤 已在你和我的私聊中关注 Wei Zhang，其新论文会出现在私聊的速递中。"
     )
     assert await followed(seeded, bob.id) == ["Wei Zhang"]
     assert await followed(seeded, ada.id) == []

@@ -166,7 +166,7 @@ async def test_an_operator_reads_how_many_chats_were_skipped_and_the_log_names_e
     )
     assert code == 0
     assert "已发 3" in out
-    assert "跳过 1 个聊天：无法安排摘要推送（原因见日志）" in out
+    assert "跳过 1 个聊天：无法安排速递推送（原因见日志）" in out
     [line] = [line for line in err.splitlines() if f"chat {LIN}" in line]
     assert "America/Nowhere_Yet" in line
     assert "Traceback" not in err
