@@ -156,6 +156,25 @@ async def test_in_a_group_only_admins_follow_for_the_group_and_are_told_so(
     assert trouble(caplog) == []
 
 
+async def test_a_chinese_member_who_presses_a_groups_unfollow_is_told_who_decides(
+    app, api, seeded, caplog
+):
+    room = api.add_chat(group(-501, "读书会"))
+    boss = api.user(2001, "老板", language_code="zh-hans")
+    wang = api.user(2002, "王", language_code="zh-hans")
+    api.set_admins(room.id, [boss.id])
+    with caplog.at_level(logging.WARNING):
+        await reply_to(api, boss, "/follow Wei Zhang", chat=room)
+        listed = await reply_to(api, wang, "/following", chat=room)
+        answer = await press(api, wang, listed, data_of(listed, "✖ 1"), "answerCallbackQuery")
+        # Stopping is following too: the refusal speaks of both, not only of adding one.
+        assert answer.params["text"].startswith(
+            "关注作者会改变全群收到的速递，所以只有群管理员能决定本群关注哪些作者。"
+        )
+    assert await followed(seeded, room.id) == ["Wei Zhang"]
+    assert trouble(caplog) == []
+
+
 async def test_forged_follow_buttons_change_nothing(app, api, seeded, caplog):
     ada = api.user(1001)
     card = await reply_to(api, ada, "/paper hep-th/9901001")  # a single author
