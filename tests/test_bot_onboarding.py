@@ -159,9 +159,17 @@ async def test_help_in_a_group_lists_the_members_commands_then_the_admins(chat_a
         assert command in members, command
     assert "/follow — " in admins
     assert "/follow — " not in members
+    assert text.endswith(
+        "投过几票之后，本聊天的速递会把和赞过的论文相近的排在前面，踩过的不再出现。"
+    )
     private = (await reply_to(api, ADA, "/help"))["text"]
     assert "/topics — " in private
     assert "admins also" not in private
+    # Why vote at all: the reader learns that votes shape the chat's own digest.
+    assert private.endswith(
+        "After a few votes, this chat's digest puts papers like the ones it liked first and "
+        "leaves out those voted down."
+    )
 
 
 async def test_a_group_admin_choosing_a_language_on_a_welcome_the_bot_never_recorded_is_answered(

@@ -149,7 +149,13 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             "paper; a digest's numbered buttons open its papers' cards. A 👍 or 👎 reaction "
             "on a card counts too; in a group Telegram tells me of reactions only if I am an admin."
         )
-        await update.effective_message.reply_text("\n".join([*lines, "", escape(votes)]))
+        taste = _(
+            "After a few votes, this chat's digest puts papers like the ones it liked first and "
+            "leaves out those voted down."
+        )
+        await update.effective_message.reply_text(
+            "\n".join([*lines, "", escape(votes), escape(taste)])
+        )
 
 
 def _help_lines(described: dict[str, str], names: Iterable[str]) -> list[str]:
