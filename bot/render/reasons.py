@@ -25,7 +25,7 @@ def digest_reason(score: Score, *, in_group: bool = False) -> str:
     if score.picked:
         parts.append(_editor())
     if score.taste is not None and score.taste >= TO_YOUR_TASTE:
-        parts.append(_("💡 like papers this group liked") if in_group else _liked())
+        parts.append(_("💡 similar to papers this group liked") if in_group else _liked())
     if signals.community is not None:
         parts.append(_upvotes(signals.community.upvotes))
     if signals.importance is not None and signals.importance >= IMPORTANT:
@@ -50,7 +50,7 @@ def card_reason(standing: Standing | None) -> str | None:
 
 
 def _liked() -> str:
-    return _("💡 like papers you liked")
+    return _("💡 similar to papers you liked")
 
 
 def _editor() -> str:
