@@ -364,3 +364,24 @@ async def test_an_open_following_list_shows_what_the_cards_buttons_changed(
         assert "Wei Zhang" not in redrawn["text"]
     assert await followed(seeded, li.id) == ["Jörg Müller"]
     assert trouble(caplog) == []
+
+
+async def test_a_follow_from_a_card_shared_inline_shows_on_the_private_following_list(
+    app, api, seeded, caplog
+):
+    li = api.user(2001, "李", language_code="zh-hans")
+    listing = await reply_to(api, li, "/following")
+    mark = api.mark()
+    api.user_queries_inline(li, PAPER)
+    [answer] = await api.wait_for("answerInlineQuery", since=mark)
+    shared = api.user_shares_inline_result(li, answer.params, PAPER)
+    with caplog.at_level(logging.WARNING):
+        mark = api.mark()
+        api.user_presses_inline(li, shared, follow_buttons.pack_follow(PAPER, 1, "zh"))
+        await api.wait_for("answerCallbackQuery", since=mark)
+        await api.wait_for("editMessageText", since=mark)
+    shown = api.world.messages[(listing["chat"]["id"], listing["message_id"])]
+    assert "本聊天关注了 1 位作者" in shown["text"]
+    assert "1. Aurora Ramírez" in shown["text"]
+    assert await followed(seeded, li.id) == ["Aurora Ramírez"]
+    assert trouble(caplog) == []

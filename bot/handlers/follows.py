@@ -32,7 +32,7 @@ from bot.ingest.normalize import clean_text
 from bot.render import follow_buttons
 from bot.render.following import render_following
 from bot.render.papers import RenderedMessage, escape
-from storage import follows, papers, subscriptions
+from storage import chats, follows, papers, subscriptions
 from storage.db import Database
 from storage.models import Paper
 
@@ -104,8 +104,10 @@ async def follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             await query.answer(_("This button has expired."))
             return
         if inline:  # the presser's private chat
-            _outcome, toast = await _follow(db, query.from_user.id, name, query.from_user, "inline")
+            outcome, toast = await _follow(db, query.from_user.id, name, query.from_user, "inline")
             await query.answer(toast, show_alert=True)
+            if outcome == "followed":
+                await _redraw_lists(context, query.from_user.id, lang)
             return
         if not await may_change(update, context):
             await query.answer(_admins_only(), show_alert=True)
@@ -167,10 +169,14 @@ async def _redraw_lists(
 ) -> None:
     """Show the chat's latest /following lists (`but` the one just redrawn) as its follows now
     stand; a list deleted or too old to edit is forgotten."""
-    lists = [m for m in context.chat_data.get("following_lists", []) if m != but]
+    # The chat's own data, also when the press came from a card shared inline
+    kept = context.application.chat_data.get(chat_id, {}).get("following_lists", [])
+    lists = [m for m in kept if m != but]
     if not lists:
         return
-    shown = await _listing(runtime(context).db, chat_id, lang)
+    db = runtime(context).db
+    stored = await chats.get(db, chat_id)
+    shown = await _listing(db, chat_id, (stored and stored.language) or lang)
     for message_id in lists:
         try:
             await context.bot.edit_message_text(
@@ -180,7 +186,7 @@ async def _redraw_lists(
             if "not modified" in error.message.lower():
                 continue
             log.info("could not redraw a /following list: %s", error.message)
-            context.chat_data["following_lists"].remove(message_id)
+            kept.remove(message_id)
 
 
 async def _follow(
