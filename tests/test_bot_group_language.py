@@ -145,3 +145,15 @@ async def test_a_members_refused_lang_leaves_the_groups_language_to_whoever_spea
     assert "2024年6月17日至30日" in now["text"]
     async with await Database.open(db_path) as db:
         assert (await chats.get(db, ROOM.id)).language == "zh"
+
+
+async def test_a_member_of_a_group_without_topics_is_told_its_admins_choose_them(chat_app, api):
+    told = await reply_to(api, LI, "/digest", chat=ROOM)
+    assert told["text"] == (
+        "本群还没有订阅任何主题：可以试试 /digest RAG；群管理员可在 /topics 中选择主题。"
+    )
+    # A private chat chooses for itself.
+    own = await reply_to(api, ADA, "/digest")
+    assert own["text"] == (
+        "This chat has no subscriptions yet: try /digest RAG, or choose in /topics."
+    )
