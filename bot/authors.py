@@ -85,6 +85,11 @@ class AuthorName:
         return tuple(key for key in (_letters(part) for part in parts) if key)
 
     @property
+    def surname_alone(self) -> bool:
+        """One word in Latin letters: the same author as everyone of that surname."""
+        return not self.given_keys and not _CJK.search(self.surname)
+
+    @property
     def key(self) -> str:
         """One normal form per way of writing: "lecun|yann"."""
         return f"{self.surname_key}|{' '.join(self.given_keys)}"

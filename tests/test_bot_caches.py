@@ -98,10 +98,14 @@ async def test_similar_papers_pressed_again_and_again_stores_no_search(app, api,
         await papers.upsert(db, [Paper("2406.30000", 1, "attention " * 600)])
     ada = api.user(1001)
     card = await reply_to(api, ada, "/paper 2406.30000")
+    first = api.mark()
     for _ in range(5):
         mark = api.mark()
         api.user_presses(ada, card, callbacks.pack_similar("2406.30000"))
-        await api.wait_for("sendMessage", chat_id=ada.id, since=mark)
+        await api.wait_for("answerCallbackQuery", since=mark)
+    # Pressed again within moments, the list already on its way is not sent again.
+    await api.wait_for("sendMessage", chat_id=ada.id, since=first)
+    assert len(api.calls("sendMessage", chat_id=ada.id, since=first)) == 1
     db = sqlite3.connect(seeded)
     try:
         rows = db.execute("SELECT count(*) FROM search_sessions WHERE chat_id = ?", (ada.id,))

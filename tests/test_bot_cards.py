@@ -66,7 +66,7 @@ async def test_the_language_button_edits_the_card_in_place(app, api, seeded):
     edit = await press(api, ada, sent, f"card:lang:{arxiv_id}:zh", "editMessageText")
     assert edit.params["message_id"] == sent["message_id"]
     assert edit.result["text"] != english
-    assert "发布" in edit.result["text"]  # the Chinese card: "2024年6月25日 发布"
+    assert "发布" in edit.result["text"]  # the Chinese card: "2024年6月25日发布"
     assert "Announced" in english
 
 

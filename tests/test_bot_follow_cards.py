@@ -81,7 +81,7 @@ async def test_a_reader_follows_from_the_card_and_unfollows_by_pressing_it_again
         _, card = await press_and_redraw(api, li, card, callbacks.pack_vote("up", PAPER, "zh"))
         answer, card = await press_and_redraw(api, li, card, data_of(card, "👤 关注 Ramírez"))
         assert answer.params["text"] == (
-            "👤 已关注 Aurora Ramírez：其新论文会出现在本聊天的摘要中。再按一次该按钮即可取消关注。"
+            "👤 已关注 Aurora Ramírez：其新论文会出现在本聊天的速递中。再按一次该按钮即可取消关注。"
         )
         # Redrawn in place: the author followed shows ✓, the vote count and the rest stay.
         assert buttons(card, "follow:") == ["👤 关注 Zhang", "✓ 已关注 Ramírez"]
@@ -294,7 +294,7 @@ async def test_an_author_followed_by_initials_shows_followed_and_unfollowing_emp
             card = await reply_to(api, ADA, "/paper 2406.20031")
             assert buttons(card, "follow:") == ["✓ Following LeCun", "👤 Follow Bottou"]
             before = await digest_text(api)
-            assert "▍From authors you follow" in before
+            assert "▍👤 From authors you follow" in before
             assert "👤 Yann LeCun" in before
             answer, card = await press_and_redraw(
                 api, ADA, card, data_of(card, "✓ Following LeCun")
@@ -316,4 +316,72 @@ async def test_an_author_followed_by_initials_shows_followed_and_unfollowing_emp
             )
             assert answer.params["text"] == "No longer following Yann LeCun, Yves LeCun."
             assert "From authors you follow" not in await digest_text(api)
+    assert trouble(caplog) == []
+
+
+async def test_an_open_following_list_shows_what_the_cards_buttons_changed(
+    app, api, seeded, caplog
+):
+    li = api.user(2001, "李", language_code="zh-hans")
+    card = await reply_to(api, li, f"/paper {PAPER}")
+    with caplog.at_level(logging.WARNING):
+        await press_and_redraw(api, li, card, data_of(card, "👤 关注 Zhang"))
+        _, card = await press_and_redraw(api, li, card, data_of(card, "👤 关注 Ramírez"))
+        listing = await reply_to(api, li, "/following")
+        key = (listing["chat"]["id"], listing["message_id"])
+        assert "1. Wei Zhang\n2. Aurora Ramírez" in listing["text"]
+        # ✓ on the card stops following Zhang: the list above is redrawn without him.
+        mark = api.mark()
+        _, card = await press_and_redraw(api, li, card, data_of(card, "✓ 已关注 Zhang"))
+        await api.wait_for("editMessageText", since=mark)
+        shown = api.world.messages[key]
+        assert "本聊天关注了 1 位作者" in shown["text"]
+        assert "Wei Zhang" not in shown["text"]
+        assert buttons(shown, "follow:rm:") == ["✖ 1"]
+        # Followed again from the card, he is back on the list.
+        mark = api.mark()
+        await press_and_redraw(api, li, card, data_of(card, "👤 关注 Zhang"))
+        await api.wait_for("editMessageText", since=mark)
+        assert "1. Aurora Ramírez\n2. Wei Zhang" in api.world.messages[key]["text"]
+        # A list the chat deleted meanwhile is no reason to fail the press.
+        del api.world.messages[key]
+        answer, card = await press_and_redraw(api, li, card, data_of(card, "✓ 已关注 Ramírez"))
+        assert answer.params["text"] == "已取消关注 Aurora Ramírez。"
+        # Typing /follow redraws the list the same way.
+        again = await reply_to(api, li, "/following")
+        mark = api.mark()
+        await reply_to(api, li, "/follow Jörg Müller")
+        await api.wait_for("editMessageText", since=mark)
+        redrawn = api.world.messages[(again["chat"]["id"], again["message_id"])]
+        assert "1. Wei Zhang\n2. Jörg Müller" in redrawn["text"]
+        # ✖ on a newer list redraws the older one too.
+        newer = await reply_to(api, li, "/following")
+        mark = api.mark()
+        await press(api, li, newer, data_of(newer, "✖ 1"), "answerCallbackQuery")
+        await api.wait_for("editMessageText", 2, since=mark)
+        redrawn = api.world.messages[(again["chat"]["id"], again["message_id"])]
+        assert "1. Jörg Müller" in redrawn["text"]
+        assert "Wei Zhang" not in redrawn["text"]
+    assert await followed(seeded, li.id) == ["Jörg Müller"]
+    assert trouble(caplog) == []
+
+
+async def test_a_follow_from_a_card_shared_inline_shows_on_the_private_following_list(
+    app, api, seeded, caplog
+):
+    li = api.user(2001, "李", language_code="zh-hans")
+    listing = await reply_to(api, li, "/following")
+    mark = api.mark()
+    api.user_queries_inline(li, PAPER)
+    [answer] = await api.wait_for("answerInlineQuery", since=mark)
+    shared = api.user_shares_inline_result(li, answer.params, PAPER)
+    with caplog.at_level(logging.WARNING):
+        mark = api.mark()
+        api.user_presses_inline(li, shared, follow_buttons.pack_follow(PAPER, 1, "zh"))
+        await api.wait_for("answerCallbackQuery", since=mark)
+        await api.wait_for("editMessageText", since=mark)
+    shown = api.world.messages[(listing["chat"]["id"], listing["message_id"])]
+    assert "本聊天关注了 1 位作者" in shown["text"]
+    assert "1. Aurora Ramírez" in shown["text"]
+    assert await followed(seeded, li.id) == ["Aurora Ramírez"]
     assert trouble(caplog) == []

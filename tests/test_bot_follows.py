@@ -85,6 +85,31 @@ async def test_odd_names_are_refused_with_the_usage_in_both_languages(app, api, 
     assert trouble(caplog) == []
 
 
+async def test_a_surname_alone_is_followed_and_the_reader_told_it_counts_every_such_author(
+    app, api, seeded, caplog
+):
+    ada = api.user(1001, language_code="en")
+    li = api.user(2001, "李", language_code="zh-hans")
+    with caplog.at_level(logging.WARNING):
+        broad = await reply_to(api, ada, "/follow Zhang")
+        assert broad["text"].startswith("👤 Following Zhang: their new papers")
+        assert (
+            "A surname alone counts every author named Zhang: add a first name or an initial "
+            "to follow one person, as in /follow A. Zhang."
+        ) in broad["text"]
+        chinese = await reply_to(api, li, "/follow Müller")
+        assert (
+            "只写姓氏会把所有姓 Müller 的作者都算进来；只想关注其中一位的话，请加上名字或"
+            "名字的首字母，例如 /follow A. Müller。"
+        ) in chinese["text"]
+        # A full name, or a name in Chinese characters, is one person: nothing to add.
+        for whole in ("Wei Zhang", "张伟"):
+            narrow = await reply_to(api, li, f"/follow {whole}")
+            assert "只写姓氏" not in narrow["text"]
+    assert await followed(seeded, ada.id) == ["Zhang"]
+    assert trouble(caplog) == []
+
+
 async def test_the_cards_follow_buttons_follow_its_first_authors(app, api, seeded, caplog):
     li = api.user(2001, "李", language_code="zh-hans")
     card = await reply_to(api, li, f"/paper {PAPER}")
@@ -95,7 +120,7 @@ async def test_the_cards_follow_buttons_follow_its_first_authors(app, api, seede
             api, li, card, follow_buttons.pack_follow(PAPER, 1), "answerCallbackQuery"
         )
         assert answer.params["text"] == (
-            "👤 已关注 Aurora Ramírez：其新论文会出现在本聊天的摘要中。再按一次该按钮即可取消关注。"
+            "👤 已关注 Aurora Ramírez：其新论文会出现在本聊天的速递中。再按一次该按钮即可取消关注。"
         )
         answer = await press(
             api, li, card, follow_buttons.pack_follow(PAPER, 1), "answerCallbackQuery"
@@ -128,6 +153,25 @@ async def test_in_a_group_only_admins_follow_for_the_group_and_are_told_so(
         answer = await press(api, bob, listed, data_of(listed, "✖ 1"), "answerCallbackQuery")
         assert answer.params["text"].startswith("Only the group's administrators")
     assert await followed(seeded, reading.id) == ["Wei Zhang"]
+    assert trouble(caplog) == []
+
+
+async def test_a_chinese_member_who_presses_a_groups_unfollow_is_told_who_decides(
+    app, api, seeded, caplog
+):
+    room = api.add_chat(group(-501, "读书会"))
+    boss = api.user(2001, "老板", language_code="zh-hans")
+    wang = api.user(2002, "王", language_code="zh-hans")
+    api.set_admins(room.id, [boss.id])
+    with caplog.at_level(logging.WARNING):
+        await reply_to(api, boss, "/follow Wei Zhang", chat=room)
+        listed = await reply_to(api, wang, "/following", chat=room)
+        answer = await press(api, wang, listed, data_of(listed, "✖ 1"), "answerCallbackQuery")
+        # Stopping is following too: the refusal speaks of both, not only of adding one.
+        assert answer.params["text"].startswith(
+            "关注作者会改变全群收到的速递，所以只有群管理员能决定本群关注哪些作者。"
+        )
+    assert await followed(seeded, room.id) == ["Wei Zhang"]
     assert trouble(caplog) == []
 
 
@@ -172,7 +216,7 @@ async def test_a_follow_pressed_on_a_card_shared_inline_follows_in_the_pressers_
         [toast] = await api.wait_for("answerCallbackQuery", since=mark)
     assert (
         toast.params["text"]
-        == "👤 已在你和我的私聊中关注 Wei Zhang，其新论文会出现在私聊的摘要中。"
+        == "👤 已在你和我的私聊中关注 Wei Zhang，其新论文会出现在私聊的速递中。"
     )
     assert await followed(seeded, bob.id) == ["Wei Zhang"]
     assert await followed(seeded, ada.id) == []

@@ -126,3 +126,34 @@ async def test_a_group_subscribed_in_chinese_keeps_reading_chinese_when_an_engli
         await subscriptions.add_topic(db, ROOM.id, "rag", language="zh")
     now = await reply_to(api, ADA, "/digest", chat=ROOM)
     assert "2024年6月17日至30日" in now["text"]
+
+
+async def test_a_members_refused_lang_leaves_the_groups_language_to_whoever_speaks_next(
+    chat_app, api, db_path
+):
+    # Ada is no admin: her /lang en is refused, in her language, and chooses nothing.
+    refused = await reply_to(api, ADA, "/lang en", chat=ROOM)
+    assert refused["text"] == "Only the group's admins can change its settings."
+    picker = await reply_to(api, ADA, "/lang", chat=ROOM)
+    english = next(b for b in buttons(picker, "lang:set:") if b["callback_data"].endswith(":en"))
+    toast = await press(api, ADA, picker, english["callback_data"], "answerCallbackQuery")
+    assert toast.params["text"] == "Only the group's admins can change its settings."
+    async with await Database.open(db_path) as db:
+        assert (await chats.get(db, ROOM.id)).language is None
+    # The first member who asks for something else sets it, as for any group.
+    now = await reply_to(api, LI, "/digest rag", chat=ROOM)
+    assert "2024年6月17日至30日" in now["text"]
+    async with await Database.open(db_path) as db:
+        assert (await chats.get(db, ROOM.id)).language == "zh"
+
+
+async def test_a_member_of_a_group_without_topics_is_told_its_admins_choose_them(chat_app, api):
+    told = await reply_to(api, LI, "/digest", chat=ROOM)
+    assert told["text"] == (
+        "本群还没有订阅任何主题：可以试试 /digest RAG；群管理员可在 /topics 中选择主题。"
+    )
+    # A private chat chooses for itself.
+    own = await reply_to(api, ADA, "/digest")
+    assert own["text"] == (
+        "This chat has no subscriptions yet: try /digest RAG, or choose in /topics."
+    )

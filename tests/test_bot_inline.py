@@ -57,6 +57,12 @@ async def test_an_arxiv_id_offers_exactly_that_paper_and_an_empty_query_the_late
     assert latest["results"][0]["id"] == "hep-th/9901001"  # stored last, so newest
 
 
+async def test_a_paper_without_authors_is_described_by_its_id_alone(app, api):
+    ada = api.user(1001)
+    [strings] = (await ask(api, ada, "hep-th/9901001"))["results"]
+    assert strings["description"] == "hep-th/9901001"
+
+
 async def test_a_forged_offset_gets_an_empty_answer(app, api):
     ada = api.user(1001)
     assert (await ask(api, ada, "retrieval", offset="-5; DROP"))["results"] == []

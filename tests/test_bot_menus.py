@@ -11,7 +11,7 @@ from bot.app import build_application
 from tests.fakes.conversation import reply_to
 from tests.running import running
 
-ADMIN_ONLY = {"topics", "subscribe", "unsubscribe", "settings", "lang"}
+ADMIN_ONLY = {"topics", "subscribe", "unsubscribe", "settings", "lang", "follow"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -26,6 +26,7 @@ async def test_group_members_see_what_they_may_use_and_admins_also_what_changes_
         admins = names(api.commands({"type": "all_chat_administrators"}, code))
         assert {"start", "digest", "search"} | ADMIN_ONLY <= set(private)
         assert {"help", "digest", "issues", "search", "paper"} <= set(members)
+        assert {"saved", "export", "following"} <= set(members)
         assert not ADMIN_ONLY & set(members)
         assert set(admins) == set(members) | ADMIN_ONLY
         assert names(api.commands(language_code=code)) == private  # clients without scopes

@@ -57,8 +57,8 @@ async def test_start_offers_the_language_the_topics_and_this_fortnights_digest(c
     ]
     chinese = await reply_to(api, LI, "/start")
     assert chinese["text"].startswith("你好，Li！我每两周")
-    assert "选好主题，每两周就会收到摘要；也可以现在就看本期。" in chinese["text"]
-    assert labels(chinese) == [["✅ 中文", "English"], ["📚 选择主题"], ["📰 本期摘要"]]
+    assert "选好主题，每两周就会收到速递；也可以现在就看本期。" in chinese["text"]
+    assert labels(chinese) == [["✅ 中文", "English"], ["📚 选择主题"], ["📰 本期速递"]]
 
 
 async def test_choosing_chinese_redraws_the_welcome_and_the_chat_reads_chinese_from_then(
@@ -100,7 +100,7 @@ async def test_the_digest_button_sends_every_topic_before_any_is_chosen_and_only
 async def test_the_digest_button_follows_the_chats_subscriptions(chat_app, api):
     await reply_to(api, LI, "/subscribe rag")
     welcome = await reply_to(api, LI, "/start")
-    sent = await press(api, LI, welcome, data_of(welcome, "📰 本期摘要"), "sendMessage")
+    sent = await press(api, LI, welcome, data_of(welcome, "📰 本期速递"), "sendMessage")
     assert "2024年6月17日至30日" in sent.result["text"]
     assert "Retrieval now" in sent.result["text"]
     assert "Agents now" not in sent.result["text"]
@@ -154,9 +154,22 @@ async def test_help_in_a_group_lists_the_members_commands_then_the_admins(chat_a
     assert "/topics" not in members.split("\n\n👍")[0]
     assert "/topics — " in admins
     assert "/lang — " in admins
+    # The group's library is every member's; whom it follows only its admins change.
+    for command in ("/saved — ", "/export — ", "/following — "):
+        assert command in members, command
+    assert "/follow — " in admins
+    assert "/follow — " not in members
+    assert text.endswith(
+        "投过几票之后，本聊天的速递会把和赞过的论文相近的排在前面，踩过的不再出现。"
+    )
     private = (await reply_to(api, ADA, "/help"))["text"]
     assert "/topics — " in private
     assert "admins also" not in private
+    # Why vote at all: the reader learns that votes shape the chat's own digest.
+    assert private.endswith(
+        "After a few votes, this chat's digest puts papers like the ones it liked first and "
+        "leaves out those voted down."
+    )
 
 
 async def test_a_group_admin_choosing_a_language_on_a_welcome_the_bot_never_recorded_is_answered(

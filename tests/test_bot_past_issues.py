@@ -168,6 +168,8 @@ async def test_issues_in_a_chinese_group_and_its_pages(tmp_path, api):
         assert [b["text"] for b in buttons(turned.result)][-1] == "◀ 较新"
         opened = await press(api, LI, turned.result, buttons(turned.result)[0]["callback_data"],
                              "sendMessage")  # fmt: skip
-        # The group subscribed to nothing: it sees every topic, and where to choose.
-        assert opened.result["text"].startswith("本聊天还没有订阅主题，以下是全部主题")
+        # The group subscribed to nothing: it sees every topic, and who chooses where.
+        assert opened.result["text"].startswith(
+            "本群还没有订阅主题，以下是全部主题；群管理员可在 /topics 中选择。"
+        )
         assert "▍智能体" in opened.result["text"]

@@ -54,7 +54,7 @@ async def test_a_readers_votes_put_the_kind_they_like_first_and_drop_what_they_v
     after = order_in(sent["text"], ids)
     assert kinds(after) == ["speech"] * 4 + ["code"] * 4
     assert "code-5" not in after
-    assert "💡 like papers you liked" in sent["text"]
+    assert "💡 similar to papers you liked" in sent["text"]
 
 
 async def test_a_saved_paper_counts_as_liked(ids, api):
@@ -91,5 +91,25 @@ async def test_a_reader_who_votes_and_follows_gets_their_own_order_and_their_aut
     assert "Ada Lovelace" in followed["text"]
     sent = await reply_to(api, ADA, "/digest llm")
     assert kinds(order_in(sent["text"], ids)) == ["speech"] * 4 + ["code"] * 4
-    assert "💡 like papers you liked" in sent["text"]
+    assert "💡 similar to papers you liked" in sent["text"]
     assert "👤 Ada Lovelace" in sent["text"]
+
+
+async def test_a_groups_digest_says_the_group_liked_its_papers_not_one_reader(ids, api):
+    zhao = FakeUser(604, "赵", language_code="zh-hans")
+    room = api.add_chat(group(-901, "读书会"))
+    await vote(api, zhao, ids["speech-old-1"], "up", room)
+    await vote(api, WANG, ids["speech-old-2"], "up", room)
+    await vote(api, WANG, ids["code-5"], "down", room)
+    chinese = (await reply_to(api, zhao, "/digest llm", chat=room))["text"]
+    assert "💡 与本群赞过的论文相近" in chinese
+    assert "你" not in chinese
+    api.set_admins(room.id, [zhao.id])
+    await reply_to(api, zhao, "/lang en", chat=room)
+    english = (await reply_to(api, WANG, "/digest llm", chat=room))["text"]
+    assert "💡 similar to papers this group liked" in english
+    # A reader alone is still told it is their own taste.
+    await vote(api, zhao, ids["speech-old-1"], "up")
+    await vote(api, zhao, ids["speech-old-2"], "up")
+    await vote(api, zhao, ids["code-5"], "down")
+    assert "💡 与你赞过的论文相近" in (await reply_to(api, zhao, "/digest llm"))["text"]

@@ -225,7 +225,7 @@ async def test_weekday_numbers_run_from_monday_1_to_sunday_7(app, api, seeded):
     ada = api.user(1001, language_code="en")
     assert "Digests now arrive on Friday." in await say(api, ada, "/settings weekday 5")
     li = api.user(1002, language_code="zh")
-    assert "之后每期摘要在星期日送达。" in await say(api, li, "/settings 星期 7")
+    assert "之后每期速递在星期日送达。" in await say(api, li, "/settings 星期 7")
 
 
 async def test_an_empty_topics_switch_turns_off_in_chinese(app, api, seeded):

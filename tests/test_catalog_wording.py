@@ -99,3 +99,16 @@ def test_the_scan_names_what_a_reader_must_not_see(text, lang, found):
 )
 def test_the_scan_lets_a_readers_words_pass(text, lang):
     assert wording_problems(text, lang) == []
+
+
+def test_a_chinese_reader_sees_the_digest_called_速递_never_the_摘要_of_a_summary():
+    # 摘要 is a card's summary (and a paper's abstract); the fortnightly digest is 速递.
+    mixed = [
+        f"{msgid!r} -> {text!r}"
+        for msgid, text in reader_strings("zh")
+        if "digest" in msgid.lower() and "摘要" in text
+    ]
+    assert not mixed, "\n".join(mixed)
+    said = {msgid: text for msgid, text in reader_strings("zh")}
+    assert said["📰 This fortnight's digest"] == "📰 本期速递"
+    assert said["Summary by a language model"] == "由大语言模型生成的摘要"

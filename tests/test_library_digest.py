@@ -74,7 +74,7 @@ async def test_a_push_lists_followed_authors_papers_once_below_the_topics(rt, ap
 
     assert report.failed == 0
     mine = texts(api, 101)
-    heading = mine.index("▍From authors you follow")
+    heading = mine.index("▍👤 From authors you follow")
     assert mine.index("2406.20001") < heading < mine.index("2406.20002")
     assert "👤 Aurora Ramírez" in mine[heading:]
     assert "👤 A. Ramirez" in mine[heading:]
@@ -87,12 +87,14 @@ async def test_a_push_lists_followed_authors_papers_once_below_the_topics(rt, ap
     assert "👤" not in others
     assert "2406.20002" not in others
     chinese = texts(api, 103)
-    assert "▍关注的作者" in chinese
+    assert "▍👤 关注的作者" in chinese
     assert "2406.20002" in chinese
     # The followed papers have their numbered buttons under the message, as every paper does.
     [last] = [m for m in api.messages_in(101) if "2406.20002" in m["text"]]
-    buttons = [b["callback_data"] for row in last["reply_markup"]["inline_keyboard"] for b in row]
-    assert "card:open:2406.20002" in buttons
+    rows = last["reply_markup"]["inline_keyboard"]
+    buttons = {b["callback_data"]: b["text"] for row in rows for b in row}
+    assert buttons["card:open:2406.20002"].endswith(" · 👤")  # its sign, not a cut-off name
+    assert buttons["card:open:2406.20001"].endswith(" · Retriev…")
 
 
 async def test_a_saved_paper_with_a_new_version_is_announced_once(rt, api):
@@ -107,11 +109,12 @@ async def test_a_saved_paper_with_a_new_version_is_announced_once(rt, api):
     await world.run_pass(rt, DUE)
 
     mine = texts(api, 101)
-    heading = mine.index("▍Saved papers with a new version")
+    heading = mine.index("▍🔄 Saved papers with a new version")
     assert "🔄 updated: v1 → v3" in mine[heading:]
+    assert mine.split("\n")[1] == "3 papers"  # as many as it lists: the update counts
     assert "arXiv:2406.20010" in mine[heading:]
     chinese = texts(api, 103)
-    assert "▍收藏论文有新版本" in chinese
+    assert "▍🔄 收藏论文有新版本" in chinese
     assert "🔄 已更新：v1 → v3" in chinese
     # Told once: the next fortnight's digest does not repeat it.
     await add(rt, "2407.20012", ("Alan Turing",), ["rag"], when=JUNE_18 + timedelta(days=14))
@@ -154,7 +157,7 @@ async def test_digest_in_chat_shows_the_library_sections_without_using_them_up(t
             api.user_says(ADA, "/digest")
             calls = await api.wait_for("sendMessage", since=mark)
             text = calls[-1].result["text"]
-            assert "▍From authors you follow" in text
+            assert "▍👤 From authors you follow" in text
             assert "👤 José Pérez-Ñúñez" in text
             assert "🔄 updated: v1 → v2" in text
 

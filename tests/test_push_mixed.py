@@ -59,7 +59,7 @@ async def test_chats_mixing_topics_and_saved_queries_all_get_their_digest_from_c
     assert "Your search “long context”" in ada
     assert "Long context without the cost" in ada
     lin = digest_of(api, LIN)
-    assert "2024年6月17日至30日 重要论文总结" in lin
+    assert "2024年6月17日至30日重要论文总结" in lin
     assert "检索有帮助。" in lin
     assert "你订阅的关键词“mixture of experts”" in lin
     assert "Mixture of experts routing" in lin
@@ -69,6 +69,9 @@ async def test_chats_mixing_topics_and_saved_queries_all_get_their_digest_from_c
     group = digest_of(api, READING_GROUP)
     assert "Long context without the cost" in group
     assert "Retrieval at scale" not in group
+    # A group's saved search is the group's, not one reader's.
+    assert "This group's search “long context”" in group
+    assert "🔎 matches this group's search" in group
 
 
 async def break_a_paper(rt, arxiv_id: str) -> None:
@@ -163,7 +166,7 @@ async def test_an_operator_reads_how_many_chats_were_skipped_and_the_log_names_e
     )
     assert code == 0
     assert "已发 3" in out
-    assert "跳过 1 个聊天：无法安排摘要推送（原因见日志）" in out
+    assert "跳过 1 个聊天：无法安排速递推送（原因见日志）" in out
     [line] = [line for line in err.splitlines() if f"chat {LIN}" in line]
     assert "America/Nowhere_Yet" in line
     assert "Traceback" not in err

@@ -57,7 +57,7 @@ def test_a_digest_reads_like_a_blog_digest_in_both_languages():
     assert '<a href="https://arxiv.org/abs/2406.70001v1">arXiv:2406.70001</a>' in en
     assert "<b>▍Agents</b>\n\n1. <b>Paper 3</b>\n<i>✍️ editor's pick</i>" in en
     [zh] = render_digest(found, "zh")
-    assert zh.startswith("📚 <b>2024年6月17日至30日 重要论文总结</b>\n共 3 篇论文")
+    assert zh.startswith("📚 <b>2024年6月17日至30日重要论文总结</b>\n共 3 篇论文")
     assert "<b>▍检索增强生成</b>" in zh
     assert "1. <b>Paper 1</b>\n<i>🔥 HF 26 赞 · 主题吻合</i>\n中文摘要一。" in zh
     assert "<i>与主题相关</i>" in zh
@@ -74,7 +74,7 @@ def test_a_summary_only_in_the_other_language_is_marked_as_such():
         },
     )
     [zh] = render_digest(found, "zh")
-    assert "<i>暂无中文摘要，以下为英文：</i> English only." in zh
+    assert "<i>暂无中文摘要，以下为英文：</i>English only." in zh
     [en] = render_digest(found, "en")
     assert "<i>Summary in Chinese:</i> 只有中文。" in en
 

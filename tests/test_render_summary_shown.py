@@ -90,4 +90,4 @@ def test_a_chinese_reader_of_a_translation_is_told_it_was_translated():
     card = card_text(CASES["editor en, translated zh"], "zh")
     assert "由 qwen2.5 译自编者摘要\n命题作为检索单元优于段落。" in card
     digest = digest_text(CASES["editor en, translated zh"], "zh")
-    assert "译自编者摘要： 命题作为检索单元优于段落。" in digest
+    assert "译自编者摘要：命题作为检索单元优于段落。" in digest

@@ -25,13 +25,16 @@ def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
     return context.application.bot_data["runtime"]
 
 
-async def chat_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+async def chat_language(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, *, adopt: bool = True
+) -> str:
     """The language to answer in: the chat's, the same for every member of a group.
 
     A private chat without a saved language reads its user's Telegram language (zh* → zh).
     A group without one takes the language its topics were chosen in, else that of the first
     member who speaks to the bot there, and keeps it until an admin changes it with /lang,
-    whoever presses a button later.
+    whoever presses a button later. With `adopt` false (/lang itself, which may be refused) the
+    group keeps having none and the speaker is answered in theirs.
     Inline queries and cards shared inline belong to no chat: they read the user's language.
     """
     rt = runtime(context)
@@ -52,6 +55,8 @@ async def chat_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
     first = stored.reader_language or (i18n.negotiate(spoken) if spoken else None)
     if first is None:
         return i18n.DEFAULT_LANGUAGE
+    if not adopt:
+        return first
     adopted = await chats.adopt_language(rt.db, chat.id, first)
     return adopted.language or first
 

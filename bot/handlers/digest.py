@@ -105,13 +105,10 @@ async def show_digest(
         queries = [] if slugs else [s.query for s in subs if s.query]
         if not topic_slugs and not queries:
             if not every_topic:
-                hint = _(
-                    "This chat has no subscriptions yet: try /digest RAG, or choose in /topics."
-                )
-                await _reply(update, escape(hint))
+                await _reply(update, escape(_no_topics_hint(chat.type != "private")))
                 return
             topic_slugs = [topic.slug for topic in rt.topics]
-            note = _("This chat has no topics yet, so here is every topic; choose in /topics.")
+            note = _every_topic_note(chat.type != "private")
         found = await compose(
             rt.db,
             period,
@@ -215,6 +212,24 @@ async def _reply(update: Update, text: str, keyboard: InlineKeyboardMarkup | Non
     await message.get_bot().send_message(
         message.chat_id, text, message_thread_id=thread, reply_markup=keyboard
     )
+
+
+def _no_topics_hint(in_group: bool) -> str:
+    # In a group only its admins choose topics: a member is not sent to /topics to be refused.
+    if in_group:
+        return _(
+            "This group has no subscriptions yet: try /digest RAG; its admins choose topics "
+            "in /topics."
+        )
+    return _("This chat has no subscriptions yet: try /digest RAG, or choose in /topics.")
+
+
+def _every_topic_note(in_group: bool) -> str:
+    if in_group:
+        return _(
+            "This group has no topics yet, so here is every topic; its admins choose in /topics."
+        )
+    return _("This chat has no topics yet, so here is every topic; choose in /topics.")
 
 
 def register(app: Application) -> None:

@@ -10,8 +10,11 @@ presser's private chat.
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update, User
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot import authors
@@ -29,16 +32,20 @@ from bot.ingest.normalize import clean_text
 from bot.render import follow_buttons
 from bot.render.following import render_following
 from bot.render.papers import RenderedMessage, escape
-from storage import follows, papers, subscriptions
+from storage import chats, follows, papers, subscriptions
 from storage.db import Database
 from storage.models import Paper
+
+log = logging.getLogger("bot.handlers.follows")
+LISTS_KEPT = 3  # the chat's latest /following messages redrawn when a card or /follow changes it
 
 
 async def follow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/follow <author name>: the author's new papers in this chat's digest."""
     message = update.effective_message
     typed = clean_text(" ".join(context.args))  # as ingest cleans the names it stores
-    with use(await chat_language(update, context)):
+    lang = await chat_language(update, context)
+    with use(lang):
         if not typed:
             await message.reply_text(escape(_usage()))
             return
@@ -54,6 +61,11 @@ async def follow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         db = runtime(context).db
         chat_id = update.effective_chat.id
         outcome, answer = await _follow(db, chat_id, name, update.effective_user)
+        if outcome == "followed" and name.surname_alone:
+            answer += "\n" + _(
+                "A surname alone counts every author named {surname}: add a first name or an "
+                "initial to follow one person, as in /follow A. {surname}."
+            ).format(surname=name.surname)
         if outcome == "followed" and not await subscriptions.for_chat(db, chat_id):
             answer += "\n" + _(
                 "This chat takes no topic yet, so no digest comes: choose in /topics."
@@ -61,13 +73,17 @@ async def follow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         if update.effective_chat.type != ChatType.PRIVATE:
             answer += "\n" + _("Only the group's administrators can change whom it follows.")
         await message.reply_text(escape(answer))
+    if outcome == "followed":
+        await _redraw_lists(context, chat_id, lang)
 
 
 async def following_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/following: the authors this chat follows, each with ✖."""
     lang = await chat_language(update, context)
     shown = await _listing(runtime(context).db, update.effective_chat.id, lang)
-    await update.effective_message.reply_text(shown.text, reply_markup=shown.keyboard)
+    sent = await update.effective_message.reply_text(shown.text, reply_markup=shown.keyboard)
+    lists = context.chat_data.setdefault("following_lists", [])
+    lists[:] = [*lists, sent.message_id][-LISTS_KEPT:]
 
 
 async def follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -88,20 +104,27 @@ async def follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             await query.answer(_("This button has expired."))
             return
         if inline:  # the presser's private chat
-            _outcome, toast = await _follow(db, query.from_user.id, name, query.from_user, "inline")
+            outcome, toast = await _follow(db, query.from_user.id, name, query.from_user, "inline")
             await query.answer(toast, show_alert=True)
+            if outcome == "followed":
+                await _redraw_lists(context, query.from_user.id, lang)
             return
         if not await may_change(update, context):
             await query.answer(_admins_only(), show_alert=True)
             return
         chat_id = update.effective_chat.id
         if request.follow:
-            _outcome, toast = await _follow(db, chat_id, name, query.from_user, "button")
+            outcome, toast = await _follow(db, chat_id, name, query.from_user, "button")
             await query.answer(toast, show_alert=True)
+            changed = outcome == "followed"
         else:
-            await query.answer(_stopped_text(await library.unfollow(db, chat_id, name)))
+            dropped = await library.unfollow(db, chat_id, name)
+            await query.answer(_stopped_text(dropped))
+            changed = bool(dropped)
     if update.effective_message is not None:  # else too old for Telegram to hand over
         await card_buttons.redraw(update, context, paper, request.lang or lang)
+    if changed:
+        await _redraw_lists(context, chat_id, lang)
 
 
 async def _author_of(
@@ -137,6 +160,33 @@ async def _unfollow(
             await query.answer(_("This chat does not follow that author any more."))
     shown = await _listing(db, chat_id, lang)
     await edit_unless_unchanged(query, shown.text, shown.keyboard)
+    if found:
+        await _redraw_lists(context, chat_id, lang, but=query.message.message_id)
+
+
+async def _redraw_lists(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, lang: str, but: int | None = None
+) -> None:
+    """Show the chat's latest /following lists (`but` the one just redrawn) as its follows now
+    stand; a list deleted or too old to edit is forgotten."""
+    # The chat's own data, also when the press came from a card shared inline
+    kept = context.application.chat_data.get(chat_id, {}).get("following_lists", [])
+    lists = [m for m in kept if m != but]
+    if not lists:
+        return
+    db = runtime(context).db
+    stored = await chats.get(db, chat_id)
+    shown = await _listing(db, chat_id, (stored and stored.language) or lang)
+    for message_id in lists:
+        try:
+            await context.bot.edit_message_text(
+                shown.text, chat_id=chat_id, message_id=message_id, reply_markup=shown.keyboard
+            )
+        except BadRequest as error:
+            if "not modified" in error.message.lower():
+                continue
+            log.info("could not redraw a /following list: %s", error.message)
+            kept.remove(message_id)
 
 
 async def _follow(

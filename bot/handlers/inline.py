@@ -19,6 +19,7 @@ from bot.search.cards import cards_for
 from bot.search.service import search as search_papers
 from bot.updates import seconds_since_received
 from storage import papers
+from storage.models import Paper
 
 log = logging.getLogger(__name__)
 PER_ANSWER = 20  # Telegram allows 50; smaller pages come back faster and page on scrolling
@@ -105,15 +106,17 @@ def _result(
     return InlineQueryResultArticle(
         id=paper.arxiv_id,
         title=paper.title[:200],
-        description=f"{_plain_authors(paper.authors)} · {paper.arxiv_id}{why}"[:200],
+        description=f"{_byline(paper)}{why}"[:200],
         input_message_content=InputTextMessageContent(card.text, parse_mode=ParseMode.HTML),
         reply_markup=card.keyboard,
     )
 
 
-def _plain_authors(authors: tuple[str, ...]) -> str:
-    """A description is plain text, not HTML: names as they are, the rest as an ellipsis."""
-    return ", ".join(authors[:2]) + (" …" if len(authors) > 2 else "")
+def _byline(paper: Paper) -> str:
+    """A description is plain text, not HTML: names as they are, the rest as an ellipsis; a
+    paper without authors is named by its id alone."""
+    names = ", ".join(paper.authors[:2]) + (" …" if len(paper.authors) > 2 else "")
+    return f"{names} · {paper.arxiv_id}" if names else paper.arxiv_id
 
 
 def register(app: Application) -> None:

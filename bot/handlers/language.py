@@ -22,7 +22,7 @@ from storage import chats
 
 async def lang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/lang [zh|en]: set the chat's language; without an argument, the two buttons."""
-    current = await chat_language(update, context)
+    current = await chat_language(update, context, adopt=False)
     choice = context.args[0].lower() if len(context.args) == 1 else None
     with use(current):
         if not context.args:
@@ -49,7 +49,7 @@ async def lang_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if await refused_outside_chat(update, context):
         return
     request = callbacks.parse(query.data)
-    with use(await chat_language(update, context)):
+    with use(await chat_language(update, context, adopt=False)):
         if not isinstance(request, callbacks.SetLanguage):
             await query.answer(_("This button has expired."))
             return

@@ -1,6 +1,9 @@
-"""Paper cards: `/paper <id or link>`, and the card's buttons (open, other language)."""
+"""Paper cards: `/paper <id or link>`, and the card's buttons (open, other language, similar
+papers). A button that sends a message sends it once for a double tap."""
 
 from __future__ import annotations
+
+import time
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
@@ -14,6 +17,8 @@ from bot.i18n import _, use
 from bot.render import callbacks
 from bot.render.papers import escape, render_card
 from bot.search.cards import card_for
+
+DOUBLE_TAP = 10.0  # seconds: a second press sooner is the first one's; later, a new request
 
 
 async def send_card(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
@@ -69,14 +74,31 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         url = f"https://t.me/{context.bot.username}?start={to_deep_link(data.arxiv_id)}"
         await query.answer(url=url)
         return
+    lang = await chat_language(update, context)
+    if _tapped_again(context, update.effective_message.message_id, query.data):
+        with use(lang):
+            await query.answer(_("Already sent above."))
+        return
     await query.answer()
     if isinstance(data, callbacks.SimilarPapers):
         await show_similar(update, context, view.paper)
         return
-    lang = await chat_language(update, context)
     card = render_card(await card_as_seen(update, context, view), lang)
     sent = await update.effective_message.reply_text(card.text, reply_markup=card.keyboard)
     await remember_card(context, sent, view.paper, lang)
+
+
+def _tapped_again(context: ContextTypes.DEFAULT_TYPE, message_id: int, data: str) -> bool:
+    """Whether this button of this message was pressed moments ago: its answer is on its way."""
+    moment = time.monotonic()
+    recent = context.chat_data.setdefault("card_presses", {})
+    for key, at in list(recent.items()):
+        if moment - at >= DOUBLE_TAP:
+            del recent[key]
+    if (message_id, data) in recent:
+        return True
+    recent[(message_id, data)] = moment
+    return False
 
 
 async def expired_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

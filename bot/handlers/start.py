@@ -28,8 +28,19 @@ from storage import chats
 
 REMEMBERED_PRESSES = 50  # per chat: enough to catch a double tap on a welcome's digest button
 # What any member of a group may do there; the rest of a group's commands change the group.
-GROUP_MEMBERS = ("help", "digest", "issues", "search", "paper", "subscriptions")
-GROUP_ADMINS = ("topics", "subscribe", "unsubscribe", "settings", "lang")
+# Its saved papers (🔖) are every member's; whom it follows changes its digest: admins only.
+GROUP_MEMBERS = (
+    "help",
+    "digest",
+    "issues",
+    "search",
+    "paper",
+    "subscriptions",
+    "saved",
+    "export",
+    "following",
+)
+GROUP_ADMINS = ("topics", "subscribe", "unsubscribe", "settings", "lang", "follow")
 
 
 def command_lines() -> list[tuple[str, str]]:
@@ -138,7 +149,13 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             "paper; a digest's numbered buttons open its papers' cards. A 👍 or 👎 reaction "
             "on a card counts too; in a group Telegram tells me of reactions only if I am an admin."
         )
-        await update.effective_message.reply_text("\n".join([*lines, "", escape(votes)]))
+        taste = _(
+            "After a few votes, this chat's digest puts papers like the ones it liked first and "
+            "leaves out those voted down."
+        )
+        await update.effective_message.reply_text(
+            "\n".join([*lines, "", escape(votes), escape(taste)])
+        )
 
 
 def _help_lines(described: dict[str, str], names: Iterable[str]) -> list[str]:

@@ -54,12 +54,14 @@ def render_digest(
         carry: list[str] = []
         for section in digest.sections:
             if section.papers:
-                items = _section_blocks(section, digest, lang, bot_username, memo)
+                items = _section_blocks(section, digest, lang, bot_username, memo, in_group)
                 blocks.extend(items)
-                carry.extend(["", *[_heading(section, lang, continued=True)] * (len(items) - 1)])
+                carry.extend(
+                    ["", *[_heading(section, lang, in_group, continued=True)] * (len(items) - 1)]
+                )
             elif empty_topics == "line":
                 nothing = _("Nothing new this fortnight.")
-                blocks.append(f"{_heading(section, lang)}\n<i>{escape(nothing)}</i>")
+                blocks.append(f"{_heading(section, lang, in_group)}\n<i>{escape(nothing)}</i>")
                 carry.append("")
         for label, entries in library_sections(digest):
             items = _library_blocks(label, entries, digest, lang, bot_username, memo)
@@ -74,15 +76,18 @@ def _header(digest: Digest, lang: str, memo: Memo) -> str:
     period = memo.get(key)
     if period is None:
         period = memo[key] = dates.format_period(digest.period.start, digest.period.end, lang)
-    count = sum(len(section.papers) for section in digest.sections) + len(digest.followed)
+    listed = sum(len(section.papers) for section in digest.sections)
+    count = listed + len(digest.followed) + len(digest.updated)
     title = _("Papers that mattered, {period}").format(period=period)
     papers = ngettext("{count} paper", "{count} papers", count).format(count=count)
     return f"📚 <b>{escape(title)}</b>\n{escape(papers)}"
 
 
-def _heading(section: Section, lang: str, *, continued: bool = False) -> str:
+def _heading(section: Section, lang: str, in_group: bool, *, continued: bool = False) -> str:
     if section.topic is not None:
         label = section.topic.name(lang)
+    elif in_group:
+        label = _("This group's search “{query}”").format(query=section.query)
     else:
         label = _("Your search “{query}”").format(query=section.query)
     return _labelled(label, continued=continued)
@@ -111,14 +116,19 @@ def _library_blocks(
 
 
 def _section_blocks(
-    section: Section, digest: Digest, lang: str, bot_username: str | None, memo: Memo
+    section: Section,
+    digest: Digest,
+    lang: str,
+    bot_username: str | None,
+    memo: Memo,
+    in_group: bool,
 ) -> list[str]:
     scores = section.scores or (None,) * len(section.papers)
     items = [
         _item(
             number,
             paper,
-            _followed(_why(section, score), digest.by_followed.get(paper.id)),
+            _followed(_why(section, score, in_group), digest.by_followed.get(paper.id)),
             digest,
             lang,
             bot_username,
@@ -126,13 +136,15 @@ def _section_blocks(
         )
         for number, (paper, score) in enumerate(zip(section.papers, scores, strict=True), start=1)
     ]
-    items[0] = f"{_heading(section, lang)}\n\n{items[0]}"
+    items[0] = f"{_heading(section, lang, in_group)}\n\n{items[0]}"
     return items
 
 
-def _why(section: Section, score: Score | None) -> str:
+def _why(section: Section, score: Score | None, in_group: bool) -> str:
     if score is not None:
-        return digest_reason(score)
+        return digest_reason(score, in_group=in_group)
+    if section.query is not None and in_group:
+        return _("🔎 matches this group's search")
     if section.query is not None:
         return _("🔎 matches your search")
     return _("new this fortnight")
@@ -187,10 +199,16 @@ def _tldr(summaries: dict[str, Summary], lang: str) -> str | None:
     summary = shown.summary
     text = escape(tldr(summary.text, summary.lang))
     if shown.other_language:
-        return f"<i>{escape(other_language_note(lang))}</i> {text}"
+        return _noted(other_language_note(lang), text)
     if summary.translated_from:
-        return f"<i>{escape(translated_note())}</i> {text}"
+        return _noted(translated_note(), text)
     return text
+
+
+def _noted(note: str, text: str) -> str:
+    # Chinese sets nothing between a full-width colon and what follows it.
+    space = "" if note.endswith("：") else " "
+    return f"<i>{escape(note)}</i>{space}{text}"
 
 
 def _card_link(paper: Paper, bot_username: str | None) -> str | None:

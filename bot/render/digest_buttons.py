@@ -79,5 +79,8 @@ def _label(entry: _Entry, named: bool) -> str:
     if not named or entry.section is None:
         return str(entry.number)
     name = entry.section
+    sign, _space, _rest = name.partition(" ")
+    if _rest and not any(char.isalnum() for char in sign):  # "👤 From authors you follow"
+        return f"{entry.number} · {sign}"
     short = name if len(name) <= NAME_SHOWN else name[: NAME_SHOWN - 1] + "…"
     return f"{entry.number} · {short}"

@@ -1,6 +1,7 @@
 """The digest's sections from the chat's own library, after its topics: papers by the authors
 it follows ("From authors you follow"), and its saved papers that have a new arXiv version
-("updated: v2 → v3"). Pure: headings and each paper's why-line, in the language in use."""
+("updated: v2 → v3"). Pure: headings (each led by its sign, 👤 or 🔄, which its papers' buttons
+show) and each paper's why-line, in the language in use."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ def library_sections(digest: Digest) -> list[tuple[str, list[tuple[Paper, str]]]
     sections = []
     if digest.followed:
         followed = [(paper, f"👤 {author}") for paper, author in digest.followed]
-        sections.append((_("From authors you follow"), followed))
+        sections.append(("👤 " + _("From authors you follow"), followed))
     if digest.updated:
         updated = [
             (paper, "🔄 " + updated_line(known, paper.version)) for paper, known in digest.updated
         ]
-        sections.append((_("Saved papers with a new version"), updated))
+        sections.append(("🔄 " + _("Saved papers with a new version"), updated))
     return sections
 
 

@@ -17,14 +17,15 @@ IMPORTANT = 4  # a model's rating (1 to 5) worth telling the reader
 TO_YOUR_TASTE = 0.5  # a chat's taste (-1 to 1) worth telling it: a standard deviation up
 
 
-def digest_reason(score: Score) -> str:
-    """Why a paper is in its topic's issue; never empty."""
+def digest_reason(score: Score, *, in_group: bool = False) -> str:
+    """Why a paper is in its topic's issue (a group's, `in_group`, liked by its members
+    together); never empty."""
     signals = score.signals
     parts = []
     if score.picked:
         parts.append(_editor())
     if score.taste is not None and score.taste >= TO_YOUR_TASTE:
-        parts.append(_("💡 like papers you liked"))
+        parts.append(_("💡 similar to papers this group liked") if in_group else _liked())
     if signals.community is not None:
         parts.append(_upvotes(signals.community.upvotes))
     if signals.importance is not None and signals.importance >= IMPORTANT:
@@ -46,6 +47,10 @@ def card_reason(standing: Standing | None) -> str | None:
     if standing.importance is not None and standing.importance >= IMPORTANT:
         parts.append(_rated(standing.importance))
     return SEPARATOR.join(parts) or None
+
+
+def _liked() -> str:
+    return _("💡 similar to papers you liked")
 
 
 def _editor() -> str:
