@@ -147,6 +147,18 @@ async def test_a_members_refused_lang_leaves_the_groups_language_to_whoever_spea
         assert (await chats.get(db, ROOM.id)).language == "zh"
 
 
+async def test_a_members_forged_welcome_language_press_leaves_the_groups_language_alone(
+    chat_app, api, db_path
+):
+    # A group is never shown the private welcome's language buttons; a press carrying one is
+    # refused for a member like /lang is, and chooses nothing.
+    old = {"message_id": 4242, "date": 1718000000, "chat": ROOM.to_json(), "text": "Hello"}
+    toast = await press(api, ADA, old, "start:lang:zh", "answerCallbackQuery")
+    assert toast.params["text"] == "Only the group's admins can change its settings."
+    async with await Database.open(db_path) as db:
+        assert (await chats.get(db, ROOM.id)).language is None
+
+
 async def test_a_member_of_a_group_without_topics_is_told_its_admins_choose_them(chat_app, api):
     told = await reply_to(api, LI, "/digest", chat=ROOM)
     assert told["text"] == (

@@ -109,7 +109,8 @@ async def welcome_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def _choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str) -> None:
     query = update.callback_query
-    current = await chat_language(update, context)  # also records a chat the bot has not met
+    # Records a chat the bot has not met; a refused press must not choose its language.
+    current = await chat_language(update, context, adopt=False)
     if not await may_change(update, context):
         with use(current):
             await query.answer(_("Only the group's admins can change its settings."))
