@@ -2,11 +2,11 @@
 honestly: each paper's answer comes from a model that never saw that paper.
 
 One logistic regression per topic, fitted together by full-batch Adam over the papers'
-features held sparse (a thousand papers hold some 300,000 of ten thousand features): about a
-second a fit in numpy. The words' weights are
-held small by an L2 penalty; the rules' evidence is penalised a hundred times less, so the
-model starts from the rules and moves off them only where the words say so. Each topic's bar
-is the log-odds that gives the best F1 in a cross-validation over the training papers.
+features held sparse (a thousand papers hold some 300,000 values of ten thousand features): a
+few seconds a fit in numpy. The words' weights are held small by an L2 penalty; the rules'
+evidence is penalised a hundred times less, so the model starts from the rules and moves off
+them only where the words say so. Each topic's bar is the log-odds that gives the best F1 in a
+cross-validation over the training papers.
 """
 
 from __future__ import annotations
