@@ -17,7 +17,7 @@ from bot.arxiv_ids import to_deep_link
 from bot.i18n import _, ngettext, use
 from bot.render import callbacks
 from bot.render.follow_buttons import follow_row
-from bot.render.paging import page_count, page_turns
+from bot.render.paging import page_count, page_line, page_turns
 from bot.render.reasons import card_reason
 from bot.render.split import MESSAGE_LIMIT, shorten_html, split_messages, visible_length
 from bot.render.summary_shown import other_language_note, provenance, summary_for
@@ -213,9 +213,9 @@ def _results_header(page: SearchPage, query: str, page_no: int, per_page: int) -
         )
     else:
         count = ngettext("{count} paper found", "{count} papers found", page.total)
-    pages = _("Page {page} of {pages}").format(page=page_no, pages=page_count(page.total, per_page))
     title = f"🔎 <b>{escape(query)}</b>"
-    counted = f"{escape(count.format(count=page.total))} · {escape(pages)}"
+    parts = [count.format(count=page.total), page_line(page_no, page_count(page.total, per_page))]
+    counted = " · ".join(escape(part) for part in parts if part)
     return f"{title}\n{counted}{searched_line(page.translated)}"
 
 
