@@ -108,6 +108,7 @@ class FeedState:
 class SearchHit:
     paper: Paper
     score: float
+    by_meaning: bool = False  # found by the query's embedding alone, not by its words
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from storage.db import Database
@@ -67,6 +68,7 @@ class RankedRows:
     total: int  # matches counted, at most RANK_WINDOW
     total_is_capped: bool  # more papers may match: the window was full, or older ones unread
     matched_all_terms: bool  # False: the AND found nothing and the OR was used
+    by_meaning: frozenset[int] = frozenset()  # rows only the query's embedding found (fused)
 
 
 EMPTY = RankedRows((), 0, False, True)
@@ -251,6 +253,37 @@ async def ranked_rows(
         return EMPTY
     capped = window.count >= RANK_WINDOW or window.partial
     return RankedRows(tuple(rows), window.count, capped, plan.all_terms)
+
+
+_AMONG_SQL = (
+    "SELECT rowid FROM paper_fts WHERE paper_fts MATCH :matching"
+    " AND rowid IN (SELECT value FROM json_each(:ids))"
+)
+
+
+async def matching_among(
+    db: Database,
+    text: str,
+    rowids: Iterable[int],
+    *,
+    alternatives: tuple[Alternatives, ...] = (),
+    all_terms: bool = True,
+) -> set[int]:
+    """Which of `rowids` the text's words match, every term (or any, with `all_terms` off) as
+    `ranked_rows` reads them: a look-up of those rows, however many papers match."""
+    ids = list(rowids)
+    query = to_match(text, alternatives)
+    if query is None or not ids:
+        return set()
+    try:
+        plan = await _plan(db, query, all_terms=all_terms)
+        params = {"matching": plan.matching, "ids": json.dumps(ids)}
+        return {row[0] for row in await db.fetchall(_AMONG_SQL, params)}
+    except sqlite3.OperationalError as exc:
+        if not str(exc).startswith("fts5"):
+            raise
+        log.warning("search query %r rejected by FTS5: %s", text[:80], exc)
+        return set()
 
 
 async def check_index(db: Database) -> None:

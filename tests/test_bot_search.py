@@ -90,3 +90,24 @@ async def test_pressing_the_same_paging_button_twice_changes_nothing_and_logs_no
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
     [help_text] = api.calls("sendMessage", since=mark)  # and no apology: nothing went wrong
     assert "/search" in help_text.params["text"]
+
+
+async def test_results_on_several_pages_say_which_page_is_shown_in_both_languages(app, api):
+    ada = api.user(1001, language_code="en")
+    first = await reply_to(api, ada, "/search retrieval")
+    assert "12 papers found · Page 1 of 3" in first["text"]
+    li = api.user(2001, "李", language_code="zh-hans")
+    listed = await reply_to(api, li, "/search retrieval")
+    assert "第 1 页，共 3 页" in listed["text"]
+
+
+async def test_results_that_fit_one_page_carry_no_page_line_in_both_languages(app, api):
+    ada = api.user(1001, language_code="en")
+    found = await reply_to(api, ada, "/search protein folding")
+    assert "\n1 paper found\n" in found["text"] + "\n"
+    assert "Page" not in found["text"]
+    assert [b["text"] for b in buttons(found)] == ["1"]
+    li = api.user(2001, "李", language_code="zh-hans")
+    listed = await reply_to(api, li, "/search protein folding")
+    assert "Protein folding with diffusion" in listed["text"]
+    assert "第 1 页" not in listed["text"]

@@ -88,6 +88,52 @@ async def test_a_search_while_the_vector_index_loads_at_start_gets_the_words_ans
         assert set(said) - {said[1]} <= set(later)  # no line the fused answer does not have
 
 
+async def test_a_result_found_only_by_meaning_says_so_in_both_languages(tmp_path: Path, api):
+    async with FakeOpenAI(embedding_dimensions=1024) as endpoint:
+        settings = _settings(tmp_path, api, endpoint)
+        rt = await open_runtime(settings)
+        await papers.upsert(rt.db, LIBRARY)
+        assert (await embed_pending(rt.db, settings)).embedded == len(LIBRARY)
+        await rt.close()
+        async with running(build_application(settings)):
+            for lang, code, marker in (
+                ("en", "en", "≈ close in meaning"),
+                ("zh", "zh-hans", "≈ 语义相近"),
+            ):
+                reader = api.user(1001 if lang == "en" else 2001, language_code=code)
+                found = await reply_to(api, reader, "/search protein backbones diffusion")
+                lines = _result_lines(found)
+                # The words find the backbones paper; the vectors add the other protein paper.
+                assert marker not in lines["2406.00001"], lang
+                assert lines["2406.00002"].endswith(f" · {marker}"), lang
+                assert found["text"].count(marker) == 1, lang
+
+
+async def test_without_an_embeddings_endpoint_no_result_is_marked(tmp_path: Path, api):
+    async with FakeOpenAI(embedding_dimensions=1024) as endpoint:
+        settings = _settings(tmp_path, api, endpoint)
+        rt = await open_runtime(settings)
+        await papers.upsert(rt.db, LIBRARY)
+        await embed_pending(rt.db, settings)  # embedded once, but no endpoint configured now
+        await rt.close()
+    words_only = config.load(
+        {
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "TELEGRAM_API_BASE_URL": api.base_url,
+            "DIGESTBOT_DB": str(tmp_path / "db.sqlite3"),
+            "DIGESTBOT_JOBS": "push",
+        },
+        env_file=None,
+    )
+    async with running(build_application(words_only)):
+        for user, code in ((1001, "en"), (2001, "zh-hans")):
+            reader = api.user(user, language_code=code)
+            for query in ("protein backbones diffusion", "protein", "retrieval generation"):
+                found = await reply_to(api, reader, f"/search {query}")
+                assert _buttons(found), query
+                assert "≈" not in found["text"], (code, query)
+
+
 def _settings(tmp_path: Path, api, endpoint: FakeOpenAI) -> config.Settings:
     return config.load(
         {
@@ -111,3 +157,16 @@ def _buttons(message: dict) -> list[str]:
         for b in row
         if b["callback_data"].startswith("card:open:")
     ]
+
+
+def _result_lines(message: dict) -> dict[str, str]:
+    """Each result's arXiv id and the line under its title, as the reader's client shows it."""
+    lines = message["text"].splitlines()
+    return {arxiv_id: line for line in lines for arxiv_id in [_id_in(line)] if arxiv_id is not None}
+
+
+def _id_in(line: str) -> str | None:
+    for word in line.split(" · "):
+        if word.startswith("2406."):
+            return word
+    return None

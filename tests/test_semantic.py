@@ -142,6 +142,36 @@ async def test_a_search_also_finds_papers_near_in_meaning_after_the_title_match(
     assert [hit.score for hit in page.hits] == sorted((h.score for h in page.hits), reverse=True)
 
 
+async def test_only_results_the_words_did_not_find_are_marked_as_found_by_meaning(rt, endpoint):
+    await embed_pending(rt.db, rt.settings)
+    vectors = semantic.for_runtime(rt)
+    page = await search(rt.db, "protein backbones diffusion", limit=5, semantic=vectors)
+    marked = {hit.paper.arxiv_id: hit.by_meaning for hit in page.hits}
+    assert marked["2406.00001"] is False  # every word in it
+    assert marked["2406.00002"] is True  # "protein" alone: the AND of the words missed it
+    words_only = await search(rt.db, "protein backbones diffusion", limit=5)
+    assert not any(hit.by_meaning for hit in words_only.hits)
+
+
+async def test_a_paper_with_the_words_ranked_past_the_words_read_is_not_marked_by_meaning(
+    rt, endpoint, monkeypatch: pytest.MonkeyPatch
+):
+    # Papers with "protein" in the title rank above one that says it only in its abstract,
+    # which the vectors find nearest: read to one row, the words' ranking stops before it.
+    titled = [
+        Paper(f"2406.{10 + n:05d}", 1, f"Protein study number {n}", abstract="folding of chains")
+        for n in range(4)
+    ]
+    late = Paper("2406.00099", 1, "Chains", abstract="protein folding")
+    await papers.upsert(rt.db, [*titled, late])
+    await embed_pending(rt.db, rt.settings)
+    monkeypatch.setattr(semantic, "DEPTH", 1)
+    vectors = semantic.for_runtime(rt)
+    page = await search(rt.db, "protein folding", limit=1, semantic=vectors)
+    assert [hit.paper.arxiv_id for hit in page.hits] == ["2406.00099"]
+    assert page.hits[0].by_meaning is False
+
+
 async def test_a_failing_endpoint_leaves_the_words_search_answering_quickly(rt, endpoint):
     await embed_pending(rt.db, rt.settings)
     endpoint.embedding_mode = "error"

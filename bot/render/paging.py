@@ -1,5 +1,5 @@
-"""Paged lists (/issues, /saved, /search results): how many pages a count fills, and the ◀ ▶
-buttons to the pages on either side of the one shown."""
+"""Paged lists (/issues, /saved, /search results): how many pages a count fills, the line
+saying which page is shown, and the ◀ ▶ buttons to the pages on either side of it."""
 
 from __future__ import annotations
 
@@ -8,10 +8,19 @@ from collections.abc import Callable
 
 from telegram import InlineKeyboardButton
 
+from bot.i18n import _
+
 
 def page_count(total: int, per_page: int) -> int:
     """Pages that `total` items fill, at least one (an empty list still shows a page)."""
     return max(1, math.ceil(total / per_page))
+
+
+def page_line(page: int, pages: int) -> str:
+    """`Page 2 of 3`, or nothing when everything fits one page (there is nowhere to turn)."""
+    if pages <= 1:
+        return ""
+    return _("Page {page} of {pages}").format(page=page, pages=pages)
 
 
 def page_turns(

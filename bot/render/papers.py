@@ -17,11 +17,11 @@ from bot.arxiv_ids import to_deep_link
 from bot.i18n import _, ngettext, use
 from bot.render import callbacks
 from bot.render.follow_buttons import follow_row
-from bot.render.paging import page_count, page_turns
+from bot.render.paging import page_count, page_line, page_turns
 from bot.render.reasons import card_reason
 from bot.render.split import MESSAGE_LIMIT, shorten_html, split_messages, visible_length
 from bot.render.summary_shown import other_language_note, provenance, summary_for
-from storage.models import Paper, SearchPage, Standing, Summary, Topic, VoteTally
+from storage.models import Paper, SearchHit, SearchPage, Standing, Summary, Topic, VoteTally
 
 __all__ = [
     "CardView",
@@ -73,7 +73,7 @@ def render_search_page(
         if not page.hits:
             return RenderedMessage(_nothing_found(query) + searched_line(page.translated))
         first_number = (page_no - 1) * per_page + 1
-        items = [_result_block(first_number + i, hit.paper) for i, hit in enumerate(page.hits)]
+        items = [_result_block(first_number + i, hit) for i, hit in enumerate(page.hits)]
         text = "\n\n".join([_results_header(page, query, page_no, per_page), *items])
         keyboard = _search_keyboard(page, token, page_no, per_page, first_number)
         return RenderedMessage(shorten_html(text, MESSAGE_LIMIT), keyboard)
@@ -213,9 +213,9 @@ def _results_header(page: SearchPage, query: str, page_no: int, per_page: int) -
         )
     else:
         count = ngettext("{count} paper found", "{count} papers found", page.total)
-    pages = _("Page {page} of {pages}").format(page=page_no, pages=page_count(page.total, per_page))
     title = f"🔎 <b>{escape(query)}</b>"
-    counted = f"{escape(count.format(count=page.total))} · {escape(pages)}"
+    parts = [count.format(count=page.total), page_line(page_no, page_count(page.total, per_page))]
+    counted = " · ".join(escape(part) for part in parts if part)
     return f"{title}\n{counted}{searched_line(page.translated)}"
 
 
@@ -231,10 +231,13 @@ def searched(translated: tuple[tuple[str, str], ...], shown: int = 6) -> str:
     return " · ".join(f"{said} → {other}" for said, other in translated[:shown])
 
 
-def _result_block(number: int, paper: Paper) -> str:
-    first_author = authors_line(paper.authors, shown=1)
-    arxiv_id = f"<code>{escape(paper.arxiv_id)}</code>"
-    byline = f"{first_author} · {arxiv_id}" if first_author else arxiv_id
+def _result_block(number: int, hit: SearchHit) -> str:
+    paper = hit.paper
+    parts = [authors_line(paper.authors, shown=1), f"<code>{escape(paper.arxiv_id)}</code>"]
+    if hit.by_meaning:  # a reader wonders why a paper without their words is listed
+        marker = _("≈ close in meaning")  # outside the f-string, where pybabel extract sees it
+        parts.append(f"<i>{escape(marker)}</i>")
+    byline = " · ".join(part for part in parts if part)
     return f"{number}. <b>{escape(paper.title)}</b>\n{byline}"
 
 

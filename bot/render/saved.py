@@ -104,8 +104,10 @@ def _empty() -> str:
 def _header(total: int, page: int, removing: bool) -> str:
     title = _("Saved papers")
     count = ngettext("{count} paper", "{count} papers", total).format(count=total)
-    pages = _("Page {page} of {pages}").format(page=page, pages=page_count(total))
-    lines = [f"🔖 <b>{escape(title)}</b>", f"{escape(count)} · {escape(pages)}"]
+    counted = " · ".join(
+        escape(part) for part in (count, paging.page_line(page, page_count(total))) if part
+    )
+    lines = [f"🔖 <b>{escape(title)}</b>", counted]
     if removing:
         hint = _("Press ✖ and a number to remove that paper.")
         lines.append(f"<i>{escape(hint)}</i>")

@@ -33,6 +33,7 @@ from bot.search.embeddings_client import EmbeddingError, EmbeddingsClient
 from bot.search.expand import Expanded
 from bot.search.vectors import VectorIndex, index_for
 from storage import papers
+from storage import search as fulltext
 from storage.db import Database
 from storage.search import RankedRows
 
@@ -194,7 +195,28 @@ class Semantic:
         added = len(set(rowid for rowid, _ in near) - set(lexical_ids))
         total = lexical.total + added
         page = tuple(fused[offset : offset + limit])
-        return RankedRows(page, total, lexical.total_is_capped, lexical.matched_all_terms)
+        by_meaning = await _by_meaning(db, expanded, lexical, [rowid for rowid, _ in page])
+        capped, all_terms = lexical.total_is_capped, lexical.matched_all_terms
+        return RankedRows(page, total, capped, all_terms, by_meaning)
+
+
+async def _by_meaning(
+    db: Database, expanded: Expanded, lexical: RankedRows, shown: list[int]
+) -> frozenset[int]:
+    """The rows shown that the words did not find. The words' ranking was read to a depth: a
+    row past it is asked of the full-text index, lest a paper with the words say otherwise."""
+    read = {rowid for rowid, _ in lexical.rows}
+    unread = [rowid for rowid in shown if rowid not in read]
+    if unread and lexical.total > len(read):
+        with_words = await fulltext.matching_among(
+            db,
+            expanded.plain,
+            unread,
+            alternatives=expanded.alternatives(),
+            all_terms=lexical.matched_all_terms,
+        )
+        unread = [rowid for rowid in unread if rowid not in with_words]
+    return frozenset(unread)
 
 
 def _empty(task: asyncio.Task) -> bool:

@@ -60,7 +60,7 @@ async def search(
     the reader's language: its summaries weigh a little more, the other's still match. Known
     terms are searched in both languages through `lexicon` (the shipped one by default)
     unless `cross_language` is off. With `semantic`, the papers nearest the query's embedding
-    are fused with the full-text matches.
+    are fused with the full-text matches, and a hit the words did not find says so.
     """
     query = query.strip()
     offset = max(offset, 0)
@@ -86,7 +86,11 @@ async def search(
             db, fulltext.clean(text), expanded, rank, text_limit, text_offset, exclude
         )
     by_id = await papers.get_by_rowids(db, [rowid for rowid, _ in found.rows])
-    hits = [SearchHit(by_id[rowid], score) for rowid, score in found.rows if rowid in by_id]
+    hits = [
+        SearchHit(by_id[rowid], score, rowid in found.by_meaning)
+        for rowid, score in found.rows
+        if rowid in by_id
+    ]
     if named is not None and offset == 0:
         hits.insert(0, SearchHit(named, _named_score(hits)))
     total = found.total + (1 if named is not None else 0)
