@@ -2,7 +2,8 @@
 papers it never saw, beside the rules alone. `--write` also writes the packaged model,
 `bot/data/topic_model.json`. The last line is one JSON object.
 
-Figures, per topic, precision / recall:
+Figures, per topic, precision / recall, and the precision among the best-scored quarter and
+half of the papers filed under the topic (a digest shows those first):
 - every labelled paper, judged by a model trained as the packaged one is (its bars too chosen
   by cross-validation) on the other four fifths of the papers (nested cross-validation);
 - each fortnight of papers judged by a model trained on the other fortnight only: papers of
@@ -38,26 +39,47 @@ def figures(decided: list[bool], labels: list[bool]) -> dict[str, float]:
     }
 
 
+def best_first(scored: list[tuple[float, bool]], share: float) -> float:
+    """Precision among the best-scored `share` of the papers filed under a topic: a digest
+    shows a topic's best-scored papers first, so these are the ones a reader sees."""
+    ranked = sorted(scored, key=lambda pair: -pair[0])
+    top = ranked[: max(1, round(len(ranked) * share))]
+    return round(sum(label for _, label in top) / len(top), 3) if ranked else 1.0
+
+
 def compare(slugs, rows: list, margins: list[dict[str, float]]) -> dict:
     """Per topic, the rules' and the model's figures on the same papers."""
     result = {}
     for slug in slugs:
         labels = [slug in row.topics for row in rows]
-        result[slug] = {
-            "rules": figures([row.features.get(f"r:{slug}", 0.0) > 0 for row in rows], labels),
-            "learned": figures([m[slug] >= 0 for m in margins], labels),
-        }
+        rules = figures([row.features.get(f"r:{slug}", 0.0) > 0 for row in rows], labels)
+        model = figures([m[slug] >= 0 for m in margins], labels)
+        by_rules = [
+            (row.features[f"e:{slug}"], label)
+            for row, label in zip(rows, labels, strict=True)
+            if row.features.get(f"r:{slug}")
+        ]
+        by_model = [(m[slug], y) for m, y in zip(margins, labels, strict=True) if m[slug] >= 0]
+        for share in (0.25, 0.5):
+            rules[f"precision_best_{share}"] = best_first(by_rules, share)
+            model[f"precision_best_{share}"] = best_first(by_model, share)
+        result[slug] = {"rules": rules, "learned": model}
     return result
 
 
 def print_table(name: str, table: dict) -> None:
     print(f"\n{name}")
-    print(f"{'topic':<12}{'rules':>14}{'learned':>14}{'support':>9}")
+    print(
+        f"{'topic':<12}{'rules':>14}{'learned':>14}{'support':>9}"
+        "   precision of the best-scored quarter / half: rules, learned"
+    )
     for slug, row in table.items():
         rules, model = row["rules"], row["learned"]
         print(
             f"{slug:<12}{rules['precision']:>8.2f} /{rules['recall']:>4.2f}"
             f"{model['precision']:>8.2f} /{model['recall']:>4.2f}{rules['support']:>9}"
+            f"   {rules['precision_best_0.25']:.2f} / {rules['precision_best_0.5']:.2f},"
+            f" {model['precision_best_0.25']:.2f} / {model['precision_best_0.5']:.2f}"
         )
 
 
