@@ -22,18 +22,7 @@ from tests.test_semantic import LIBRARY
 
 async def test_search_and_similar_papers_in_chat_use_the_embeddings(tmp_path: Path, api):
     async with FakeOpenAI(embedding_dimensions=1024) as endpoint:
-        settings = config.load(
-            {
-                "TELEGRAM_BOT_TOKEN": api.token,
-                "TELEGRAM_API_BASE_URL": api.base_url,
-                "DIGESTBOT_DB": str(tmp_path / "db.sqlite3"),
-                "DIGESTBOT_JOBS": "push",
-                "DIGESTBOT_EMBEDDINGS_MODEL": "fake-embedder",
-                "DIGESTBOT_EMBEDDINGS_BASE_URL": endpoint.base_url,
-                "DIGESTBOT_EMBEDDINGS_MIN_SCORE": "0.2",
-            },
-            env_file=None,
-        )
+        settings = _settings(tmp_path, api, endpoint)
         rt = await open_runtime(settings)
         await papers.upsert(rt.db, LIBRARY)
         assert (await embed_pending(rt.db, settings)).embedded == len(LIBRARY)
