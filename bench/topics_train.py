@@ -84,8 +84,15 @@ def print_table(name: str, table: dict) -> None:
 
 
 def write(model: learned.TopicModel, path: Path) -> None:
-    document = json.dumps(model.document(), ensure_ascii=False, separators=(",", ":"))
-    path.write_text(document + "\n", encoding="utf-8")
+    """The model as JSON with one feature a line, so that training it again reads as a diff."""
+    document = model.document()
+    weights = document.pop("weights")
+    head = json.dumps(document, ensure_ascii=False, separators=(",", ":"))[:-1]
+    rows = ",\n".join(
+        f"{json.dumps(f, ensure_ascii=False)}:{json.dumps(row, separators=(',', ':'))}"
+        for f, row in weights.items()
+    )
+    path.write_text(f'{head},"weights":{{\n{rows}\n}}}}\n', encoding="utf-8")
 
 
 def main() -> None:
