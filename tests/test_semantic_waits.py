@@ -191,3 +191,14 @@ async def test_the_search_command_waits_for_the_whole_index(rt, monkeypatch, cap
     assert await data_commands.search(asked, rt.settings) == 0
     found = [hit["arxiv_id"] for hit in json.loads(capsys.readouterr().out)["results"]]
     assert found[:2] == ["2406.00001", "2406.00002"]
+
+
+async def test_the_search_command_marks_in_its_text_a_result_found_only_by_meaning(rt, capsys):
+    # Its JSON keeps the contract's three keys; the text is for a person reading it.
+    asked = argparse.Namespace(query=QUERY, lang="en", limit=5, offset=0, json=False)
+    assert await data_commands.search(asked, rt.settings) == 0
+    lines = capsys.readouterr().out.splitlines()
+    words = next(line for line in lines if "[2406.00001]" in line)
+    meaning = next(line for line in lines if "[2406.00002]" in line)
+    assert "≈" not in words
+    assert meaning.endswith("≈ close in meaning")

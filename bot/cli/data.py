@@ -99,8 +99,10 @@ async def search(args: argparse.Namespace, settings: Settings) -> int:
         else:
             count = ngettext("{n} paper matches", "{n} papers match", page.total)
             count = count.format(n=page.total)
+        meaning = _("≈ close in meaning")
         lines = [
             f"{page.offset + i}. {h.paper.title}  [{h.paper.arxiv_id}]"
+            + (f"  {meaning}" if h.by_meaning else "")
             for i, h in enumerate(page.hits, start=1)
         ]
         text = "\n".join([count, *lines])
