@@ -3,14 +3,13 @@ papers). A button that sends a message sends it once for a double tap."""
 
 from __future__ import annotations
 
-import time
-
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.arxiv_ids import to_deep_link
 from bot.handlers.card_buttons import card_as_seen
 from bot.handlers.context import chat_language, edit_unless_unchanged, runtime
+from bot.handlers.recent import Recent
 from bot.handlers.search import show_similar
 from bot.handlers.votes import remember_card
 from bot.i18n import _, use
@@ -19,6 +18,7 @@ from bot.render.papers import escape, render_card
 from bot.search.cards import card_for
 
 DOUBLE_TAP = 10.0  # seconds: a second press sooner is the first one's; later, a new request
+PRESSES_KEPT = 64  # a chat's latest presses remembered for that
 
 
 async def send_card(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
@@ -90,14 +90,10 @@ async def card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 def _tapped_again(context: ContextTypes.DEFAULT_TYPE, message_id: int, data: str) -> bool:
     """Whether this button of this message was pressed moments ago: its answer is on its way."""
-    moment = time.monotonic()
-    recent = context.chat_data.setdefault("card_presses", {})
-    for key, at in list(recent.items()):
-        if moment - at >= DOUBLE_TAP:
-            del recent[key]
-    if (message_id, data) in recent:
+    recent = context.chat_data.setdefault("card_presses", Recent(DOUBLE_TAP, PRESSES_KEPT))
+    if recent.get((message_id, data)) is not None:
         return True
-    recent[(message_id, data)] = moment
+    recent.put((message_id, data), True)
     return False
 
 
