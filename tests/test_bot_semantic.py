@@ -22,11 +22,8 @@ from tests.test_semantic import LIBRARY
 
 async def test_search_and_similar_papers_in_chat_use_the_embeddings(tmp_path: Path, api):
     async with FakeOpenAI(embedding_dimensions=1024) as endpoint:
-        settings = _settings(tmp_path, api, endpoint)
-        rt = await open_runtime(settings)
-        await papers.upsert(rt.db, LIBRARY)
-        assert (await embed_pending(rt.db, settings)).embedded == len(LIBRARY)
-        await rt.close()
+        settings, embedded = await _embedded_library(tmp_path, api, endpoint)
+        assert embedded == len(LIBRARY)
         async with running(build_application(settings)):
             ada = api.user(1001, language_code="en")
             found = await reply_to(api, ada, "/search protein backbones diffusion")
@@ -54,11 +51,8 @@ async def test_a_search_while_the_vector_index_loads_at_start_gets_the_words_ans
         return await read(*args, **kwargs)
 
     async with FakeOpenAI(embedding_dimensions=1024) as endpoint:
-        settings = _settings(tmp_path, api, endpoint)
-        rt = await open_runtime(settings)
-        await papers.upsert(rt.db, LIBRARY)
-        assert (await embed_pending(rt.db, settings)).embedded == len(LIBRARY)
-        await rt.close()
+        settings, embedded = await _embedded_library(tmp_path, api, endpoint)
+        assert embedded == len(LIBRARY)
         monkeypatch.setattr(embeddings, "written_since", slow_read)
         async with running(build_application(settings)):
             ada = api.user(1001, language_code="en")
@@ -79,11 +73,8 @@ async def test_a_search_while_the_vector_index_loads_at_start_gets_the_words_ans
 
 async def test_a_result_found_only_by_meaning_says_so_in_both_languages(tmp_path: Path, api):
     async with FakeOpenAI(embedding_dimensions=1024) as endpoint:
-        settings = _settings(tmp_path, api, endpoint)
-        rt = await open_runtime(settings)
-        await papers.upsert(rt.db, LIBRARY)
-        assert (await embed_pending(rt.db, settings)).embedded == len(LIBRARY)
-        await rt.close()
+        settings, embedded = await _embedded_library(tmp_path, api, endpoint)
+        assert embedded == len(LIBRARY)
         async with running(build_application(settings)):
             for lang, code, marker in (
                 ("en", "en", "≈ close in meaning"),
@@ -100,11 +91,7 @@ async def test_a_result_found_only_by_meaning_says_so_in_both_languages(tmp_path
 
 async def test_without_an_embeddings_endpoint_no_result_is_marked(tmp_path: Path, api):
     async with FakeOpenAI(embedding_dimensions=1024) as endpoint:
-        settings = _settings(tmp_path, api, endpoint)
-        rt = await open_runtime(settings)
-        await papers.upsert(rt.db, LIBRARY)
-        await embed_pending(rt.db, settings)  # embedded once, but no endpoint configured now
-        await rt.close()
+        await _embedded_library(tmp_path, api, endpoint)  # embedded once, no endpoint now
     words_only = config.load(
         {
             "TELEGRAM_BOT_TOKEN": api.token,
@@ -121,6 +108,19 @@ async def test_without_an_embeddings_endpoint_no_result_is_marked(tmp_path: Path
                 found = await reply_to(api, reader, f"/search {query}")
                 assert _buttons(found), query
                 assert "≈" not in found["text"], (code, query)
+
+
+async def _embedded_library(
+    tmp_path: Path, api, endpoint: FakeOpenAI
+) -> tuple[config.Settings, int]:
+    """The library stored and embedded by the endpoint: the settings that search with it, and
+    how many papers were embedded."""
+    settings = _settings(tmp_path, api, endpoint)
+    rt = await open_runtime(settings)
+    await papers.upsert(rt.db, LIBRARY)
+    embedded = (await embed_pending(rt.db, settings)).embedded
+    await rt.close()
+    return settings, embedded
 
 
 def _settings(tmp_path: Path, api, endpoint: FakeOpenAI) -> config.Settings:
